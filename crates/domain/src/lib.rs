@@ -1,0 +1,16 @@
+//! Pure domain types and rules of bukuma. No I/O, no web framework, no database.
+
+pub mod bookmark;
+pub mod cursor;
+pub mod hot;
+pub mod ids;
+pub mod url;
+pub mod user;
+
+pub use bookmark::{Comment, CommentError, TagError, TagName, Tags, TagsError, Title, TitleError};
+pub use cursor::{Cursor, CursorError};
+pub use ids::{BookmarkId, EntryId, TokenId, UserId};
+pub use url::{normalize_domain, NormalizedUrl, UrlError};
+pub use user::{
+    Bio, DisplayName, Password, PasswordError, ProfileError, Role, Scope, Username, UsernameError,
+};
