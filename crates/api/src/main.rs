@@ -1,1 +1,173 @@
-fn main() {}
+//! `bukuma`: the server and its operations commands.
+
+use std::io::Read;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use actix_web::{web, HttpServer};
+use bukuma_api::{auth, jobs, openapi, AppState, Config};
+use bukuma_db::models::NewUser;
+use bukuma_db::{now_micros, users, Db};
+use bukuma_domain::{Password, Role, Username};
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "bukuma", version, about = "A social bookmarking service")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the API and the web app.
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Recompute hot scores once.
+    RecomputeHot,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Create {
+        username: String,
+        /// Give the user the admin role.
+        #[arg(long)]
+        admin: bool,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bukuma: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+fn open_db(config: &Config) -> Result<Db, AnyError> {
+    let db = Db::connect(&config.database_url, config.pool_size)?;
+    db.migrate()?;
+    Ok(db)
+}
+
+fn run(command: Command) -> Result<(), AnyError> {
+    match command {
+        Command::Openapi => {
+            print!("{}", openapi::json());
+            Ok(())
+        }
+        Command::Migrate => {
+            let config = Config::from_env()?;
+            open_db(&config)?;
+            eprintln!("migrations applied");
+            Ok(())
+        }
+        Command::RecomputeHot => {
+            let config = Config::from_env()?;
+            let n = jobs::recompute_hot(&open_db(&config)?)?;
+            eprintln!("{n} hot entries");
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    admin,
+                    display_name,
+                },
+        } => {
+            let config = Config::from_env()?;
+            let db = open_db(&config)?;
+            let username = Username::parse(&username).map_err(|e| format!("username: {e}"))?;
+            let password = read_password()?;
+            let password = Password::parse(&password).map_err(|e| format!("password: {e}"))?;
+            let hash = auth::hash_password(password.expose()).map_err(|e| e.to_string())?;
+            let display = display_name.unwrap_or_else(|| username.as_str().to_owned());
+            let display = bukuma_domain::DisplayName::parse(&display)
+                .map_err(|e| format!("display name: {e}"))?;
+            let role = if admin { Role::Admin } else { Role::User };
+            let user = db.write(|c| {
+                let now = now_micros();
+                users::create(
+                    c,
+                    &NewUser {
+                        username: username.as_str(),
+                        username_lower: &username.lower(),
+                        display_name: display.as_str(),
+                        bio: "",
+                        role: role.as_str(),
+                        password_hash: &hash,
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )
+            })?;
+            eprintln!("created {} ({})", user.username, user.role);
+            Ok(())
+        }
+        Command::Serve => serve(),
+    }
+}
+
+/// The password from a terminal prompt, or the first line of standard input.
+fn read_password() -> Result<String, AnyError> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Again: ")?;
+        if first != again {
+            return Err("passwords differ".into());
+        }
+        Ok(first)
+    } else {
+        let mut s = String::new();
+        std::io::stdin().take(4096).read_to_string(&mut s)?;
+        Ok(s.lines().next().unwrap_or("").to_owned())
+    }
+}
+
+#[actix_web::main]
+async fn serve() -> Result<(), AnyError> {
+    let config = Config::from_env()?;
+    let db = {
+        let config = config.clone();
+        web::block(move || open_db(&config))
+            .await
+            .map_err(|e| e.to_string())??
+    };
+    tracing::info!(backend = db.backend().name(), bind = %config.bind, "bukuma serving");
+    jobs::spawn(db.clone(), Duration::from_secs(config.hot_interval_secs));
+    let bind = config.bind.clone();
+    let state = web::Data::new(AppState::new(db, config));
+    HttpServer::new(move || bukuma_api::app(state.clone()))
+        .bind(&bind)?
+        .shutdown_timeout(20)
+        .run()
+        .await?;
+    tracing::info!("bukuma stopped");
+    Ok(())
+}

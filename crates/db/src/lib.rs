@@ -1,1 +1,301 @@
+//! bukuma storage: one query code path over SQLite and PostgreSQL.
+//!
+//! Query functions are plain `fn(&mut DbConnection, …) -> Result<…, DbError>`
+//! grouped per table. [`Db`] hands out pooled connections for reads and runs
+//! writes in transactions (serialised per process on SQLite, retried on
+//! PostgreSQL serialisation failures and deadlocks).
 
+pub mod audit;
+pub mod bookmarks;
+pub mod entries;
+pub mod leases;
+pub mod models;
+pub mod schema;
+pub mod stars;
+pub mod tags;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod tokens;
+pub mod users;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use thiserror::Error;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// A connection to either backend; diesel's query builder targets both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Runs the same code on the concrete connection of either backend, for the
+/// few statements the multi-backend query builder cannot express (upserts).
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::DbConnection::Pg($c) => $body,
+            $crate::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum DbError {
+    #[error("invalid database URL: {0}")]
+    Config(String),
+    #[error("cannot connect to the database: {0}")]
+    Connection(String),
+    #[error("connection pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("query failed: {0}")]
+    Query(#[from] DieselError),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+}
+
+impl DbError {
+    /// PostgreSQL aborted the transaction because of a concurrent one; running it again is safe.
+    fn is_transient(&self) -> bool {
+        match self {
+            DbError::Query(DieselError::DatabaseError(kind, info)) => {
+                matches!(kind, DatabaseErrorKind::SerializationFailure)
+                    || info.message().contains("deadlock detected")
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Where the data lives, parsed from a `DATABASE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbTarget {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DbTarget {
+    /// `postgres://…`/`postgresql://…` select PostgreSQL; `sqlite://path`,
+    /// `sqlite:path` or a bare path select SQLite (`:memory:` is refused:
+    /// every pooled connection would see its own empty database).
+    pub fn parse(url: &str) -> Result<Self, DbError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DbTarget::Postgres(url.to_owned()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.is_empty() || path.contains(":memory:") || path.contains("://") {
+            return Err(DbError::Config(format!(
+                "expected postgres://… or sqlite://path, got {url:?}"
+            )));
+        }
+        Ok(DbTarget::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbTarget::Sqlite(_) => Backend::Sqlite,
+            DbTarget::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// r2d2 manager that opens the backend named by the URL (diesel's derived
+/// `establish` would try each backend in turn and hide the real error).
+#[derive(Debug)]
+pub struct ConnectionManager {
+    target: DbTarget,
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConnection, DbError> {
+        match &self.target {
+            DbTarget::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Pg)
+                .map_err(|e| DbError::Connection(e.to_string())),
+            DbTarget::Sqlite(path) => {
+                let path = path.to_string_lossy();
+                let mut conn = SqliteConnection::establish(&path)
+                    .map_err(|e| DbError::Connection(e.to_string()))?;
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                     PRAGMA cache_size = -32000; PRAGMA temp_store = MEMORY;",
+                )
+                .map_err(|e| DbError::Connection(e.to_string()))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// The database handle shared by the server: a pool plus the write path.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<ConnectionManager>,
+    backend: Backend,
+    /// SQLite admits one writer at a time; taking this lock first makes
+    /// writers of this process queue here instead of failing with `SQLITE_BUSY`.
+    writer: Arc<Mutex<()>>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+impl Db {
+    /// Opens a pool for `url`, creating the SQLite file's directory if needed.
+    pub fn connect(url: &str, max_size: u32) -> Result<Self, DbError> {
+        let target = DbTarget::parse(url)?;
+        if let DbTarget::Sqlite(path) = &target {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    DbError::Config(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+        }
+        let backend = target.backend();
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size.max(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(ConnectionManager { target })?;
+        Ok(Db {
+            pool,
+            backend,
+            writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn conn(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, DbError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Applies pending migrations of this backend.
+    pub fn migrate(&self) -> Result<(), DbError> {
+        let _guard = self.lock_writer();
+        let mut conn = self.conn()?;
+        let result = per_backend!(&mut *conn, |c| c
+            .run_pending_migrations(match self.backend {
+                Backend::Sqlite => SQLITE_MIGRATIONS,
+                Backend::Postgres => POSTGRES_MIGRATIONS,
+            })
+            .map(|_| ()));
+        result.map_err(|e| DbError::Migration(e.to_string()))
+    }
+
+    /// Runs read-only work on a pooled connection.
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        let mut conn = self.conn()?;
+        f(&mut conn)
+    }
+
+    /// Runs `f` in a transaction; on PostgreSQL it is retried a few times when
+    /// a concurrent transaction forced an abort.
+    pub fn write<T>(
+        &self,
+        mut f: impl FnMut(&mut DbConnection) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        let mut conn = self.conn()?;
+        let _guard = self.lock_writer();
+        let mut attempt = 0;
+        loop {
+            match conn.transaction(|c| f(c)) {
+                Err(e) if e.is_transient() && attempt < 5 => attempt += 1,
+                other => return other,
+            }
+        }
+    }
+
+    fn lock_writer(&self) -> Option<std::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            // A poisoned lock only means another writer panicked; the
+            // database itself rolled that transaction back.
+            Backend::Sqlite => Some(self.writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        }
+    }
+}
+
+/// Current time in microseconds since the Unix epoch, the unit of every `*_at` column.
+pub fn now_micros() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_select_the_backend() {
+        assert_eq!(
+            DbTarget::parse("postgres://u@h/db").ok(),
+            Some(DbTarget::Postgres("postgres://u@h/db".into()))
+        );
+        assert_eq!(
+            DbTarget::parse("sqlite://data/x.sqlite3").ok(),
+            Some(DbTarget::Sqlite("data/x.sqlite3".into()))
+        );
+        assert_eq!(
+            DbTarget::parse("sqlite:/tmp/x.db").ok(),
+            Some(DbTarget::Sqlite("/tmp/x.db".into()))
+        );
+        assert!(DbTarget::parse("sqlite://:memory:").is_err());
+        assert!(DbTarget::parse("mysql://x").is_err());
+    }
+}

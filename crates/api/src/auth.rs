@@ -1,0 +1,225 @@
+//! Credentials: password hashes, access tokens (JWT), refresh and API token
+//! secrets, and the extractor that turns a request's `Authorization` header
+//! into a [`Viewer`].
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use bukuma_domain::Scope;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Prefix of personal API tokens, so they are told apart from JWTs at a glance.
+pub const API_TOKEN_PREFIX: &str = "bkm_";
+/// Prefix of refresh tokens.
+pub const REFRESH_TOKEN_PREFIX: &str = "bkr_";
+/// Longest `Authorization` value considered.
+const MAX_CREDENTIAL_LEN: usize = 2048;
+
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    iat: i64,
+    exp: i64,
+    typ: String,
+}
+
+impl JwtKeys {
+    pub fn new(secret: &[u8]) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 5;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        JwtKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        }
+    }
+
+    pub fn issue(&self, user_id: i64, ttl_secs: i64) -> Result<String, ApiError> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: user_id.to_string(),
+            iat: now,
+            exp: now + ttl_secs,
+            typ: "access".into(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| ApiError::Internal(format!("signing token: {e}")))
+    }
+
+    /// The user id of a valid, unexpired access token.
+    pub fn verify(&self, token: &str) -> Result<i64, ApiError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                    ApiError::Unauthorized("access token expired".into())
+                }
+                _ => ApiError::Unauthorized("invalid access token".into()),
+            })?;
+        if data.claims.typ != "access" {
+            return Err(ApiError::Unauthorized("invalid access token".into()));
+        }
+        data.claims
+            .sub
+            .parse()
+            .map_err(|_| ApiError::Unauthorized("invalid access token".into()))
+    }
+}
+
+/// A new random secret with `prefix`, 256 bits of entropy.
+pub fn new_secret(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+/// How token secrets are stored: SHA-256, hex. (They are random, so a slow hash adds nothing.)
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// argon2id with a random salt. CPU-heavy: call on a blocking thread.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(format!("hashing password: {e}")))
+}
+
+/// Checks a password against a stored hash. CPU-heavy: call on a blocking thread.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash of a password nobody has, checked when the user does not exist so
+/// that failed logins take the same time either way.
+pub fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("not a real password").unwrap_or_default())
+}
+
+/// Who is calling: an authenticated user with a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: i64,
+    pub scope: Scope,
+}
+
+/// The caller of a request, if they presented credentials. Bad credentials
+/// are rejected (401) even where anonymous access would be allowed.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer(pub Option<Principal>);
+
+impl Viewer {
+    pub fn user_id(&self) -> Option<i64> {
+        self.0.map(|p| p.user_id)
+    }
+
+    /// The caller, who must be authenticated.
+    pub fn require(&self) -> Result<Principal, ApiError> {
+        self.0
+            .ok_or_else(|| ApiError::Unauthorized("sign in or send a Bearer token".into()))
+    }
+
+    /// The caller, who must be authenticated with a token that may write.
+    pub fn require_write(&self) -> Result<Principal, ApiError> {
+        let p = self.require()?;
+        if p.scope.can_write() {
+            Ok(p)
+        } else {
+            Err(ApiError::Forbidden("this token is read-only".into()))
+        }
+    }
+}
+
+impl FromRequest for Viewer {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Viewer, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let credential = bearer(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let Some(token) = credential? else {
+                return Ok(Viewer(None));
+            };
+            let state = state.ok_or_else(|| ApiError::Internal("no app state".into()))?;
+            if token.starts_with(API_TOKEN_PREFIX) {
+                let hash = hash_secret(&token);
+                let db = state.db.clone();
+                let found = web::block(move || {
+                    db.read(|c| {
+                        let t = bukuma_db::tokens::find_api_token(c, &hash)?;
+                        if let Some(t) = &t {
+                            bukuma_db::tokens::touch_api_token(c, t.id, bukuma_db::now_micros())?;
+                        }
+                        Ok(t)
+                    })
+                })
+                .await??;
+                let t = found.ok_or_else(|| ApiError::Unauthorized("invalid API token".into()))?;
+                let scope = Scope::from_db(&t.scope).unwrap_or(Scope::Read);
+                Ok(Viewer(Some(Principal {
+                    user_id: t.user_id,
+                    scope,
+                })))
+            } else {
+                let user_id = state.jwt.verify(&token)?;
+                Ok(Viewer(Some(Principal {
+                    user_id,
+                    scope: Scope::Write,
+                })))
+            }
+        })
+    }
+}
+
+/// The Bearer credential of a request: `Ok(None)` without an `Authorization`
+/// header, an error when it is present but malformed.
+fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let bad = || {
+        ApiError::Unauthorized("malformed Authorization header; expected `Bearer <token>`".into())
+    };
+    let value = value.to_str().map_err(|_| bad())?;
+    if value.len() > MAX_CREDENTIAL_LEN {
+        return Err(bad());
+    }
+    let (scheme, token) = value.trim().split_once(' ').ok_or_else(bad)?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+        return Err(bad());
+    }
+    Ok(Some(token.to_owned()))
+}

@@ -1,0 +1,157 @@
+//! Configuration, read once at start-up from the environment.
+
+use std::path::{Path, PathBuf};
+
+use rand::RngCore;
+
+/// Every setting of a running server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`; default `sqlite://<data dir>/bukuma.sqlite3`.
+    pub database_url: String,
+    /// `BUKUMA_BIND`; default `127.0.0.1:8080`.
+    pub bind: String,
+    /// `BUKUMA_DATA_DIR`; default `data`.
+    pub data_dir: PathBuf,
+    /// `BUKUMA_STATIC_DIR`: the built SPA; default `frontend/dist`.
+    pub static_dir: PathBuf,
+    /// `BUKUMA_COOKIE_SECURE`: mark the refresh cookie `Secure` even over plain HTTP.
+    pub cookie_secure: bool,
+    /// `BUKUMA_NEW_ENTRY_THRESHOLD`: public bookmarks that make an entry "new"; default 3.
+    pub new_entry_threshold: i64,
+    /// `BUKUMA_HOT_INTERVAL_SECS`: how often hot scores are recomputed; default 60.
+    pub hot_interval_secs: u64,
+    /// `BUKUMA_DB_POOL_SIZE`; default 16.
+    pub pool_size: u32,
+    /// `BUKUMA_ACCESS_TOKEN_SECS`; default 900 (15 minutes).
+    pub access_token_secs: i64,
+    /// `BUKUMA_REFRESH_TOKEN_DAYS`; default 30.
+    pub refresh_token_days: i64,
+    /// HS256 key: `BUKUMA_JWT_SECRET`, else a key generated once and kept in
+    /// `<data dir>/jwt-secret`.
+    pub jwt_secret: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name}: {problem}")]
+    Invalid { name: &'static str, problem: String },
+    #[error("cannot keep the JWT secret in {path}: {source}")]
+    Secret {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
+            name,
+            problem: format!("{v:?}: {e}"),
+        }),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let data_dir = PathBuf::from(var("BUKUMA_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = var("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("bukuma.sqlite3").display()));
+        let jwt_secret = match var("BUKUMA_JWT_SECRET") {
+            Some(s) if s.len() >= 32 => s.into_bytes(),
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    name: "BUKUMA_JWT_SECRET",
+                    problem: "must be at least 32 characters".into(),
+                })
+            }
+            None => load_or_create_secret(&data_dir)?,
+        };
+        let threshold: i64 = parsed("BUKUMA_NEW_ENTRY_THRESHOLD", 3)?;
+        if threshold < 1 {
+            return Err(ConfigError::Invalid {
+                name: "BUKUMA_NEW_ENTRY_THRESHOLD",
+                problem: "must be at least 1".into(),
+            });
+        }
+        Ok(Config {
+            database_url,
+            bind: var("BUKUMA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            static_dir: PathBuf::from(
+                var("BUKUMA_STATIC_DIR").unwrap_or_else(|| "frontend/dist".into()),
+            ),
+            cookie_secure: parsed("BUKUMA_COOKIE_SECURE", false)?,
+            new_entry_threshold: threshold,
+            hot_interval_secs: parsed("BUKUMA_HOT_INTERVAL_SECS", 60u64)?.max(1),
+            pool_size: parsed("BUKUMA_DB_POOL_SIZE", 16u32)?.max(1),
+            access_token_secs: parsed("BUKUMA_ACCESS_TOKEN_SECS", 900i64)?.max(10),
+            refresh_token_days: parsed("BUKUMA_REFRESH_TOKEN_DAYS", 30i64)?.max(1),
+            data_dir,
+            jwt_secret,
+        })
+    }
+
+    /// A configuration for tests: the given database, a random secret.
+    pub fn for_tests(database_url: &str) -> Self {
+        let mut secret = vec![0u8; 32];
+        rand::rng().fill_bytes(&mut secret);
+        Config {
+            database_url: database_url.to_owned(),
+            bind: "127.0.0.1:0".into(),
+            data_dir: std::env::temp_dir(),
+            static_dir: PathBuf::from("frontend/dist"),
+            cookie_secure: false,
+            new_entry_threshold: 3,
+            hot_interval_secs: 60,
+            pool_size: 8,
+            access_token_secs: 900,
+            refresh_token_days: 30,
+            jwt_secret: secret,
+        }
+    }
+}
+
+fn load_or_create_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
+    let path = data_dir.join("jwt-secret");
+    let err = |source| ConfigError::Secret {
+        path: path.clone(),
+        source,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(s) if s.trim().len() >= 32 => return Ok(s.trim().as_bytes().to_vec()),
+        Ok(_) => {
+            return Err(err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "file holds fewer than 32 characters",
+            )))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(err(e)),
+    }
+    std::fs::create_dir_all(data_dir).map_err(err)?;
+    let mut bytes = [0u8; 48];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = hex::encode(bytes);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    use std::io::Write;
+    match options.open(&path) {
+        Ok(mut f) => f.write_all(secret.as_bytes()).map_err(err)?,
+        // Another process created it first: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return load_or_create_secret(data_dir)
+        }
+        Err(e) => return Err(err(e)),
+    }
+    Ok(secret.into_bytes())
+}

@@ -1,0 +1,144 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{Content, OpenApi as Doc, RefOr};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes::{auth, bookmarks, comments, entries, health, me, tags, users};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "bukuma API",
+        description = "Social bookmarking: save URLs with a comment and tags; everyone's bookmarks make entry pages, comments and stars, hot and new entries.\n\nErrors are RFC 9457 `application/problem+json` documents with a stable `type`. Lists are keyset-paginated with `limit` and `cursor` → `next_cursor`.\n\nAuthenticate with `Authorization: Bearer <token>`: an access token from `/api/v1/auth/login` or a personal API token from `/api/v1/me/tokens`.",
+        license(name = "MIT"),
+    ),
+    paths(
+        health::healthz, health::readyz,
+        auth::register, auth::login, auth::refresh, auth::logout,
+        me::get_me, me::patch_me, me::list_tokens, me::create_token, me::delete_token,
+        bookmarks::create, bookmarks::get, bookmarks::patch, bookmarks::delete, bookmarks::mine_by_url,
+        users::profile, users::bookmarks, users::user_tags, users::user_sites,
+        tags::rename, tags::delete,
+        entries::hot, entries::newest, entries::site, entries::tagged, entries::get,
+        entries::lookup, entries::counts, entries::comments,
+        comments::star, comments::unstar,
+    ),
+    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    modifiers(&Security, &ProblemResponses),
+    tags(
+        (name = "auth", description = "Accounts and sessions"),
+        (name = "me", description = "My account and API tokens"),
+        (name = "bookmarks", description = "Bookmarks"),
+        (name = "users", description = "Users and their bookmarks"),
+        (name = "tags", description = "Managing my tags"),
+        (name = "entries", description = "Entries: one per URL"),
+        (name = "comments", description = "Comments and stars"),
+        (name = "operations", description = "Probes"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut Doc) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An access token (JWT) from login/refresh, or a personal API token (`bkm_…`).",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Documents the problem responses every operation can give, beside the ones
+/// its handler documents itself.
+struct ProblemResponses;
+
+fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                Content::new(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                    "Problem",
+                )))),
+            )
+            .build(),
+    )
+}
+
+fn add(op: &mut Operation, code: &str, description: &str) {
+    op.responses
+        .responses
+        .entry(code.to_owned())
+        .or_insert_with(|| problem(description));
+}
+
+impl Modify for ProblemResponses {
+    fn modify(&self, doc: &mut Doc) {
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let has_params = path.contains('{');
+            let api = path.starts_with("/api/");
+            let ops = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for op in ops.into_iter().flatten() {
+                if !api {
+                    add(op, "500", "Unexpected server error");
+                    continue;
+                }
+                add(
+                    op,
+                    "400",
+                    "Invalid request: malformed input or failed validation (see `errors`)",
+                );
+                add(
+                    op,
+                    "401",
+                    "Missing, malformed, expired or revoked credentials",
+                );
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                if secured {
+                    add(
+                        op,
+                        "403",
+                        "The token may not do this (e.g. a read-only token writing)",
+                    );
+                }
+                if has_params || secured {
+                    add(op, "404", "No such resource, or not visible to the caller");
+                }
+                if op.request_body.is_some() {
+                    add(op, "413", "Request body too large");
+                    add(op, "415", "Request body is not application/json");
+                }
+                add(op, "503", "The database is unavailable");
+                add(op, "500", "Unexpected server error");
+            }
+        }
+    }
+}
+
+/// The document as committed in `openapi/openapi.json`.
+pub fn json() -> String {
+    let mut s = ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}

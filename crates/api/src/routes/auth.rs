@@ -1,0 +1,258 @@
+//! Registration, login, and the rotating refresh-token session.
+
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::{web, HttpRequest, HttpResponse};
+use bukuma_db::models::NewUser;
+use bukuma_db::{now_micros, tokens, users};
+use bukuma_domain::{DisplayName, Password, Role, Username};
+
+use crate::auth::{self, hash_secret, new_secret, REFRESH_TOKEN_PREFIX};
+use crate::error::{ApiError, Fields, Problem};
+use crate::routes::json_body;
+use crate::state::AppState;
+use crate::types::{AuthResponse, LoginRequest, RefreshRequest, RegisterRequest, User};
+
+pub const REFRESH_COOKIE: &str = "bukuma_refresh";
+const COOKIE_PATH: &str = "/api/v1/auth";
+
+fn refresh_cookie(
+    state: &AppState,
+    req: &HttpRequest,
+    value: &str,
+    max_age_days: i64,
+) -> Cookie<'static> {
+    let secure = state.config.cookie_secure || req.connection_info().scheme() == "https";
+    Cookie::build(REFRESH_COOKIE, value.to_owned())
+        .path(COOKIE_PATH)
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .max_age(CookieDuration::days(max_age_days))
+        .finish()
+}
+
+/// Starts a session (or continues `family`): a refresh token stored hashed
+/// and an access token.
+fn new_refresh(state: &AppState) -> (String, i64) {
+    let token = new_secret(REFRESH_TOKEN_PREFIX);
+    let expires = now_micros() + state.config.refresh_token_days * 86_400_000_000;
+    (token, expires)
+}
+
+fn session_response(
+    state: &AppState,
+    req: &HttpRequest,
+    status: actix_web::http::StatusCode,
+    user: bukuma_db::models::User,
+    refresh_token: String,
+) -> Result<HttpResponse, ApiError> {
+    let access_token = state.jwt.issue(user.id, state.config.access_token_secs)?;
+    let cookie = refresh_cookie(state, req, &refresh_token, state.config.refresh_token_days);
+    Ok(HttpResponse::build(status)
+        .cookie(cookie)
+        .insert_header(("Cache-Control", "no-store"))
+        .json(AuthResponse {
+            user: User::from(user),
+            access_token,
+            refresh_token,
+            token_type: "Bearer".into(),
+            expires_in: state.config.access_token_secs,
+        }))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/auth/register", tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created and signed in", body = AuthResponse),
+        (status = 409, description = "Username taken", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn register(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let body: RegisterRequest = json_body(&req, &body)?;
+    let mut fields = Fields::default();
+    let username = fields.check("username", Username::parse(&body.username));
+    let password = fields.check("password", Password::parse(&body.password));
+    let display_name = match &body.display_name {
+        Some(d) => fields.check("display_name", DisplayName::parse(d)),
+        None => None,
+    };
+    fields.finish()?;
+    let (Some(username), Some(password)) = (username, password) else {
+        return Err(ApiError::Internal("validated fields missing".into()));
+    };
+    let hash = web::block(move || auth::hash_password(password.expose())).await??;
+    let (refresh, expires) = new_refresh(&state);
+    let refresh_hash = hash_secret(&refresh);
+    let user = state
+        .write(move |c| {
+            let now = now_micros();
+            let display = display_name
+                .as_ref()
+                .map_or(username.as_str(), |d| d.as_str());
+            let user = users::create(
+                c,
+                &NewUser {
+                    username: username.as_str(),
+                    username_lower: &username.lower(),
+                    display_name: display,
+                    bio: "",
+                    role: Role::User.as_str(),
+                    password_hash: &hash,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            tokens::insert_refresh(c, user.id, &new_secret(""), &refresh_hash, now, expires)?;
+            Ok(user)
+        })
+        .await?;
+    session_response(
+        &state,
+        &req,
+        actix_web::http::StatusCode::CREATED,
+        user,
+        refresh,
+    )
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/auth/login", tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = AuthResponse),
+    )
+)]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let body: LoginRequest = json_body(&req, &body)?;
+    let name = body.username.clone();
+    let user = state.read(move |c| users::find_by_name(c, &name)).await?;
+    let stored = user.as_ref().map_or_else(
+        || auth::dummy_hash().to_owned(),
+        |u| u.password_hash.clone(),
+    );
+    let password = body.password;
+    let ok = web::block(move || auth::verify_password(&password, &stored)).await?;
+    let user = match user {
+        Some(u) if ok => u,
+        _ => {
+            return Err(ApiError::Unauthorized(
+                "invalid username or password".into(),
+            ))
+        }
+    };
+    let (refresh, expires) = new_refresh(&state);
+    let refresh_hash = hash_secret(&refresh);
+    let user_id = user.id;
+    state
+        .write(move |c| {
+            tokens::insert_refresh(
+                c,
+                user_id,
+                &new_secret(""),
+                &refresh_hash,
+                now_micros(),
+                expires,
+            )
+        })
+        .await?;
+    session_response(&state, &req, actix_web::http::StatusCode::OK, user, refresh)
+}
+
+/// The refresh token from the body, else from the cookie.
+fn presented_refresh(req: &HttpRequest, body: &web::Bytes) -> Result<Option<String>, ApiError> {
+    let parsed: RefreshRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        RefreshRequest::default()
+    } else {
+        json_body(req, body)?
+    };
+    Ok(parsed
+        .refresh_token
+        .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()))
+        .filter(|t| !t.is_empty() && t.len() <= 256))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/auth/refresh", tag = "auth",
+    request_body(content = Option<RefreshRequest>, description = "Optional when the cookie is sent"),
+    responses(
+        (status = 200, description = "A new token pair; the presented refresh token no longer works", body = AuthResponse),
+    )
+)]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let presented = presented_refresh(&req, &body)?
+        .ok_or_else(|| ApiError::Unauthorized("no refresh token".into()))?;
+    let old_hash = hash_secret(&presented);
+    let (refresh, expires) = new_refresh(&state);
+    let new_hash = hash_secret(&refresh);
+    let outcome = state
+        .write(move |c| {
+            let now = now_micros();
+            let Some(t) = tokens::find_refresh(c, &old_hash)? else {
+                return Ok(Err("invalid refresh token"));
+            };
+            if t.revoked_at.is_some() {
+                return Ok(Err("refresh token revoked"));
+            }
+            if t.expires_at < now {
+                return Ok(Err("refresh token expired"));
+            }
+            if !tokens::mark_refresh_used(c, t.id, now)? {
+                // A used token came back: someone holds a copy. End the session.
+                tokens::revoke_family(c, &t.family, now)?;
+                return Ok(Err("refresh token reused; the session was revoked"));
+            }
+            tokens::insert_refresh(c, t.user_id, &t.family, &new_hash, now, expires)?;
+            Ok(Ok(
+                users::find(c, t.user_id)?.ok_or(bukuma_db::DbError::NotFound)?
+            ))
+        })
+        .await?;
+    match outcome {
+        Ok(user) => session_response(&state, &req, actix_web::http::StatusCode::OK, user, refresh),
+        Err(why) => {
+            let mut res =
+                actix_web::ResponseError::error_response(&ApiError::Unauthorized(why.into()));
+            let _ = res.add_cookie(&refresh_cookie(&state, &req, "", 0));
+            Ok(res)
+        }
+    }
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/auth/logout", tag = "auth",
+    request_body(content = Option<RefreshRequest>, description = "Optional when the cookie is sent"),
+    responses((status = 204, description = "The session's refresh tokens are revoked and the cookie cleared"))
+)]
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(token) = presented_refresh(&req, &body)? {
+        let hash = hash_secret(&token);
+        state
+            .write(move |c| {
+                if let Some(t) = tokens::find_refresh(c, &hash)? {
+                    tokens::revoke_family(c, &t.family, now_micros())?;
+                }
+                Ok(())
+            })
+            .await?;
+    }
+    Ok(HttpResponse::NoContent()
+        .cookie(refresh_cookie(&state, &req, "", 0))
+        .finish())
+}

@@ -1,0 +1,216 @@
+//! Entries: hot, new, per site, per tag, one by id or URL, and bookmark counts.
+
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use bukuma_db::entries;
+use bukuma_db::stars::{self, CommentSort};
+use bukuma_domain::{normalize_domain, NormalizedUrl, TagName};
+
+use crate::auth::Viewer;
+use crate::error::ApiError;
+use crate::routes::bookmarks::parse_url;
+use crate::state::{decode_cursor, encode_cursor, page_limit, query, AppState};
+use crate::types::{
+    Comment, CommentOrder, CommentPage, CommentParams, CountsParams, Entry, EntryCounts,
+    EntryOrder, EntryPage, PageParams, SiteEntryParams, UrlParams,
+};
+
+fn entry_page(page: bukuma_db::models::Page<bukuma_db::models::EntryView>) -> EntryPage {
+    EntryPage {
+        next_cursor: encode_cursor(page.next),
+        items: page.items.into_iter().map(Entry::from).collect(),
+    }
+}
+
+fn score_cursor(keys: Option<Vec<i64>>) -> Option<(f64, i64)> {
+    keys.map(|k| (f64::from_bits(k[0] as u64), k[1]))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/entries/hot", tag = "entries",
+    params(PageParams),
+    responses((status = 200, description = "Entries by recent bookmarking velocity", body = EntryPage))
+)]
+pub async fn hot(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let p: PageParams = query(&req)?;
+    let limit = page_limit(p.limit)?;
+    let after = score_cursor(decode_cursor(p.cursor.as_deref(), 2)?);
+    let page = state
+        .read(move |c| entries::hot(c, None, after, limit))
+        .await?;
+    Ok(HttpResponse::Ok().json(entry_page(page)))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/entries/new", tag = "entries",
+    params(PageParams),
+    responses((status = 200, description = "Entries that recently reached the new-entry threshold", body = EntryPage))
+)]
+pub async fn newest(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let p: PageParams = query(&req)?;
+    let limit = page_limit(p.limit)?;
+    let after = decode_cursor(p.cursor.as_deref(), 2)?.map(|k| (k[0], k[1]));
+    let page = state
+        .read(move |c| entries::newest(c, after, limit))
+        .await?;
+    Ok(HttpResponse::Ok().json(entry_page(page)))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/sites/{domain}/entries", tag = "entries",
+    params(("domain" = String, Path, description = "A host name, e.g. blog.example.com"), SiteEntryParams),
+    responses((status = 200, body = EntryPage))
+)]
+pub async fn site(
+    state: web::Data<AppState>,
+    domain: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let p: SiteEntryParams = query(&req)?;
+    let limit = page_limit(p.limit)?;
+    let domain =
+        normalize_domain(&domain.into_inner()).map_err(|e| ApiError::field("domain", e))?;
+    let keys = decode_cursor(p.cursor.as_deref(), 2)?;
+    let page = match p.sort.unwrap_or_default() {
+        EntryOrder::New => {
+            let after = keys.map(|k| (k[0], k[1]));
+            state
+                .read(move |c| entries::site_newest(c, &domain, after, limit))
+                .await?
+        }
+        EntryOrder::Hot => {
+            let after = score_cursor(keys);
+            state
+                .read(move |c| entries::hot(c, Some(&domain), after, limit))
+                .await?
+        }
+    };
+    Ok(HttpResponse::Ok().json(entry_page(page)))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/tags/{tag}/entries", tag = "entries",
+    params(("tag" = String, Path), PageParams),
+    responses((status = 200, description = "Entries people tagged with this tag, most recently tagged first", body = EntryPage))
+)]
+pub async fn tagged(
+    state: web::Data<AppState>,
+    tag: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let p: PageParams = query(&req)?;
+    let limit = page_limit(p.limit)?;
+    let tag = TagName::parse(&tag.into_inner()).map_err(|e| ApiError::field("tag", e))?;
+    let after = decode_cursor(p.cursor.as_deref(), 2)?.map(|k| (k[0], k[1]));
+    let page = state
+        .read(move |c| entries::tagged(c, &tag.key(), after, limit))
+        .await?;
+    Ok(HttpResponse::Ok().json(entry_page(page)))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/entries/{id}", tag = "entries",
+    params(("id" = i64, Path, description = "Entry id")),
+    responses((status = 200, body = Entry))
+)]
+pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let entry = state
+        .read(move |c| entries::find_public(c, id))
+        .await?
+        .ok_or_else(|| ApiError::not_found("entry"))?;
+    Ok(HttpResponse::Ok().json(Entry::from(entry)))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/entries/lookup", tag = "entries",
+    params(UrlParams),
+    responses((status = 200, description = "The entry of this URL; 404 when nobody bookmarked it publicly", body = Entry))
+)]
+pub async fn lookup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let p: UrlParams = query(&req)?;
+    let url = parse_url("url", &p.url)?;
+    let entry = state
+        .read(move |c| entries::find_public_by_url(c, url.as_str()))
+        .await?
+        .ok_or_else(|| ApiError::not_found("entry"))?;
+    Ok(HttpResponse::Ok().json(Entry::from(entry)))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/entries/counts", tag = "entries",
+    params(CountsParams),
+    responses((status = 200, description = "Public bookmark count of each URL as given", body = EntryCounts))
+)]
+pub async fn counts(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let p: CountsParams = query(&req)?;
+    if p.url.is_empty() || p.url.len() > 50 {
+        return Err(ApiError::field("url", "give 1 to 50 URLs"));
+    }
+    let mut given: Vec<(String, Option<String>)> = Vec::with_capacity(p.url.len());
+    for (i, u) in p.url.into_iter().enumerate() {
+        let normalized = NormalizedUrl::parse(&u)
+            .map_err(|e| ApiError::field(format!("url[{i}]"), e))?
+            .into_string();
+        given.push((u, Some(normalized)));
+    }
+    let wanted: Vec<String> = given.iter().filter_map(|(_, n)| n.clone()).collect();
+    let found = state.read(move |c| entries::counts(c, &wanted)).await?;
+    let out: BTreeMap<String, i64> = given
+        .into_iter()
+        .map(|(u, n)| {
+            let count = n.and_then(|n| found.get(&n).copied()).unwrap_or(0);
+            (u, count)
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(EntryCounts(out)))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/entries/{id}/comments", tag = "comments",
+    params(("id" = i64, Path, description = "Entry id"), CommentParams),
+    responses((status = 200, description = "Public bookmarks of this entry that have a comment", body = CommentPage)),
+    security((), ("bearer" = []))
+)]
+pub async fn comments(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let p: CommentParams = query(&req)?;
+    let limit = page_limit(p.limit)?;
+    let sort = match p.sort.unwrap_or_default() {
+        CommentOrder::Recent => CommentSort::Recent,
+        CommentOrder::Popular => CommentSort::Popular,
+    };
+    let keys = decode_cursor(
+        p.cursor.as_deref(),
+        if sort == CommentSort::Recent { 2 } else { 3 },
+    )?;
+    let id = id.into_inner();
+    let viewer_id = viewer.user_id();
+    let page = state
+        .read(move |c| {
+            if entries::find_public(c, id)?.is_none() {
+                return Ok(None);
+            }
+            stars::list(c, id, sort, keys.as_deref(), viewer_id, limit).map(Some)
+        })
+        .await?
+        .ok_or_else(|| ApiError::not_found("entry"))?;
+    Ok(HttpResponse::Ok().json(CommentPage {
+        next_cursor: encode_cursor(page.next),
+        items: page.items.into_iter().map(Comment::from).collect(),
+    }))
+}

@@ -1,0 +1,138 @@
+//! Public profiles and each user's bookmarks, tags and sites.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use bukuma_db::bookmarks::{self, UserFilter};
+use bukuma_db::{tags, users};
+use bukuma_domain::{normalize_domain, TagName};
+
+use crate::auth::Viewer;
+use crate::error::{ApiError, Fields};
+use crate::state::{decode_cursor, encode_cursor, page_limit, query, AppState};
+use crate::types::{
+    Bookmark, BookmarkPage, Profile, SiteCount, SiteCountList, TagCount, TagCountList,
+    UserBookmarkParams,
+};
+
+/// The user's id, and whether the viewer is that user.
+async fn owner(state: &AppState, viewer: &Viewer, name: String) -> Result<(i64, bool), ApiError> {
+    let user = state
+        .read(move |c| users::find_by_name(c, &name))
+        .await?
+        .ok_or_else(|| ApiError::not_found("user"))?;
+    Ok((user.id, viewer.user_id() == Some(user.id)))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/users/{username}", tag = "users",
+    params(("username" = String, Path)),
+    responses((status = 200, body = Profile))
+)]
+pub async fn profile(
+    state: web::Data<AppState>,
+    name: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let name = name.into_inner();
+    let user = state
+        .read(move |c| users::find_by_name(c, &name))
+        .await?
+        .ok_or_else(|| ApiError::not_found("user"))?;
+    Ok(HttpResponse::Ok().json(Profile::from(user)))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/users/{username}/bookmarks", tag = "users",
+    params(("username" = String, Path), UserBookmarkParams),
+    responses((status = 200, description = "Newest first; private ones only for their owner", body = BookmarkPage)),
+    security((), ("bearer" = []))
+)]
+pub async fn bookmarks(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    name: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let params: UserBookmarkParams = query(&req)?;
+    let limit = page_limit(params.limit)?;
+    let after = decode_cursor(params.cursor.as_deref(), 2)?.map(|k| (k[0], k[1]));
+    let mut fields = Fields::default();
+    if params.tag.len() > 10 {
+        fields.push("tag", "at most 10 tags");
+    }
+    let tags: Vec<String> = params
+        .tag
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| fields.check(&format!("tag[{i}]"), TagName::parse(t)))
+        .map(|t| t.key())
+        .collect();
+    let site = params
+        .site
+        .as_deref()
+        .and_then(|s| fields.check("site", normalize_domain(s)));
+    fields.finish()?;
+    let (owner_id, is_owner) = owner(&state, &viewer, name.into_inner()).await?;
+    let filter = UserFilter {
+        tags,
+        site,
+        read_later: params.read_later,
+    };
+    let page = state
+        .read(move |c| bookmarks::list_for_user(c, owner_id, is_owner, &filter, after, limit))
+        .await?;
+    Ok(HttpResponse::Ok().json(BookmarkPage {
+        next_cursor: encode_cursor(page.next),
+        items: page.items.into_iter().map(Bookmark::from).collect(),
+    }))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/users/{username}/tags", tag = "users",
+    params(("username" = String, Path)),
+    responses((status = 200, description = "Tags with counts, most used first", body = TagCountList)),
+    security((), ("bearer" = []))
+)]
+pub async fn user_tags(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    name: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (owner_id, is_owner) = owner(&state, &viewer, name.into_inner()).await?;
+    let list = state
+        .read(move |c| tags::user_tags(c, owner_id, is_owner))
+        .await?;
+    Ok(HttpResponse::Ok().json(TagCountList {
+        items: list
+            .into_iter()
+            .map(|n| TagCount {
+                tag: n.name,
+                count: n.count,
+            })
+            .collect(),
+    }))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/users/{username}/sites", tag = "users",
+    params(("username" = String, Path)),
+    responses((status = 200, description = "Domains with counts, most bookmarked first", body = SiteCountList)),
+    security((), ("bearer" = []))
+)]
+pub async fn user_sites(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    name: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (owner_id, is_owner) = owner(&state, &viewer, name.into_inner()).await?;
+    let list = state
+        .read(move |c| tags::user_sites(c, owner_id, is_owner))
+        .await?;
+    Ok(HttpResponse::Ok().json(SiteCountList {
+        items: list
+            .into_iter()
+            .map(|n| SiteCount {
+                domain: n.name,
+                count: n.count,
+            })
+            .collect(),
+    }))
+}

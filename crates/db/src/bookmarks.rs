@@ -1,0 +1,608 @@
+//! Bookmarks: the upsert, edits, deletion and per-user lists.
+//!
+//! Every write goes through [`apply_counts`], which moves the counters
+//! (`users`, `entries`, `user_tags`, `user_sites`, `entry_tags`) from a
+//! bookmark's old state to its new one inside the caller's transaction, so
+//! the counters always equal the rows they count.
+
+use std::collections::BTreeMap;
+
+use bukuma_domain::Tags;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+use diesel::upsert::excluded;
+
+use crate::entries;
+use crate::models::{Bookmark, BookmarkView, Entry, Page, UserRef};
+use crate::schema::{
+    bookmark_tags, bookmarks, entries as entries_t, entry_tags, user_sites, user_tags, users,
+};
+use crate::{per_backend, DbConnection, DbError};
+
+/// Settings that shape how a write moves entries between lists.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteOptions {
+    pub now: i64,
+    /// Public bookmarks an entry needs to appear among new entries.
+    pub new_entry_threshold: i64,
+}
+
+/// A bookmark as a client sends it; `None` keeps the current value on update
+/// (and takes the default on create).
+#[derive(Debug, Clone, Default)]
+pub struct BookmarkInput<'a> {
+    pub title: Option<&'a str>,
+    pub comment: Option<&'a str>,
+    pub tags: Option<&'a Tags>,
+    pub is_private: Option<bool>,
+    pub read_later: Option<bool>,
+    /// Original bookmarking time (imports); new bookmarks default to now.
+    pub created_at: Option<i64>,
+}
+
+/// What the counters count of one bookmark.
+#[derive(Debug, Clone, PartialEq)]
+struct Counted {
+    entry_id: i64,
+    domain: String,
+    /// (spelling, key) pairs.
+    tags: Vec<(String, String)>,
+    is_private: bool,
+    created_at: i64,
+}
+
+impl Counted {
+    fn of(b: &Bookmark) -> Self {
+        Counted {
+            entry_id: b.entry_id,
+            domain: b.domain.clone(),
+            tags: b
+                .tag_list()
+                .into_iter()
+                .map(|t| {
+                    let k = t.to_lowercase();
+                    (t, k)
+                })
+                .collect(),
+            is_private: b.is_private,
+            created_at: b.created_at,
+        }
+    }
+}
+
+fn tag_pairs(tags: &Tags) -> Vec<(String, String)> {
+    tags.iter()
+        .map(|t| (t.as_str().to_owned(), t.key()))
+        .collect()
+}
+
+fn join_tags(tags: &[(String, String)]) -> String {
+    tags.iter()
+        .map(|(t, _)| t.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Serialises concurrent writes of one user's bookmarks (a row lock on
+/// PostgreSQL; SQLite writers are serialised already).
+fn lock_user(conn: &mut DbConnection, user_id: i64) -> Result<(), DbError> {
+    diesel::update(users::table.find(user_id))
+        .set(users::updated_at.eq(users::updated_at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Creates or updates `user_id`'s bookmark of the normalized `url`.
+/// Returns the bookmark and whether it was created.
+pub fn upsert(
+    conn: &mut DbConnection,
+    user_id: i64,
+    url: &bukuma_domain::NormalizedUrl,
+    input: &BookmarkInput<'_>,
+    opts: WriteOptions,
+) -> Result<(Bookmark, bool), DbError> {
+    lock_user(conn, user_id)?;
+    let entry = entries::find_or_create(conn, url, input.title.unwrap_or(""), opts.now)?;
+    if let Some(title) = input.title.filter(|t| !t.is_empty()) {
+        if entry.title.is_empty() {
+            entries::set_fallback_title(conn, entry.id, title)?;
+        }
+    }
+    let existing = bookmarks::table
+        .filter(bookmarks::user_id.eq(user_id))
+        .filter(bookmarks::entry_id.eq(entry.id))
+        .select(Bookmark::as_select())
+        .first(conn)
+        .optional()?;
+    match existing {
+        Some(old) => {
+            let updated = apply_input(conn, &old, input, opts)?;
+            Ok((updated, false))
+        }
+        None => {
+            let tags = input.tags.map(tag_pairs).unwrap_or_default();
+            let created_at = input.created_at.unwrap_or(opts.now);
+            let id: i64 = diesel::insert_into(bookmarks::table)
+                .values((
+                    bookmarks::user_id.eq(user_id),
+                    bookmarks::entry_id.eq(entry.id),
+                    bookmarks::domain.eq(&entry.domain),
+                    bookmarks::comment.eq(input.comment.unwrap_or("")),
+                    bookmarks::tags.eq(join_tags(&tags)),
+                    bookmarks::is_private.eq(input.is_private.unwrap_or(false)),
+                    bookmarks::read_later.eq(input.read_later.unwrap_or(false)),
+                    bookmarks::created_at.eq(created_at),
+                    bookmarks::updated_at.eq(opts.now),
+                ))
+                .returning(bookmarks::id)
+                .get_result(conn)?;
+            let new = find(conn, id)?.ok_or(DbError::NotFound)?;
+            let counted = Counted::of(&new);
+            write_bookmark_tags(conn, user_id, id, None, &counted)?;
+            apply_counts(conn, user_id, None, Some(&counted), opts)?;
+            Ok((new, true))
+        }
+    }
+}
+
+/// Applies `input` to an existing bookmark (the caller holds the user lock).
+fn apply_input(
+    conn: &mut DbConnection,
+    old: &Bookmark,
+    input: &BookmarkInput<'_>,
+    opts: WriteOptions,
+) -> Result<Bookmark, DbError> {
+    let before = Counted::of(old);
+    let tags = input
+        .tags
+        .map(tag_pairs)
+        .unwrap_or_else(|| before.tags.clone());
+    let is_private = input.is_private.unwrap_or(old.is_private);
+    let created_at = input.created_at.unwrap_or(old.created_at);
+    diesel::update(bookmarks::table.find(old.id))
+        .set((
+            bookmarks::comment.eq(input.comment.unwrap_or(&old.comment)),
+            bookmarks::tags.eq(join_tags(&tags)),
+            bookmarks::is_private.eq(is_private),
+            bookmarks::read_later.eq(input.read_later.unwrap_or(old.read_later)),
+            bookmarks::created_at.eq(created_at),
+            bookmarks::updated_at.eq(opts.now),
+        ))
+        .execute(conn)?;
+    let after = Counted {
+        tags,
+        is_private,
+        created_at,
+        ..before.clone()
+    };
+    if after != before {
+        write_bookmark_tags(conn, old.user_id, old.id, Some(&before), &after)?;
+        apply_counts(conn, old.user_id, Some(&before), Some(&after), opts)?;
+    }
+    find(conn, old.id)?.ok_or(DbError::NotFound)
+}
+
+/// Changes a bookmark of `user_id`; `NotFound` when it is not theirs.
+pub fn update(
+    conn: &mut DbConnection,
+    user_id: i64,
+    id: i64,
+    input: &BookmarkInput<'_>,
+    opts: WriteOptions,
+) -> Result<Bookmark, DbError> {
+    lock_user(conn, user_id)?;
+    let old = find(conn, id)?
+        .filter(|b| b.user_id == user_id)
+        .ok_or(DbError::NotFound)?;
+    apply_input(conn, &old, input, opts)
+}
+
+/// Deletes a bookmark of `user_id`; `NotFound` when it is not theirs.
+pub fn delete(
+    conn: &mut DbConnection,
+    user_id: i64,
+    id: i64,
+    opts: WriteOptions,
+) -> Result<(), DbError> {
+    lock_user(conn, user_id)?;
+    let old = find(conn, id)?
+        .filter(|b| b.user_id == user_id)
+        .ok_or(DbError::NotFound)?;
+    let before = Counted::of(&old);
+    apply_counts(conn, user_id, Some(&before), None, opts)?;
+    diesel::delete(bookmarks::table.find(id)).execute(conn)?;
+    Ok(())
+}
+
+fn write_bookmark_tags(
+    conn: &mut DbConnection,
+    user_id: i64,
+    bookmark_id: i64,
+    before: Option<&Counted>,
+    after: &Counted,
+) -> Result<(), DbError> {
+    if before.is_some() {
+        diesel::delete(bookmark_tags::table.filter(bookmark_tags::bookmark_id.eq(bookmark_id)))
+            .execute(conn)?;
+    }
+    if after.tags.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = after
+        .tags
+        .iter()
+        .map(|(_, key)| {
+            (
+                bookmark_tags::bookmark_id.eq(bookmark_id),
+                bookmark_tags::tag_key.eq(key.as_str()),
+                bookmark_tags::user_id.eq(user_id),
+                bookmark_tags::is_private.eq(after.is_private),
+                bookmark_tags::created_at.eq(after.created_at),
+            )
+        })
+        .collect();
+    per_backend!(&mut *conn, |c| diesel::insert_into(bookmark_tags::table)
+        .values(&rows)
+        .execute(c))?;
+    Ok(())
+}
+
+/// Net change of one counter row: (spelling, all bookmarks, public bookmarks).
+type Deltas = BTreeMap<String, (String, i64, i64)>;
+
+fn add_delta(map: &mut Deltas, key: &str, spelling: &str, all: i64, public: i64) {
+    let e = map
+        .entry(key.to_owned())
+        .or_insert_with(|| (spelling.to_owned(), 0, 0));
+    if all > 0 {
+        e.0 = spelling.to_owned();
+    }
+    e.1 += all;
+    e.2 += public;
+}
+
+/// Moves every counter from `before` to `after` (`None` = no bookmark).
+fn apply_counts(
+    conn: &mut DbConnection,
+    user_id: i64,
+    before: Option<&Counted>,
+    after: Option<&Counted>,
+    opts: WriteOptions,
+) -> Result<(), DbError> {
+    let public = |c: Option<&Counted>| i64::from(c.is_some_and(|c| !c.is_private));
+    let exists = |c: Option<&Counted>| i64::from(c.is_some());
+    let d_all = exists(after) - exists(before);
+    let d_pub = public(after) - public(before);
+
+    if d_all != 0 || d_pub != 0 {
+        diesel::update(users::table.find(user_id))
+            .set((
+                users::bookmark_count.eq(users::bookmark_count + d_all),
+                users::public_bookmark_count.eq(users::public_bookmark_count + d_pub),
+            ))
+            .execute(conn)?;
+    }
+
+    let Some(entry_id) = after.or(before).map(|c| c.entry_id) else {
+        return Ok(());
+    };
+    if d_pub != 0 {
+        diesel::update(entries_t::table.find(entry_id))
+            .set(entries_t::bookmark_count.eq(entries_t::bookmark_count + d_pub))
+            .execute(conn)?;
+    }
+    if let Some(a) = after.filter(|a| !a.is_private) {
+        entries::note_public_bookmark(conn, entry_id, a.created_at, opts)?;
+    }
+
+    // user_tags and entry_tags
+    let mut tag_deltas = Deltas::new();
+    let mut entry_tag_deltas = Deltas::new();
+    for (c, sign) in [(before, -1), (after, 1)] {
+        if let Some(c) = c {
+            for (spelling, key) in &c.tags {
+                let p = i64::from(!c.is_private);
+                add_delta(&mut tag_deltas, key, spelling, sign, sign * p);
+                if p == 1 {
+                    add_delta(&mut entry_tag_deltas, key, spelling, sign, 0);
+                }
+            }
+        }
+    }
+    let first_at = after.or(before).map_or(opts.now, |c| c.created_at);
+    for (key, (spelling, all, public)) in &tag_deltas {
+        if *all == 0 && *public == 0 {
+            continue;
+        }
+        per_backend!(&mut *conn, |c| diesel::insert_into(user_tags::table)
+            .values((
+                user_tags::user_id.eq(user_id),
+                user_tags::tag_key.eq(key),
+                user_tags::tag.eq(spelling),
+                user_tags::count.eq(all),
+                user_tags::public_count.eq(public),
+            ))
+            .on_conflict((user_tags::user_id, user_tags::tag_key))
+            .do_update()
+            .set((
+                user_tags::count.eq(user_tags::count + excluded(user_tags::count)),
+                user_tags::public_count
+                    .eq(user_tags::public_count + excluded(user_tags::public_count)),
+                user_tags::tag.eq(excluded(user_tags::tag)),
+            ))
+            .execute(c))?;
+    }
+    if tag_deltas.values().any(|(_, all, _)| *all < 0) {
+        diesel::delete(
+            user_tags::table
+                .filter(user_tags::user_id.eq(user_id))
+                .filter(user_tags::count.le(0)),
+        )
+        .execute(conn)?;
+    }
+    for (key, (spelling, all, _)) in &entry_tag_deltas {
+        if *all == 0 {
+            continue;
+        }
+        per_backend!(&mut *conn, |c| diesel::insert_into(entry_tags::table)
+            .values((
+                entry_tags::entry_id.eq(entry_id),
+                entry_tags::tag_key.eq(key),
+                entry_tags::tag.eq(spelling),
+                entry_tags::count.eq(all),
+                entry_tags::first_at.eq(first_at),
+            ))
+            .on_conflict((entry_tags::entry_id, entry_tags::tag_key))
+            .do_update()
+            .set(entry_tags::count.eq(entry_tags::count + excluded(entry_tags::count)))
+            .execute(c))?;
+    }
+    if entry_tag_deltas.values().any(|(_, all, _)| *all < 0) {
+        diesel::delete(
+            entry_tags::table
+                .filter(entry_tags::entry_id.eq(entry_id))
+                .filter(entry_tags::count.le(0)),
+        )
+        .execute(conn)?;
+    }
+
+    // user_sites
+    let domain = after
+        .or(before)
+        .map(|c| c.domain.clone())
+        .unwrap_or_default();
+    if d_all != 0 || d_pub != 0 {
+        per_backend!(&mut *conn, |c| diesel::insert_into(user_sites::table)
+            .values((
+                user_sites::user_id.eq(user_id),
+                user_sites::domain.eq(&domain),
+                user_sites::count.eq(d_all),
+                user_sites::public_count.eq(d_pub),
+            ))
+            .on_conflict((user_sites::user_id, user_sites::domain))
+            .do_update()
+            .set((
+                user_sites::count.eq(user_sites::count + excluded(user_sites::count)),
+                user_sites::public_count
+                    .eq(user_sites::public_count + excluded(user_sites::public_count)),
+            ))
+            .execute(c))?;
+        if d_all < 0 {
+            diesel::delete(
+                user_sites::table
+                    .filter(user_sites::user_id.eq(user_id))
+                    .filter(user_sites::domain.eq(&domain))
+                    .filter(user_sites::count.le(0)),
+            )
+            .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Bookmark>, DbError> {
+    Ok(bookmarks::table
+        .find(id)
+        .select(Bookmark::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+type ViewRow = (Bookmark, Entry, UserRef);
+
+fn into_view((bookmark, entry, user): ViewRow) -> BookmarkView {
+    BookmarkView {
+        bookmark,
+        entry,
+        user,
+    }
+}
+
+/// A bookmark with its entry and owner; private ones only for `viewer` = owner.
+pub fn find_view(
+    conn: &mut DbConnection,
+    id: i64,
+    viewer: Option<i64>,
+) -> Result<Option<BookmarkView>, DbError> {
+    let row = bookmarks::table
+        .inner_join(entries_t::table)
+        .inner_join(users::table)
+        .filter(bookmarks::id.eq(id))
+        .select((
+            Bookmark::as_select(),
+            Entry::as_select(),
+            (users::username, users::display_name),
+        ))
+        .first::<ViewRow>(conn)
+        .optional()?;
+    Ok(row
+        .filter(|(b, _, _)| !b.is_private || Some(b.user_id) == viewer)
+        .map(into_view))
+}
+
+/// `user_id`'s bookmark of a normalized URL.
+pub fn find_by_url(
+    conn: &mut DbConnection,
+    user_id: i64,
+    url: &str,
+) -> Result<Option<BookmarkView>, DbError> {
+    let row = bookmarks::table
+        .inner_join(entries_t::table)
+        .inner_join(users::table)
+        .filter(bookmarks::user_id.eq(user_id))
+        .filter(entries_t::url.eq(url))
+        .select((
+            Bookmark::as_select(),
+            Entry::as_select(),
+            (users::username, users::display_name),
+        ))
+        .first::<ViewRow>(conn)
+        .optional()?;
+    Ok(row.map(into_view))
+}
+
+/// Filters of a user's bookmark list.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Tag keys (lowercase); every one must be present.
+    pub tags: Vec<String>,
+    pub site: Option<String>,
+    pub read_later: Option<bool>,
+}
+
+/// A user's bookmarks, newest first, keyed by (created_at, id).
+pub fn list_for_user(
+    conn: &mut DbConnection,
+    owner: i64,
+    include_private: bool,
+    filter: &UserFilter,
+    after: Option<(i64, i64)>,
+    limit: usize,
+) -> Result<Page<BookmarkView>, DbError> {
+    let fetch = i64::try_from(limit).unwrap_or(100) + 1;
+    let rows: Vec<ViewRow> = if let Some((first_tag, other_tags)) = filter.tags.split_first() {
+        // Driven by the (user, tag, time) index of the first tag.
+        let mut q = bookmark_tags::table
+            .inner_join(
+                bookmarks::table
+                    .inner_join(entries_t::table)
+                    .inner_join(users::table),
+            )
+            .filter(bookmark_tags::user_id.eq(owner))
+            .filter(bookmark_tags::tag_key.eq(first_tag))
+            .into_boxed();
+        if !include_private {
+            q = q.filter(bookmark_tags::is_private.eq(false));
+        }
+        let other = diesel::alias!(bookmark_tags as other_tags);
+        for key in other_tags {
+            q = q.filter(
+                bookmarks::id.eq_any(
+                    other
+                        .filter(other.field(bookmark_tags::user_id).eq(owner))
+                        .filter(other.field(bookmark_tags::tag_key).eq(key.clone()))
+                        .select(other.field(bookmark_tags::bookmark_id)),
+                ),
+            );
+        }
+        if let Some(site) = &filter.site {
+            q = q.filter(bookmarks::domain.eq(site.clone()));
+        }
+        if let Some(rl) = filter.read_later {
+            q = q.filter(bookmarks::read_later.eq(rl));
+        }
+        if let Some((t, id)) = after {
+            q = q.filter(
+                bookmark_tags::created_at.le(t).and(
+                    bookmark_tags::created_at
+                        .lt(t)
+                        .or(bookmark_tags::bookmark_id.lt(id)),
+                ),
+            );
+        }
+        q.order((
+            bookmark_tags::created_at.desc(),
+            bookmark_tags::bookmark_id.desc(),
+        ))
+        .limit(fetch)
+        .select((
+            Bookmark::as_select(),
+            Entry::as_select(),
+            (users::username, users::display_name),
+        ))
+        .load(conn)?
+    } else {
+        let mut q = bookmarks::table
+            .inner_join(entries_t::table)
+            .inner_join(users::table)
+            .filter(bookmarks::user_id.eq(owner))
+            .into_boxed();
+        if !include_private {
+            q = q.filter(bookmarks::is_private.eq(false));
+        }
+        if let Some(site) = &filter.site {
+            q = q.filter(bookmarks::domain.eq(site.clone()));
+        }
+        match filter.read_later {
+            // Matches the partial index's predicate literally.
+            Some(true) => q = q.filter(sql::<Bool>("bookmarks.read_later")),
+            Some(false) => q = q.filter(bookmarks::read_later.eq(false)),
+            None => {}
+        }
+        if let Some((t, id)) = after {
+            q = q.filter(
+                bookmarks::created_at
+                    .le(t)
+                    .and(bookmarks::created_at.lt(t).or(bookmarks::id.lt(id))),
+            );
+        }
+        q.order((bookmarks::created_at.desc(), bookmarks::id.desc()))
+            .limit(fetch)
+            .select((
+                Bookmark::as_select(),
+                Entry::as_select(),
+                (users::username, users::display_name),
+            ))
+            .load(conn)?
+    };
+    Ok(Page::from_rows(rows, limit, |(b, _, _)| vec![b.created_at, b.id]).map(into_view))
+}
+
+/// Ids of `user_id`'s bookmarks that carry the tag `key`.
+pub fn ids_with_tag(conn: &mut DbConnection, user_id: i64, key: &str) -> Result<Vec<i64>, DbError> {
+    Ok(bookmark_tags::table
+        .filter(bookmark_tags::user_id.eq(user_id))
+        .filter(bookmark_tags::tag_key.eq(key))
+        .select(bookmark_tags::bookmark_id)
+        .load(conn)?)
+}
+
+/// Replaces the tags of one of `user_id`'s bookmarks (tag rename and delete).
+pub fn set_tags(
+    conn: &mut DbConnection,
+    user_id: i64,
+    id: i64,
+    tags: &Tags,
+    opts: WriteOptions,
+) -> Result<(), DbError> {
+    let input = BookmarkInput {
+        tags: Some(tags),
+        ..BookmarkInput::default()
+    };
+    let old = find(conn, id)?
+        .filter(|b| b.user_id == user_id)
+        .ok_or(DbError::NotFound)?;
+    // Keep updated_at: retagging in bulk is not an edit of the bookmark.
+    let updated_at = old.updated_at;
+    apply_input(conn, &old, &input, WriteOptions { ..opts })?;
+    diesel::update(bookmarks::table.find(id))
+        .set(bookmarks::updated_at.eq(updated_at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Takes the user lock for a bulk operation over the user's bookmarks.
+pub fn lock_owner(conn: &mut DbConnection, user_id: i64) -> Result<(), DbError> {
+    lock_user(conn, user_id)
+}

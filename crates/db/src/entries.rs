@@ -1,0 +1,316 @@
+//! Entries: one per normalized URL, with the hot, new, site and tag lists.
+
+use std::collections::{HashMap, HashSet};
+
+use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
+use bukuma_domain::NormalizedUrl;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+
+use crate::bookmarks::WriteOptions;
+use crate::models::{Entry, EntryView, Page};
+use crate::schema::{bookmarks, entries, entry_tags};
+use crate::{per_backend, DbConnection, DbError};
+
+/// Tags shown on an entry card.
+pub const CARD_TAGS: usize = 3;
+
+pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Entry>, DbError> {
+    Ok(entries::table
+        .find(id)
+        .select(Entry::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_by_url(conn: &mut DbConnection, url: &str) -> Result<Option<Entry>, DbError> {
+    Ok(entries::table
+        .filter(entries::url.eq(url))
+        .select(Entry::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The entry of `url`, created (with `title` as its fallback title) if new.
+pub fn find_or_create(
+    conn: &mut DbConnection,
+    url: &NormalizedUrl,
+    title: &str,
+    now: i64,
+) -> Result<Entry, DbError> {
+    if let Some(e) = find_by_url(conn, url.as_str())? {
+        return Ok(e);
+    }
+    per_backend!(&mut *conn, |c| diesel::insert_into(entries::table)
+        .values((
+            entries::url.eq(url.as_str()),
+            entries::domain.eq(url.domain()),
+            entries::title.eq(title),
+            entries::created_at.eq(now),
+            entries::fetch_next_at.eq(now),
+        ))
+        .on_conflict(entries::url)
+        .do_nothing()
+        .execute(c))?;
+    find_by_url(conn, url.as_str())?.ok_or(DbError::NotFound)
+}
+
+/// Sets the title typed by a bookmarker while the page's own is unknown.
+pub fn set_fallback_title(conn: &mut DbConnection, id: i64, title: &str) -> Result<(), DbError> {
+    diesel::update(entries::table.find(id).filter(entries::title.eq("")))
+        .set(entries::title.eq(title))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a public bookmark made at `at`: the first-bookmark date and,
+/// once enough people bookmarked it, the entry's place among new entries.
+pub fn note_public_bookmark(
+    conn: &mut DbConnection,
+    id: i64,
+    at: i64,
+    opts: WriteOptions,
+) -> Result<(), DbError> {
+    diesel::update(
+        entries::table.find(id).filter(
+            entries::first_bookmarked_at
+                .is_null()
+                .or(entries::first_bookmarked_at.gt(at)),
+        ),
+    )
+    .set(entries::first_bookmarked_at.eq(at))
+    .execute(conn)?;
+    diesel::update(
+        entries::table
+            .find(id)
+            .filter(entries::listed_at.is_null())
+            .filter(entries::bookmark_count.ge(opts.new_entry_threshold)),
+    )
+    .set(entries::listed_at.eq(opts.now))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// A publicly bookmarked entry (entries only private bookmarks point at are hidden).
+pub fn find_public(conn: &mut DbConnection, id: i64) -> Result<Option<EntryView>, DbError> {
+    let entry = entries::table
+        .find(id)
+        .filter(entries::bookmark_count.gt(0))
+        .select(Entry::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(with_tags(conn, entry.into_iter().collect())?.pop())
+}
+
+pub fn find_public_by_url(
+    conn: &mut DbConnection,
+    url: &str,
+) -> Result<Option<EntryView>, DbError> {
+    let entry = entries::table
+        .filter(entries::url.eq(url))
+        .filter(entries::bookmark_count.gt(0))
+        .select(Entry::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(with_tags(conn, entry.into_iter().collect())?.pop())
+}
+
+/// Public bookmark counts of normalized URLs (absent when unknown).
+pub fn counts(conn: &mut DbConnection, urls: &[String]) -> Result<HashMap<String, i64>, DbError> {
+    Ok(entries::table
+        .filter(entries::url.eq_any(urls))
+        .select((entries::url, entries::bookmark_count))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+fn with_tags(conn: &mut DbConnection, list: Vec<Entry>) -> Result<Vec<EntryView>, DbError> {
+    if list.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = list.iter().map(|e| e.id).collect();
+    let rows: Vec<(i64, String, i64)> = entry_tags::table
+        .filter(entry_tags::entry_id.eq_any(&ids))
+        .order((
+            entry_tags::entry_id,
+            entry_tags::count.desc(),
+            entry_tags::tag_key,
+        ))
+        .select((entry_tags::entry_id, entry_tags::tag, entry_tags::count))
+        .load(conn)?;
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, tag, _) in rows {
+        let v = tags.entry(id).or_default();
+        if v.len() < CARD_TAGS {
+            v.push(tag);
+        }
+    }
+    Ok(list
+        .into_iter()
+        .map(|entry| EntryView {
+            tags: tags.remove(&entry.id).unwrap_or_default(),
+            entry,
+        })
+        .collect())
+}
+
+/// Entries ranked by hot score (recomputed by [`recompute_hot`]).
+pub fn hot(
+    conn: &mut DbConnection,
+    domain: Option<&str>,
+    after: Option<(f64, i64)>,
+    limit: usize,
+) -> Result<Page<EntryView>, DbError> {
+    let mut q = entries::table
+        .filter(entries::hot_score.gt(0.0))
+        .into_boxed();
+    if let Some(d) = domain {
+        q = q.filter(entries::domain.eq(d.to_owned()));
+    }
+    if let Some((s, id)) = after {
+        q = q.filter(
+            entries::hot_score
+                .le(s)
+                .and(entries::hot_score.lt(s).or(entries::id.lt(id))),
+        );
+    }
+    let rows = q
+        .order((entries::hot_score.desc(), entries::id.desc()))
+        .limit(fetch_size(limit))
+        .select(Entry::as_select())
+        .load(conn)?;
+    let page = Page::from_rows(rows, limit, |e| vec![e.hot_score.to_bits() as i64, e.id]);
+    page_with_tags(conn, page)
+}
+
+/// Entries that reached the new-entry threshold, most recently listed first.
+pub fn newest(
+    conn: &mut DbConnection,
+    after: Option<(i64, i64)>,
+    limit: usize,
+) -> Result<Page<EntryView>, DbError> {
+    let mut q = entries::table
+        .filter(entries::listed_at.is_not_null())
+        .filter(entries::bookmark_count.gt(0))
+        .into_boxed();
+    if let Some((t, id)) = after {
+        q = q.filter(
+            entries::listed_at
+                .le(t)
+                .and(entries::listed_at.lt(t).or(entries::id.lt(id))),
+        );
+    }
+    let rows = q
+        .order((entries::listed_at.desc(), entries::id.desc()))
+        .limit(fetch_size(limit))
+        .select(Entry::as_select())
+        .load(conn)?;
+    let page = Page::from_rows(rows, limit, |e| vec![e.listed_at.unwrap_or(0), e.id]);
+    page_with_tags(conn, page)
+}
+
+/// Publicly bookmarked entries of one domain, newest first bookmark first.
+pub fn site_newest(
+    conn: &mut DbConnection,
+    domain: &str,
+    after: Option<(i64, i64)>,
+    limit: usize,
+) -> Result<Page<EntryView>, DbError> {
+    let mut q = entries::table
+        .filter(entries::domain.eq(domain.to_owned()))
+        .filter(entries::bookmark_count.gt(0))
+        .into_boxed();
+    if let Some((t, id)) = after {
+        q = q.filter(
+            entries::first_bookmarked_at
+                .le(t)
+                .and(entries::first_bookmarked_at.lt(t).or(entries::id.lt(id))),
+        );
+    }
+    let rows = q
+        .order((entries::first_bookmarked_at.desc(), entries::id.desc()))
+        .limit(fetch_size(limit))
+        .select(Entry::as_select())
+        .load(conn)?;
+    let page = Page::from_rows(rows, limit, |e| {
+        vec![e.first_bookmarked_at.unwrap_or(0), e.id]
+    });
+    page_with_tags(conn, page)
+}
+
+/// Entries people tagged `key` publicly, most recently tagged first.
+pub fn tagged(
+    conn: &mut DbConnection,
+    key: &str,
+    after: Option<(i64, i64)>,
+    limit: usize,
+) -> Result<Page<EntryView>, DbError> {
+    let mut q = entry_tags::table
+        .inner_join(entries::table)
+        .filter(entry_tags::tag_key.eq(key.to_owned()))
+        .into_boxed();
+    if let Some((t, id)) = after {
+        q = q.filter(
+            entry_tags::first_at
+                .le(t)
+                .and(entry_tags::first_at.lt(t).or(entry_tags::entry_id.lt(id))),
+        );
+    }
+    let rows: Vec<(i64, Entry)> = q
+        .order((entry_tags::first_at.desc(), entry_tags::entry_id.desc()))
+        .limit(fetch_size(limit))
+        .select((entry_tags::first_at, Entry::as_select()))
+        .load(conn)?;
+    let page = Page::from_rows(rows, limit, |(t, e)| vec![*t, e.id]).map(|(_, e)| e);
+    page_with_tags(conn, page)
+}
+
+fn fetch_size(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(100) + 1
+}
+
+fn page_with_tags(conn: &mut DbConnection, page: Page<Entry>) -> Result<Page<EntryView>, DbError> {
+    Ok(Page {
+        items: with_tags(conn, page.items)?,
+        next: page.next,
+    })
+}
+
+/// Recomputes every hot score from the public bookmarks of the last week.
+/// Returns how many entries have a score.
+pub fn recompute_hot(conn: &mut DbConnection, now: i64) -> Result<usize, DbError> {
+    let since = now - HORIZON_SECONDS * 1_000_000;
+    let rows: Vec<(i64, i64)> = bookmarks::table
+        .filter(sql::<Bool>("NOT bookmarks.is_private"))
+        .filter(bookmarks::created_at.gt(since))
+        .select((bookmarks::entry_id, bookmarks::created_at))
+        .load(conn)?;
+    let mut scores: HashMap<i64, f64> = HashMap::new();
+    for (entry, at) in rows {
+        let age = (now - at) as f64 / 1e6;
+        *scores.entry(entry).or_default() += bookmark_weight(age);
+    }
+    let scored: Vec<i64> = entries::table
+        .filter(entries::hot_score.gt(0.0))
+        .select(entries::id)
+        .load(conn)?;
+    let stale: Vec<i64> = scored
+        .into_iter()
+        .filter(|id| !scores.contains_key(id))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    for chunk in stale.chunks(500) {
+        diesel::update(entries::table.filter(entries::id.eq_any(chunk)))
+            .set(entries::hot_score.eq(0.0))
+            .execute(conn)?;
+    }
+    for (id, score) in &scores {
+        diesel::update(entries::table.find(id))
+            .set(entries::hot_score.eq(score))
+            .execute(conn)?;
+    }
+    Ok(scores.len())
+}

@@ -1,0 +1,160 @@
+// Diesel table definitions matching migrations/{sqlite,postgres}; a test
+// checks every column against both migrated databases.
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        username_lower -> Text,
+        display_name -> Text,
+        bio -> Text,
+        role -> Text,
+        password_hash -> Text,
+        bookmark_count -> BigInt,
+        public_bookmark_count -> BigInt,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    entries (id) {
+        id -> BigInt,
+        url -> Text,
+        domain -> Text,
+        title -> Text,
+        summary -> Text,
+        thumbnail_url -> Nullable<Text>,
+        favicon_url -> Nullable<Text>,
+        bookmark_count -> BigInt,
+        first_bookmarked_at -> Nullable<BigInt>,
+        listed_at -> Nullable<BigInt>,
+        hot_score -> Double,
+        created_at -> BigInt,
+        fetch_status -> Text,
+        fetch_attempts -> Integer,
+        fetch_next_at -> Nullable<BigInt>,
+        fetched_at -> Nullable<BigInt>,
+        fetch_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    bookmarks (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        entry_id -> BigInt,
+        domain -> Text,
+        comment -> Text,
+        tags -> Text,
+        is_private -> Bool,
+        read_later -> Bool,
+        star_count -> BigInt,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    bookmark_tags (bookmark_id, tag_key) {
+        bookmark_id -> BigInt,
+        tag_key -> Text,
+        user_id -> BigInt,
+        is_private -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    user_tags (user_id, tag_key) {
+        user_id -> BigInt,
+        tag_key -> Text,
+        tag -> Text,
+        count -> BigInt,
+        public_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    user_sites (user_id, domain) {
+        user_id -> BigInt,
+        domain -> Text,
+        count -> BigInt,
+        public_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    entry_tags (entry_id, tag_key) {
+        entry_id -> BigInt,
+        tag_key -> Text,
+        tag -> Text,
+        count -> BigInt,
+        first_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    stars (bookmark_id, user_id) {
+        bookmark_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        family -> Text,
+        token_hash -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        scope -> Text,
+        token_hash -> Text,
+        created_at -> BigInt,
+        last_used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    job_leases (name) {
+        name -> Text,
+        holder -> Text,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::joinable!(bookmarks -> users (user_id));
+diesel::joinable!(bookmarks -> entries (entry_id));
+diesel::joinable!(bookmark_tags -> bookmarks (bookmark_id));
+diesel::joinable!(user_tags -> users (user_id));
+diesel::joinable!(user_sites -> users (user_id));
+diesel::joinable!(entry_tags -> entries (entry_id));
+diesel::joinable!(stars -> bookmarks (bookmark_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    entries,
+    bookmarks,
+    bookmark_tags,
+    user_tags,
+    user_sites,
+    entry_tags,
+    stars,
+    refresh_tokens,
+    api_tokens,
+    job_leases,
+);

@@ -1,0 +1,160 @@
+//! Comments (public bookmarks with a comment) and their stars.
+
+use std::collections::HashSet;
+
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::Bool;
+
+use crate::models::{split_tags, CommentView, Page, UserRef};
+use crate::schema::{bookmarks, stars, users};
+use crate::{per_backend, DbConnection, DbError};
+
+/// The partial indexes' predicate, spelled as they spell it so the planners use them.
+const IS_COMMENT: &str = "NOT bookmarks.is_private AND bookmarks.comment <> ''";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentSort {
+    /// Newest first, keyed by (created_at, id).
+    Recent,
+    /// Most starred first, keyed by (star_count, created_at, id).
+    Popular,
+}
+
+type CommentRow = (i64, String, String, i64, i64, String, String);
+
+/// The comments of an entry.
+pub fn list(
+    conn: &mut DbConnection,
+    entry_id: i64,
+    sort: CommentSort,
+    after: Option<&[i64]>,
+    viewer: Option<i64>,
+    limit: usize,
+) -> Result<Page<CommentView>, DbError> {
+    let mut q = bookmarks::table
+        .inner_join(users::table)
+        .filter(bookmarks::entry_id.eq(entry_id))
+        .filter(sql::<Bool>(IS_COMMENT))
+        .into_boxed();
+    match (sort, after) {
+        (CommentSort::Recent, Some(&[t, id])) => {
+            q = q.filter(
+                bookmarks::created_at
+                    .le(t)
+                    .and(bookmarks::created_at.lt(t).or(bookmarks::id.lt(id))),
+            );
+        }
+        (CommentSort::Popular, Some(&[s, t, id])) => {
+            q = q.filter(
+                bookmarks::star_count.le(s).and(
+                    bookmarks::star_count.lt(s).or(bookmarks::created_at
+                        .le(t)
+                        .and(bookmarks::created_at.lt(t).or(bookmarks::id.lt(id)))),
+                ),
+            );
+        }
+        (_, None) => {}
+        (_, Some(_)) => return Err(DbError::NotFound),
+    }
+    q = match sort {
+        CommentSort::Recent => q.order((bookmarks::created_at.desc(), bookmarks::id.desc())),
+        CommentSort::Popular => q.order((
+            bookmarks::star_count.desc(),
+            bookmarks::created_at.desc(),
+            bookmarks::id.desc(),
+        )),
+    };
+    let rows: Vec<CommentRow> = q
+        .limit(i64::try_from(limit).unwrap_or(100) + 1)
+        .select((
+            bookmarks::id,
+            bookmarks::comment,
+            bookmarks::tags,
+            bookmarks::created_at,
+            bookmarks::star_count,
+            users::username,
+            users::display_name,
+        ))
+        .load(conn)?;
+    let page = Page::from_rows(rows, limit, |r| match sort {
+        CommentSort::Recent => vec![r.3, r.0],
+        CommentSort::Popular => vec![r.4, r.3, r.0],
+    });
+    let starred: HashSet<i64> = match viewer {
+        Some(v) if !page.items.is_empty() => stars::table
+            .filter(stars::user_id.eq(v))
+            .filter(stars::bookmark_id.eq_any(page.items.iter().map(|r| r.0).collect::<Vec<_>>()))
+            .select(stars::bookmark_id)
+            .load::<i64>(conn)?
+            .into_iter()
+            .collect(),
+        _ => HashSet::new(),
+    };
+    Ok(page.map(
+        |(id, comment, tags, created_at, star_count, username, display_name)| CommentView {
+            id,
+            user: UserRef {
+                username,
+                display_name,
+            },
+            comment,
+            tags: split_tags(&tags),
+            created_at,
+            star_count,
+            starred_by_me: starred.contains(&id),
+        },
+    ))
+}
+
+/// The star count of a comment that is visible to everyone.
+fn visible_star_count(conn: &mut DbConnection, bookmark_id: i64) -> Result<i64, DbError> {
+    bookmarks::table
+        .find(bookmark_id)
+        .filter(sql::<Bool>(IS_COMMENT))
+        .select(bookmarks::star_count)
+        .first(conn)
+        .optional()?
+        .ok_or(DbError::NotFound)
+}
+
+/// Stars a comment (idempotent). Returns its star count.
+pub fn star(
+    conn: &mut DbConnection,
+    user_id: i64,
+    bookmark_id: i64,
+    now: i64,
+) -> Result<i64, DbError> {
+    visible_star_count(conn, bookmark_id)?;
+    let inserted = per_backend!(&mut *conn, |c| diesel::insert_into(stars::table)
+        .values((
+            stars::bookmark_id.eq(bookmark_id),
+            stars::user_id.eq(user_id),
+            stars::created_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    if inserted == 1 {
+        diesel::update(bookmarks::table.find(bookmark_id))
+            .set(bookmarks::star_count.eq(bookmarks::star_count + 1))
+            .execute(conn)?;
+    }
+    visible_star_count(conn, bookmark_id)
+}
+
+/// Takes a star back (idempotent). Returns the comment's star count.
+pub fn unstar(conn: &mut DbConnection, user_id: i64, bookmark_id: i64) -> Result<i64, DbError> {
+    visible_star_count(conn, bookmark_id)?;
+    let deleted = diesel::delete(
+        stars::table
+            .filter(stars::bookmark_id.eq(bookmark_id))
+            .filter(stars::user_id.eq(user_id)),
+    )
+    .execute(conn)?;
+    if deleted == 1 {
+        diesel::update(bookmarks::table.find(bookmark_id))
+            .set(bookmarks::star_count.eq(bookmarks::star_count - 1))
+            .execute(conn)?;
+    }
+    visible_star_count(conn, bookmark_id)
+}

@@ -1,0 +1,522 @@
+//! Storage behaviour, each test on its own SQLite file and PostgreSQL database.
+
+use bukuma_db::bookmarks::{self, BookmarkInput, UserFilter, WriteOptions};
+use bukuma_db::models::NewUser;
+use bukuma_db::stars::CommentSort;
+use bukuma_db::{audit, backend_test, entries, now_micros, stars, tags, users, Db, DbError};
+use bukuma_domain::{NormalizedUrl, TagName, Tags};
+
+fn opts() -> WriteOptions {
+    WriteOptions {
+        now: now_micros(),
+        new_entry_threshold: 3,
+    }
+}
+
+fn user(db: &Db, name: &str) -> i64 {
+    db.write(|c| {
+        users::create(
+            c,
+            &NewUser {
+                username: name,
+                username_lower: &name.to_ascii_lowercase(),
+                display_name: name,
+                bio: "",
+                role: "user",
+                password_hash: "x",
+                created_at: now_micros(),
+                updated_at: now_micros(),
+            },
+        )
+    })
+    .expect("create user")
+    .id
+}
+
+struct Mark<'a> {
+    url: &'a str,
+    comment: &'a str,
+    tags: &'a [&'a str],
+    private: bool,
+}
+
+fn mark(db: &Db, user_id: i64, m: Mark<'_>) -> (bukuma_db::models::Bookmark, bool) {
+    let url = NormalizedUrl::parse(m.url).expect("url");
+    let tags = Tags::parse(m.tags).expect("tags");
+    db.write(|c| {
+        bookmarks::upsert(
+            c,
+            user_id,
+            &url,
+            &BookmarkInput {
+                title: Some("A title"),
+                comment: Some(m.comment),
+                tags: Some(&tags),
+                is_private: Some(m.private),
+                ..Default::default()
+            },
+            opts(),
+        )
+    })
+    .expect("upsert")
+}
+
+fn public<'a>(url: &'a str, comment: &'a str, tags: &'a [&'a str]) -> Mark<'a> {
+    Mark {
+        url,
+        comment,
+        tags,
+        private: false,
+    }
+}
+
+fn assert_consistent(db: &Db) {
+    let problems = db.read(audit::check_counters).expect("audit");
+    assert!(problems.is_empty(), "counters differ: {problems:#?}");
+}
+
+backend_test!(usernames_are_unique_case_insensitively, |db: &Db| {
+    user(db, "Alice");
+    let err = db.write(|c| {
+        users::create(
+            c,
+            &NewUser {
+                username: "alice",
+                username_lower: "alice",
+                display_name: "x",
+                bio: "",
+                role: "user",
+                password_hash: "x",
+                created_at: 0,
+                updated_at: 0,
+            },
+        )
+    });
+    assert!(matches!(err, Err(DbError::Conflict(_))));
+    assert_eq!(
+        db.read(|c| users::find_by_name(c, "ALICE"))
+            .expect("find")
+            .map(|u| u.username),
+        Some("Alice".into())
+    );
+});
+
+backend_test!(
+    bookmarking_twice_updates_instead_of_duplicating,
+    |db: &Db| {
+        let a = user(db, "alice");
+        let (first, created) = mark(
+            db,
+            a,
+            public("https://example.com/a?utm_source=x", "first", &["rust"]),
+        );
+        assert!(created);
+        let (second, created) = mark(
+            db,
+            a,
+            public("https://EXAMPLE.com/a#frag", "second", &["Rust", "web"]),
+        );
+        assert!(!created);
+        assert_eq!(first.id, second.id);
+        assert_eq!(second.comment, "second");
+        assert_eq!(second.tag_list(), vec!["Rust", "web"]);
+        let entry = db
+            .read(|c| entries::find(c, first.entry_id))
+            .expect("read")
+            .expect("entry");
+        assert_eq!(entry.bookmark_count, 1);
+        assert_eq!(entry.url, "https://example.com/a");
+        assert_eq!(entry.title, "A title");
+        assert_consistent(db);
+    }
+);
+
+backend_test!(omitted_fields_keep_their_values_on_update, |db: &Db| {
+    let a = user(db, "alice");
+    mark(db, a, public("https://example.com/", "kept", &["t1"]));
+    let url = NormalizedUrl::parse("https://example.com/").expect("url");
+    let (b, _) = db
+        .write(|c| {
+            bookmarks::upsert(
+                c,
+                a,
+                &url,
+                &BookmarkInput {
+                    read_later: Some(true),
+                    ..Default::default()
+                },
+                opts(),
+            )
+        })
+        .expect("upsert");
+    assert_eq!(b.comment, "kept");
+    assert_eq!(b.tag_list(), vec!["t1"]);
+    assert!(b.read_later);
+});
+
+backend_test!(private_bookmarks_are_invisible_to_others, |db: &Db| {
+    let a = user(db, "alice");
+    let (b, _) = mark(
+        db,
+        a,
+        Mark {
+            url: "https://secret.example/x",
+            comment: "hidden",
+            tags: &["secret"],
+            private: true,
+        },
+    );
+    db.write(|c| entries::recompute_hot(c, now_micros()))
+        .expect("hot");
+    db.read(|c| {
+        assert!(entries::find_public(c, b.entry_id)?.is_none());
+        assert!(entries::find_public_by_url(c, "https://secret.example/x")?.is_none());
+        assert_eq!(
+            entries::counts(c, &["https://secret.example/x".into()])?
+                .get("https://secret.example/x"),
+            Some(&0)
+        );
+        assert!(entries::hot(c, None, None, 20)?.items.is_empty());
+        assert!(entries::newest(c, None, 20)?.items.is_empty());
+        assert!(entries::site_newest(c, "secret.example", None, 20)?
+            .items
+            .is_empty());
+        assert!(entries::tagged(c, "secret", None, 20)?.items.is_empty());
+        assert!(
+            stars::list(c, b.entry_id, CommentSort::Recent, None, None, 20)?
+                .items
+                .is_empty()
+        );
+        let others = bookmarks::list_for_user(c, a, false, &UserFilter::default(), None, 20)?;
+        assert!(others.items.is_empty());
+        let tagged = UserFilter {
+            tags: vec!["secret".into()],
+            ..Default::default()
+        };
+        assert!(bookmarks::list_for_user(c, a, false, &tagged, None, 20)?
+            .items
+            .is_empty());
+        assert!(tags::user_tags(c, a, false)?.is_empty());
+        assert!(tags::user_sites(c, a, false)?.is_empty());
+        assert!(bookmarks::find_view(c, b.id, None)?.is_none());
+        // The owner sees it everywhere of theirs.
+        assert_eq!(
+            bookmarks::list_for_user(c, a, true, &tagged, None, 20)?
+                .items
+                .len(),
+            1
+        );
+        assert_eq!(tags::user_tags(c, a, true)?.len(), 1);
+        assert_eq!(tags::user_sites(c, a, true)?[0].name, "secret.example");
+        assert!(bookmarks::find_view(c, b.id, Some(a))?.is_some());
+        Ok(())
+    })
+    .expect("reads");
+    assert_eq!(
+        db.read(|c| users::find(c, a))
+            .expect("u")
+            .map(|u| (u.bookmark_count, u.public_bookmark_count)),
+        Some((1, 0))
+    );
+    assert_consistent(db);
+});
+
+backend_test!(
+    user_list_filters_by_tags_and_site_with_keyset_pages,
+    |db: &Db| {
+        let a = user(db, "alice");
+        for i in 0..7 {
+            let tags: &[&str] = if i % 2 == 0 {
+                &["rust", "db"]
+            } else {
+                &["rust"]
+            };
+            let host = if i < 4 {
+                "blog.example.com"
+            } else {
+                "other.example"
+            };
+            mark(db, a, public(&format!("https://{host}/{i}"), "", tags));
+        }
+        db.read(|c| {
+            let all = UserFilter::default();
+            let mut seen = Vec::new();
+            let mut after = None;
+            loop {
+                let page = bookmarks::list_for_user(c, a, true, &all, after, 3)?;
+                seen.extend(page.items.iter().map(|v| v.bookmark.id));
+                match page.next {
+                    Some(k) => after = Some((k[0], k[1])),
+                    None => break,
+                }
+            }
+            assert_eq!(seen.len(), 7);
+            let mut sorted = seen.clone();
+            sorted.sort_by(|x, y| y.cmp(x));
+            assert_eq!(seen, sorted, "newest first, no duplicates");
+
+            let both = UserFilter {
+                tags: vec!["rust".into(), "db".into()],
+                ..Default::default()
+            };
+            assert_eq!(
+                bookmarks::list_for_user(c, a, true, &both, None, 50)?
+                    .items
+                    .len(),
+                4
+            );
+            let paged = bookmarks::list_for_user(c, a, true, &both, None, 3)?;
+            let k = paged.next.expect("more");
+            assert_eq!(
+                bookmarks::list_for_user(c, a, true, &both, Some((k[0], k[1])), 3)?
+                    .items
+                    .len(),
+                1
+            );
+            let site = UserFilter {
+                site: Some("blog.example.com".into()),
+                ..Default::default()
+            };
+            assert_eq!(
+                bookmarks::list_for_user(c, a, true, &site, None, 50)?
+                    .items
+                    .len(),
+                4
+            );
+            let tag_site = UserFilter {
+                tags: vec!["db".into()],
+                site: Some("other.example".into()),
+                ..Default::default()
+            };
+            assert_eq!(
+                bookmarks::list_for_user(c, a, true, &tag_site, None, 50)?
+                    .items
+                    .len(),
+                2
+            );
+            let cloud = tags::user_tags(c, a, false)?;
+            assert_eq!((cloud[0].name.as_str(), cloud[0].count), ("rust", 7));
+            assert_eq!((cloud[1].name.as_str(), cloud[1].count), ("db", 4));
+            let sites = tags::user_sites(c, a, false)?;
+            assert_eq!(
+                (sites[0].name.as_str(), sites[0].count),
+                ("blog.example.com", 4)
+            );
+            Ok(())
+        })
+        .expect("reads");
+    }
+);
+
+backend_test!(renaming_a_tag_merges_and_deleting_removes, |db: &Db| {
+    let a = user(db, "alice");
+    mark(db, a, public("https://e.com/1", "", &["js", "javascript"]));
+    mark(db, a, public("https://e.com/2", "", &["js"]));
+    let (from, to) = (
+        TagName::parse("js").expect("t"),
+        TagName::parse("JavaScript").expect("t"),
+    );
+    let changed = db
+        .write(|c| tags::rename(c, a, &from, &to, opts()))
+        .expect("rename");
+    assert_eq!(changed, 2);
+    let cloud = db.read(|c| tags::user_tags(c, a, true)).expect("tags");
+    assert_eq!(cloud.len(), 1);
+    assert_eq!(cloud[0].count, 2);
+    assert_consistent(db);
+    let gone = TagName::parse("javascript").expect("t");
+    db.write(|c| tags::delete(c, a, &gone, opts()))
+        .expect("delete");
+    assert!(db
+        .read(|c| tags::user_tags(c, a, true))
+        .expect("tags")
+        .is_empty());
+    assert_consistent(db);
+});
+
+backend_test!(
+    comments_sort_by_stars_and_stars_are_idempotent,
+    |db: &Db| {
+        let (a, b, c) = (user(db, "alice"), user(db, "bob"), user(db, "carol"));
+        let (ba, _) = mark(db, a, public("https://e.com/p", "alice says", &[]));
+        let (bb, _) = mark(db, b, public("https://e.com/p", "bob says", &[]));
+        mark(db, c, public("https://e.com/p", "", &[]));
+        for _ in 0..2 {
+            db.write(|x| stars::star(x, c, ba.id, now_micros()))
+                .expect("star");
+        }
+        assert_eq!(
+            db.write(|x| stars::star(x, b, ba.id, now_micros()))
+                .expect("star"),
+            2
+        );
+        let popular = db
+            .read(|x| stars::list(x, ba.entry_id, CommentSort::Popular, None, Some(c), 10))
+            .expect("list");
+        assert_eq!(popular.items.len(), 2, "empty comments are not comments");
+        assert_eq!(popular.items[0].id, ba.id);
+        assert_eq!(popular.items[0].star_count, 2);
+        assert!(popular.items[0].starred_by_me);
+        let recent = db
+            .read(|x| stars::list(x, ba.entry_id, CommentSort::Recent, None, None, 10))
+            .expect("list");
+        assert_eq!(recent.items[0].id, bb.id);
+        assert_eq!(db.write(|x| stars::unstar(x, c, ba.id)).expect("unstar"), 1);
+        assert_eq!(db.write(|x| stars::unstar(x, c, ba.id)).expect("unstar"), 1);
+        assert_consistent(db);
+    }
+);
+
+backend_test!(private_or_missing_comments_cannot_be_starred, |db: &Db| {
+    let (a, b) = (user(db, "alice"), user(db, "bob"));
+    let (p, _) = mark(
+        db,
+        a,
+        Mark {
+            url: "https://e.com/",
+            comment: "psst",
+            tags: &[],
+            private: true,
+        },
+    );
+    assert!(matches!(
+        db.write(|x| stars::star(x, b, p.id, 0)),
+        Err(DbError::NotFound)
+    ));
+    assert!(matches!(
+        db.write(|x| stars::star(x, b, 999_999, 0)),
+        Err(DbError::NotFound)
+    ));
+});
+
+backend_test!(
+    entries_become_new_at_three_public_bookmarks_and_hot_ranks_recent,
+    |db: &Db| {
+        let us: Vec<i64> = ["u1", "u2", "u3", "u4"]
+            .iter()
+            .map(|n| user(db, n))
+            .collect();
+        for u in &us[..2] {
+            mark(db, *u, public("https://news.example/a", "", &["news"]));
+        }
+        mark(
+            db,
+            us[3],
+            Mark {
+                url: "https://news.example/a",
+                comment: "",
+                tags: &[],
+                private: true,
+            },
+        );
+        assert!(db
+            .read(|c| entries::newest(c, None, 10))
+            .expect("new")
+            .items
+            .is_empty());
+        mark(db, us[2], public("https://news.example/a", "", &["news"]));
+        mark(db, us[0], public("https://news.example/b", "", &[]));
+        let new = db.read(|c| entries::newest(c, None, 10)).expect("new");
+        assert_eq!(new.items.len(), 1);
+        assert_eq!(new.items[0].entry.bookmark_count, 3);
+        assert_eq!(new.items[0].tags, vec!["news"]);
+        db.write(|c| entries::recompute_hot(c, now_micros()))
+            .expect("hot");
+        let hot = db.read(|c| entries::hot(c, None, None, 10)).expect("hot");
+        assert_eq!(hot.items.len(), 2);
+        assert_eq!(hot.items[0].entry.url, "https://news.example/a");
+        let site_hot = db
+            .read(|c| entries::hot(c, Some("news.example"), None, 1))
+            .expect("hot");
+        let k = site_hot.next.expect("second page");
+        let rest = db
+            .read(|c| {
+                entries::hot(
+                    c,
+                    Some("news.example"),
+                    Some((f64::from_bits(k[0] as u64), k[1])),
+                    1,
+                )
+            })
+            .expect("hot");
+        assert_eq!(rest.items[0].entry.url, "https://news.example/b");
+        assert_eq!(
+            db.read(|c| entries::tagged(c, "news", None, 10))
+                .expect("tag")
+                .items
+                .len(),
+            1
+        );
+        assert_consistent(db);
+    }
+);
+
+backend_test!(deleting_a_bookmark_updates_every_counter, |db: &Db| {
+    let (a, b) = (user(db, "alice"), user(db, "bob"));
+    let (ba, _) = mark(db, a, public("https://e.com/x", "hello", &["t"]));
+    mark(db, b, public("https://e.com/x", "", &["t"]));
+    db.write(|c| stars::star(c, b, ba.id, 0)).expect("star");
+    db.write(|c| bookmarks::delete(c, a, ba.id, opts()))
+        .expect("delete");
+    assert!(matches!(
+        db.write(|c| bookmarks::delete(c, a, ba.id, opts())),
+        Err(DbError::NotFound)
+    ));
+    assert!(matches!(
+        db.write(|c| bookmarks::delete(c, b, ba.id, opts())),
+        Err(DbError::NotFound)
+    ));
+    let e = db
+        .read(|c| entries::find(c, ba.entry_id))
+        .expect("e")
+        .expect("entry");
+    assert_eq!(e.bookmark_count, 1);
+    assert_consistent(db);
+});
+
+backend_test!(concurrent_writes_keep_counters_exact, |db: &Db| {
+    let us: Vec<i64> = (0..4).map(|i| user(db, &format!("user{i}"))).collect();
+    let seed = mark(db, us[0], public("https://hot.example/", "seed", &["x"])).0;
+    std::thread::scope(|s| {
+        for (n, u) in us.iter().enumerate() {
+            let db = db.clone();
+            let u = *u;
+            s.spawn(move || {
+                for i in 0..25 {
+                    let url = NormalizedUrl::parse(&format!("https://hot.example/{}", i % 5))
+                        .expect("url");
+                    let tags =
+                        Tags::parse(&[format!("t{}", i % 3), "shared".into()]).expect("tags");
+                    let (b, _) = db
+                        .write(|c| {
+                            bookmarks::upsert(
+                                c,
+                                u,
+                                &url,
+                                &BookmarkInput {
+                                    comment: Some("c"),
+                                    tags: Some(&tags),
+                                    is_private: Some(i % 4 == 0),
+                                    ..Default::default()
+                                },
+                                opts(),
+                            )
+                        })
+                        .expect("upsert");
+                    if (i + n) % 3 == 0 {
+                        db.write(|c| bookmarks::delete(c, u, b.id, opts()))
+                            .expect("delete");
+                    }
+                    if n != 0 {
+                        db.write(|c| stars::star(c, u, seed.id, now_micros()))
+                            .expect("star");
+                        if i % 2 == 0 {
+                            db.write(|c| stars::unstar(c, u, seed.id)).expect("unstar");
+                        }
+                    }
+                }
+            });
+        }
+    });
+    assert_consistent(db);
+});

@@ -1,0 +1,11 @@
+DROP TABLE job_leases;
+DROP TABLE api_tokens;
+DROP TABLE refresh_tokens;
+DROP TABLE stars;
+DROP TABLE entry_tags;
+DROP TABLE user_sites;
+DROP TABLE user_tags;
+DROP TABLE bookmark_tags;
+DROP TABLE bookmarks;
+DROP TABLE entries;
+DROP TABLE users;
