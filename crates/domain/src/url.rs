@@ -107,13 +107,20 @@ pub fn normalize_domain(input: &str) -> Result<String, UrlError> {
     // ASCII lowercasing only: Unicode lowercasing could turn e.g. the Kelvin
     // sign into an ASCII 'k' and let a look-alike through.
     let domain = input.trim().to_ascii_lowercase();
-    let valid = !domain.is_empty()
-        && domain.len() <= MAX_DOMAIN_BYTES
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && domain
+    // Every host `NormalizedUrl::domain` can produce is accepted, so that each
+    // entry's domain has a site page: names (also with `_` or a trailing dot,
+    // which the URL parser keeps), IPv4 and bracketed IPv6 addresses.
+    let is_ipv6 = domain.starts_with('[')
+        && domain.ends_with(']')
+        && domain.len() > 2
+        && domain[1..domain.len() - 1]
             .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    let is_name = !domain.starts_with('.')
+        && domain.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'_'
+        });
+    let valid = !domain.is_empty() && domain.len() <= MAX_DOMAIN_BYTES && (is_name || is_ipv6);
     if valid {
         Ok(domain)
     } else {
@@ -525,10 +532,22 @@ mod tests {
     }
 
     #[test]
-    fn normalize_domain_rejects_leading_or_trailing_dot() {
+    fn normalize_domain_rejects_a_leading_dot() {
         assert_eq!(normalize_domain(".example.com"), Err(UrlError::Invalid));
-        assert_eq!(normalize_domain("example.com."), Err(UrlError::Invalid));
         assert_eq!(normalize_domain("."), Err(UrlError::Invalid));
+    }
+
+    #[test]
+    fn normalize_domain_accepts_every_host_a_url_can_have() {
+        for input in [
+            "http://my_host.example.com/",
+            "http://example.com./",
+            "http://[::1]:8080/",
+            "http://192.168.0.1/",
+        ] {
+            let url = NormalizedUrl::parse(input).expect("URL should normalize");
+            assert_eq!(normalize_domain(url.domain()), Ok(url.domain().to_owned()), "{input}");
+        }
     }
 
     #[test]
@@ -540,8 +559,8 @@ mod tests {
             "exa mple.com",
             "user@example.com",
             "example.com?q",
-            "exa_mple.com",
-            "[::1]",
+            "[::g]",
+            "[]",
             "日本語.jp",
             "\u{212A}.com", // Kelvin sign lowercases to 'k' under Unicode rules
         ] {

@@ -129,7 +129,10 @@ pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpR
 #[utoipa::path(
     get, path = "/api/v1/entries/lookup", tag = "entries",
     params(UrlParams),
-    responses((status = 200, description = "The entry of this URL; 404 when nobody bookmarked it publicly", body = Entry))
+    responses(
+        (status = 200, description = "The entry of this URL", body = Entry),
+        (status = 404, description = "Nobody bookmarked this URL publicly", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 pub async fn lookup(
     state: web::Data<AppState>,

@@ -1,0 +1,73 @@
+# The commands people type. Each target names the real tool it runs.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+CARGO ?= cargo
+NPM ?= npm
+BIN_DEBUG := target/debug/bukuma
+BIN_RELEASE := target/release/bukuma
+
+.PHONY: run test build frontend frontend-deps openapi check-fmt clippy domain-purity \
+        test-rust test-frontend e2e schemathesis ensure-postgres fmt clean
+
+## run: build everything and serve the app with the SPA on ./data (SQLite)
+run: frontend
+	$(CARGO) build --release -p bukuma-api
+	$(BIN_RELEASE) serve
+
+## test: every check and test (needs PostgreSQL on 127.0.0.1:5432, see README)
+test: ensure-postgres check-fmt clippy domain-purity test-rust test-frontend schemathesis
+	@echo "make test: all checks passed"
+
+build:
+	$(CARGO) build --workspace
+
+frontend-deps:
+	@command -v node >/dev/null || { echo "error: Node.js 20+ and npm are needed (apt-get install -y nodejs npm)"; exit 1; }
+	cd frontend && $(NPM) ci --no-audit --no-fund
+
+frontend: frontend-deps
+	cd frontend && $(NPM) run build
+
+## openapi: regenerate openapi/openapi.json from the code, and the SPA's client types from it
+openapi:
+	$(CARGO) run -q -p bukuma-api -- openapi > openapi/openapi.json
+	cd frontend && $(NPM) run gen
+
+ensure-postgres:
+	bash scripts/ensure-postgres.sh
+
+check-fmt:
+	$(CARGO) fmt --all -- --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## domain-purity: the domain crate depends on no web framework and no database
+domain-purity:
+	@for dep in diesel actix-web utoipa; do \
+	  if $(CARGO) tree -p bukuma-domain -e normal -i $$dep >/dev/null 2>&1; then \
+	    echo "error: bukuma-domain depends on $$dep"; exit 1; fi; done
+	@echo "bukuma-domain depends on none of diesel, actix-web, utoipa"
+
+test-rust:
+	$(CARGO) test --workspace
+
+test-frontend: frontend-deps
+	cd frontend && $(NPM) run gen:check && $(NPM) run lint && $(NPM) run typecheck && $(NPM) test && $(NPM) run build
+	$(MAKE) e2e
+
+e2e:
+	$(CARGO) build -p bukuma-api
+	cd frontend && BUKUMA_BIN=$(abspath $(BIN_DEBUG)) $(NPM) run e2e
+
+## schemathesis: fuzz a live server against its served spec (bounded time)
+schemathesis:
+	$(CARGO) build -p bukuma-api
+	BUKUMA_BIN=$(BIN_DEBUG) bash scripts/schemathesis.sh
+
+fmt:
+	$(CARGO) fmt --all
+
+clean:
+	$(CARGO) clean
+	rm -rf frontend/node_modules frontend/dist
