@@ -6,7 +6,7 @@ set -euo pipefail
 tmp=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$port"
-BUKUMA_DATA_DIR="$tmp" BUKUMA_BIND="127.0.0.1:$port" BUKUMA_STATIC_DIR="$tmp/none" RUST_LOG=warn \
+BUKUMA_DATA_DIR="$tmp" BUKUMA_BIND="127.0.0.1:$port" BUKUMA_STATIC_DIR="$tmp/none" BUKUMA_FETCH_METADATA=false RUST_LOG=warn \
   "$BUKUMA_BIN" serve >"$tmp/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$tmp"' EXIT

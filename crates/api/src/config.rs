@@ -27,6 +27,11 @@ pub struct Config {
     pub access_token_secs: i64,
     /// `BUKUMA_REFRESH_TOKEN_DAYS`; default 30.
     pub refresh_token_days: i64,
+    /// `BUKUMA_FETCH_METADATA`: fetch the pages of new entries for their metadata; default true.
+    pub fetch_metadata: bool,
+    /// `BUKUMA_FETCH_ALLOW`: private networks (CIDRs) the page fetcher may reach,
+    /// e.g. `10.0.0.0/8` for an intranet install; none by default.
+    pub fetch_allow: Vec<bukuma_fetch::IpNet>,
     /// HS256 key: `BUKUMA_JWT_SECRET`, else a key generated once and kept in
     /// `<data dir>/jwt-secret`.
     pub jwt_secret: Vec<u8>,
@@ -94,6 +99,16 @@ impl Config {
             pool_size: parsed("BUKUMA_DB_POOL_SIZE", 16u32)?.max(1),
             access_token_secs: parsed("BUKUMA_ACCESS_TOKEN_SECS", 900i64)?.max(10),
             refresh_token_days: parsed("BUKUMA_REFRESH_TOKEN_DAYS", 30i64)?.max(1),
+            fetch_metadata: parsed("BUKUMA_FETCH_METADATA", true)?,
+            fetch_allow: match var("BUKUMA_FETCH_ALLOW") {
+                None => Vec::new(),
+                Some(v) => {
+                    bukuma_fetch::parse_allow_list(&v).map_err(|problem| ConfigError::Invalid {
+                        name: "BUKUMA_FETCH_ALLOW",
+                        problem,
+                    })?
+                }
+            },
             data_dir,
             jwt_secret,
         })
@@ -114,6 +129,8 @@ impl Config {
             pool_size: 8,
             access_token_secs: 900,
             refresh_token_days: 30,
+            fetch_metadata: false,
+            fetch_allow: Vec::new(),
             jwt_secret: secret,
         }
     }

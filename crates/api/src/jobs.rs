@@ -5,6 +5,10 @@ use std::time::Duration;
 
 use actix_web::web;
 use bukuma_db::{entries, leases, now_micros, tokens, Db, DbError};
+use bukuma_fetch::Fetcher;
+
+use crate::error::ApiError;
+use futures_util::future::join_all;
 
 /// Recomputes hot scores; returns how many entries are hot.
 pub fn recompute_hot(db: &Db) -> Result<usize, DbError> {
@@ -50,6 +54,90 @@ pub fn spawn(db: Db, interval: Duration) {
                 Ok(Ok(None)) => tracing::debug!("another instance holds the hot job"),
                 Ok(Err(e)) => tracing::error!(error = %e, "hot score job failed"),
                 Err(e) => tracing::error!(error = %e, "hot score job panicked"),
+            }
+        }
+    });
+}
+
+/// Pages fetched at once by one round of the metadata job.
+const FETCH_BATCH: i64 = 8;
+
+/// Fetches the metadata of entries that are due, one batch; returns how many
+/// pages were tried. Failures are recorded and retried later with backoff.
+pub async fn fetch_due(db: &Db, fetcher: &Fetcher) -> Result<usize, ApiError> {
+    let due = {
+        let db = db.clone();
+        web::block(move || db.read(|c| entries::due_for_fetch(c, now_micros(), FETCH_BATCH)))
+            .await??
+    };
+    let results = join_all(due.iter().map(|(_, url)| fetcher.fetch(url))).await;
+    let n = due.len();
+    let db = db.clone();
+    web::block(move || {
+        for ((id, url), result) in due.into_iter().zip(results) {
+            let now = now_micros();
+            match result {
+                Ok(page) => {
+                    let meta = entries::PageMetadata {
+                        title: page.title,
+                        summary: page.summary,
+                        thumbnail_url: page.thumbnail_url,
+                        favicon_url: page.favicon_url,
+                    };
+                    db.write(|c| entries::record_fetch_success(c, id, &meta, now))?;
+                }
+                Err(e) => {
+                    tracing::info!(entry = id, %url, error = %e, "page metadata fetch failed");
+                    let permanent = e.is_permanent();
+                    let message = e.to_string();
+                    db.write(|c| entries::record_fetch_failure(c, id, &message, permanent, now))?;
+                }
+            }
+        }
+        Ok::<_, DbError>(())
+    })
+    .await??;
+    Ok(n)
+}
+
+/// Runs the metadata job every few seconds until the server stops.
+pub fn spawn_fetcher(db: Db, fetcher: Fetcher) {
+    let me = holder();
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            let lease = {
+                let db = db.clone();
+                let me = me.clone();
+                web::block(move || {
+                    let now = now_micros();
+                    db.write(|c| leases::acquire(c, "fetch", &me, now, now + 60_000_000))
+                })
+                .await
+            };
+            match lease {
+                Ok(Ok(true)) => {}
+                Ok(Ok(false)) => continue,
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "metadata job lease failed");
+                    continue;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "metadata job lease panicked");
+                    continue;
+                }
+            }
+            // Drain what is due, a batch at a time.
+            loop {
+                match fetch_due(&db, &fetcher).await {
+                    Ok(n) if n as i64 == FETCH_BATCH => continue,
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::error!(error = %e, "metadata job failed");
+                        break;
+                    }
+                }
             }
         }
     });

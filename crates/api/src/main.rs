@@ -161,6 +161,13 @@ async fn serve() -> Result<(), AnyError> {
     };
     tracing::info!(backend = db.backend().name(), bind = %config.bind, "bukuma serving");
     jobs::spawn(db.clone(), Duration::from_secs(config.hot_interval_secs));
+    if config.fetch_metadata {
+        let fetcher = bukuma_fetch::Fetcher::new(bukuma_fetch::FetchConfig {
+            allow_private: config.fetch_allow.clone(),
+            ..bukuma_fetch::FetchConfig::default()
+        })?;
+        jobs::spawn_fetcher(db.clone(), fetcher);
+    }
     let bind = config.bind.clone();
     let state = web::Data::new(AppState::new(db, config));
     HttpServer::new(move || bukuma_api::app(state.clone()))
