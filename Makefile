@@ -44,10 +44,7 @@ clippy:
 
 ## domain-purity: the domain crate depends on no web framework and no database
 domain-purity:
-	@for dep in diesel actix-web utoipa; do \
-	  if $(CARGO) tree -p bukuma-domain -e normal -i $$dep >/dev/null 2>&1; then \
-	    echo "error: bukuma-domain depends on $$dep"; exit 1; fi; done
-	@echo "bukuma-domain depends on none of diesel, actix-web, utoipa"
+	bash scripts/domain-purity.sh
 
 test-rust:
 	$(CARGO) test --workspace

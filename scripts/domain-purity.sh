@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The domain crate must not depend on a web framework or a database: for each
+# banned crate, `cargo tree -i` must say it is absent from the domain's graph.
+set -euo pipefail
+for dep in diesel actix-web utoipa tokio reqwest; do
+  if out=$(cargo tree -p bukuma-domain -e normal -i "$dep" 2>&1); then
+    echo "error: bukuma-domain depends on $dep:"; echo "$out"; exit 1
+  fi
+  if ! grep -q "did not match any packages" <<<"$out"; then
+    echo "error: could not check bukuma-domain for $dep:"; echo "$out"; exit 1
+  fi
+done
+# The same command finds diesel under the db crate, so the check can fail.
+cargo tree -p bukuma-db -e normal -i diesel >/dev/null
+echo "bukuma-domain depends on none of diesel, actix-web, utoipa, tokio, reqwest"
