@@ -177,13 +177,15 @@ impl FromRequest for Viewer {
                 let hash = hash_secret(&token);
                 let db = state.db.clone();
                 let found = web::block(move || {
-                    db.read(|c| {
-                        let t = bukuma_db::tokens::find_api_token(c, &hash)?;
-                        if let Some(t) = &t {
-                            bukuma_db::tokens::touch_api_token(c, t.id, bukuma_db::now_micros())?;
-                        }
-                        Ok(t)
-                    })
+                    let t = db.read(|c| bukuma_db::tokens::find_api_token(c, &hash))?;
+                    let now = bukuma_db::now_micros();
+                    if let Some(t) = t
+                        .as_ref()
+                        .filter(|t| bukuma_db::tokens::needs_touch(t, now))
+                    {
+                        db.write(|c| bukuma_db::tokens::touch_api_token(c, t.id, now))?;
+                    }
+                    Ok::<_, bukuma_db::DbError>(t)
                 })
                 .await??;
                 let t = found.ok_or_else(|| ApiError::Unauthorized("invalid API token".into()))?;

@@ -124,7 +124,13 @@ pub fn find_api_token(
         .optional()?)
 }
 
-/// Records use of a token, at most once a minute to spare the writer.
+/// Whether a token's last use is older than a minute (uses are recorded at
+/// most once a minute to spare the writer).
+pub fn needs_touch(token: &ApiToken, now: i64) -> bool {
+    token.last_used_at.is_none_or(|t| t < now - 60_000_000)
+}
+
+/// Records use of a token, at most once a minute.
 pub fn touch_api_token(conn: &mut DbConnection, id: i64, now: i64) -> Result<(), DbError> {
     diesel::update(
         api_tokens::table.find(id).filter(
