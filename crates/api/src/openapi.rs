@@ -26,7 +26,12 @@ use crate::routes::{auth, bookmarks, comments, entries, health, me, tags, users}
         entries::lookup, entries::counts, entries::comments,
         comments::star, comments::unstar,
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    components(schemas(
+        crate::error::Problem,
+        crate::error::FieldError,
+        crate::types::CommentOrder,
+        crate::types::EntryOrder,
+    )),
     modifiers(&Security, &ProblemResponses),
     tags(
         (name = "auth", description = "Accounts and sessions"),
@@ -141,4 +146,46 @@ pub fn json() -> String {
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn walk<'a>(v: &'a serde_json::Value, refs: &mut BTreeSet<&'a str>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::String(r)) = m.get("$ref") {
+                    refs.insert(r.as_str());
+                }
+                m.values().for_each(|x| walk(x, refs));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, refs)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_reference_resolves_and_operation_ids_are_unique() {
+        let doc: serde_json::Value = serde_json::from_str(&json()).expect("valid JSON");
+        let mut refs = BTreeSet::new();
+        walk(&doc, &mut refs);
+        for r in refs {
+            let name = r.trim_start_matches("#/components/schemas/");
+            assert!(
+                doc["components"]["schemas"].get(name).is_some(),
+                "{r} is referenced but not defined"
+            );
+        }
+        let mut ids = BTreeSet::new();
+        for item in doc["paths"].as_object().expect("paths").values() {
+            for op in item.as_object().expect("path item").values() {
+                if let Some(id) = op.get("operationId").and_then(|v| v.as_str()) {
+                    assert!(ids.insert(id.to_owned()), "operationId {id} is used twice");
+                }
+            }
+        }
+    }
 }

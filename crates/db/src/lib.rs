@@ -154,9 +154,11 @@ impl r2d2::ManageConnection for ConnectionManager {
                 let path = path.to_string_lossy();
                 let mut conn = SqliteConnection::establish(&path)
                     .map_err(|e| DbError::Connection(e.to_string()))?;
+                // busy_timeout first: switching a new file to WAL needs a
+                // lock that concurrently opening connections contend for.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
                      PRAGMA cache_size = -32000; PRAGMA temp_store = MEMORY;",
                 )
                 .map_err(|e| DbError::Connection(e.to_string()))?;

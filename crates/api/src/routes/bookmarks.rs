@@ -50,7 +50,7 @@ pub fn parse_url(field: &str, url: &str) -> Result<NormalizedUrl, ApiError> {
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/bookmarks", tag = "bookmarks",
+    post, path = "/api/v1/bookmarks", tag = "bookmarks", operation_id = "save_bookmark",
     request_body = BookmarkRequest,
     responses(
         (status = 201, description = "Bookmark created", body = Bookmark),
@@ -104,7 +104,7 @@ pub async fn create(
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/bookmarks/{id}", tag = "bookmarks",
+    get, path = "/api/v1/bookmarks/{id}", tag = "bookmarks", operation_id = "get_bookmark",
     params(("id" = i64, Path, description = "Bookmark id")),
     responses((status = 200, body = Bookmark)),
     security((), ("bearer" = []))
@@ -124,7 +124,7 @@ pub async fn get(
 }
 
 #[utoipa::path(
-    patch, path = "/api/v1/bookmarks/{id}", tag = "bookmarks",
+    patch, path = "/api/v1/bookmarks/{id}", tag = "bookmarks", operation_id = "update_bookmark",
     params(("id" = i64, Path, description = "Bookmark id")),
     request_body = BookmarkChanges,
     responses((status = 200, body = Bookmark)),
@@ -172,7 +172,7 @@ pub async fn patch(
 }
 
 #[utoipa::path(
-    delete, path = "/api/v1/bookmarks/{id}", tag = "bookmarks",
+    delete, path = "/api/v1/bookmarks/{id}", tag = "bookmarks", operation_id = "delete_bookmark",
     params(("id" = i64, Path, description = "Bookmark id")),
     responses((status = 204, description = "Deleted")),
     security(("bearer" = []))

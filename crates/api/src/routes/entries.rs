@@ -113,7 +113,7 @@ pub async fn tagged(
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/entries/{id}", tag = "entries",
+    get, path = "/api/v1/entries/{id}", tag = "entries", operation_id = "get_entry",
     params(("id" = i64, Path, description = "Entry id")),
     responses((status = 200, body = Entry))
 )]

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::types::{RenameTagRequest, RetagResult};
 
 #[utoipa::path(
-    post, path = "/api/v1/me/tags/rename", tag = "tags",
+    post, path = "/api/v1/me/tags/rename", tag = "tags", operation_id = "rename_tag",
     request_body = RenameTagRequest,
     responses((status = 200, description = "Renamed; merged into `to` where a bookmark had both", body = RetagResult)),
     security(("bearer" = []))
@@ -41,7 +41,7 @@ pub async fn rename(
 }
 
 #[utoipa::path(
-    delete, path = "/api/v1/me/tags/{tag}", tag = "tags",
+    delete, path = "/api/v1/me/tags/{tag}", tag = "tags", operation_id = "delete_tag",
     params(("tag" = String, Path)),
     responses((status = 200, description = "The tag is removed from all my bookmarks", body = RetagResult)),
     security(("bearer" = []))

@@ -1,0 +1,553 @@
+// End-to-end tests: the real `bukuma` binary on a fresh SQLite database,
+// driven through Debian's Chromium with playwright-core.
+//
+//   npm run build && npm run e2e
+//
+// Env: BUKUMA_BIN (default ../target/debug/bukuma), CHROMIUM (default /usr/bin/chromium),
+//      E2E_ONLY=substring to run only matching scenarios.
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = resolve(root, process.env.BUKUMA_BIN ?? '../target/debug/bukuma');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const dist = resolve(root, 'dist');
+const shots = resolve(root, 'e2e/screenshots');
+const only = process.env.E2E_ONLY ?? '';
+
+/** @param {string} msg */
+function fatal(msg) {
+  console.error(`e2e: ${msg}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+if (!existsSync(bin)) fatal(`backend binary not found at ${bin} (build it, or set BUKUMA_BIN)`);
+if (!existsSync(join(dist, 'index.html'))) fatal(`${dist}/index.html missing: run \`npm run build\` first`);
+if (!existsSync(chromiumPath) && chromiumPath === '/usr/bin/chromium') installChromium();
+if (!existsSync(chromiumPath)) fatal(`${chromiumPath} missing: apt-get install -y chromium`);
+
+/** Installs Debian's Chromium (and CJK fonts for the Japanese UI) when we may. */
+function installChromium() {
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return;
+  console.log('e2e: /usr/bin/chromium is missing; installing it with apt-get');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  if (update.status !== 0) return;
+  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-noto-cjk'], {
+    stdio: 'inherit',
+    env,
+  });
+}
+mkdirSync(shots, { recursive: true });
+for (const f of readdirSync(shots)) if (f.startsWith('FAIL-')) rmSync(join(shots, f));
+
+/** @returns {Promise<number>} */
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+// ---------------------------------------------------------------- server
+const tmp = mkdtempSync(join(tmpdir(), 'bukuma-e2e-'));
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const logPath = join(tmp, 'server.log');
+const log = createWriteStream(logPath);
+const server = spawn(bin, ['serve'], {
+  env: {
+    ...process.env,
+    DATABASE_URL: `sqlite://${join(tmp, 'e2e.sqlite3')}`,
+    BUKUMA_BIND: `127.0.0.1:${port}`,
+    BUKUMA_STATIC_DIR: dist,
+    BUKUMA_DATA_DIR: tmp,
+    RUST_LOG: process.env.RUST_LOG ?? 'info',
+    // recompute hot scores quickly so the hot page fills during the run
+    BUKUMA_HOT_INTERVAL_SECS: '1',
+  },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+server.stdout.pipe(log);
+server.stderr.pipe(log);
+let serverExited = false;
+server.on('exit', () => {
+  serverExited = true;
+});
+
+function serverLogTail() {
+  try {
+    return readFileSync(logPath, 'utf8').split('\n').slice(-40).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+async function stopServer() {
+  if (serverExited) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGTERM');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitForHealth() {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (serverExited) throw new Error(`server exited early:\n${serverLogTail()}`);
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not become healthy in 60 s:\n${serverLogTail()}`);
+}
+
+// ---------------------------------------------------------------- API seeding
+/**
+ * @param {string} path
+ * @param {{ method?: string, body?: unknown, token?: string }} [opts]
+ */
+async function api(path, { method = 'GET', body, token } = {}) {
+  const r = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!r.ok) throw new Error(`${method} ${path} → ${r.status}: ${text}`);
+  return data;
+}
+
+/** @param {string} username */
+async function registerUser(username, password = 'correct horse battery') {
+  const data = await api('/api/v1/auth/register', {
+    method: 'POST',
+    body: { username, password, display_name: username[0].toUpperCase() + username.slice(1) },
+  });
+  return /** @type {string} */ (data.access_token);
+}
+
+/**
+ * @param {string} token
+ * @param {{ url: string, title?: string, comment?: string, tags?: string[] }} bm
+ */
+function bookmark(token, bm) {
+  return api('/api/v1/bookmarks', { method: 'POST', token, body: bm });
+}
+
+// Reserved `.example` hosts: never resolvable, so the server's metadata
+// fetcher sends no traffic anywhere.
+const SEED = [
+  {
+    url: 'https://blog.rust.example/2025/async-closures',
+    title: 'Async closures are stable: what changes for your code',
+    tags: ['rust', 'async'],
+    comments: ['Finally! This removes so much boilerplate.', 'Good overview of the edge cases.', ''],
+  },
+  {
+    url: 'https://news.example/tech/sqlite-in-production',
+    title: 'Running SQLite in production: lessons from five years',
+    tags: ['sqlite', 'database'],
+    comments: ['WAL mode plus a busy timeout is the whole trick.', 'Bookmarking for later.', 'Great read'],
+  },
+  {
+    url: 'https://docs.example/web/keyboard-accessibility',
+    title: 'Designing keyboard shortcuts that do not get in the way',
+    tags: ['a11y', 'ux'],
+    comments: ['Never fire shortcuts while typing. Ever.', '', 'j/k navigation is underrated'],
+  },
+  {
+    url: 'https://engineering.example/posts/keyset-pagination',
+    title: 'Keyset pagination explained with pictures',
+    tags: ['database', 'api'],
+    comments: ['OFFSET was a mistake.', 'Clear diagrams.', ''],
+  },
+];
+
+const ALICE_URL = 'https://blog.rust.example/2025/async-closures';
+const PASSWORD = 'correct horse battery';
+
+// ---------------------------------------------------------------- tests
+/** @type {{ name: string, fn: () => Promise<void> }[]} */
+const tests = [];
+/** @param {string} name @param {() => Promise<void>} fn */
+const test = (name, fn) => tests.push({ name, fn });
+
+/** @param {unknown} cond @param {string} msg */
+function assert(cond, msg) {
+  if (!cond) throw new Error(`assertion failed: ${msg}`);
+}
+
+/** @type {import('playwright-core').Browser | undefined} */
+let browser;
+/** @type {import('playwright-core').BrowserContext} */
+let ctxA;
+/** @type {import('playwright-core').Page} */
+let page;
+/** @type {string[]} */
+const pageErrors = [];
+
+/** @param {import('playwright-core').BrowserContextOptions} [opts] */
+async function newContext(opts = {}) {
+  if (!browser) throw new Error('browser not started');
+  const ctx = await browser.newContext({ baseURL: base, locale: 'en-US', viewport: { width: 1280, height: 900 }, ...opts });
+  ctx.setDefaultTimeout(10_000);
+  ctx.on('page', (p) => {
+    p.on('pageerror', (e) => pageErrors.push(`${p.url()}: ${e.message}`));
+    p.on('dialog', (d) => void d.accept());
+  });
+  return ctx;
+}
+
+/** @param {import('playwright-core').Page} p @param {string} name */
+async function shot(p, name) {
+  await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+/** @param {import('playwright-core').Page} p */
+async function noHorizontalScroll(p) {
+  const { sw, cw } = await p.evaluate(() => ({
+    sw: document.documentElement.scrollWidth,
+    cw: document.documentElement.clientWidth,
+  }));
+  assert(sw <= cw, `page scrolls horizontally (${sw} > ${cw}) on ${p.url()}`);
+}
+
+/** @param {import('playwright-core').Page} p @param {string} username */
+async function loginViaUi(p, username) {
+  await p.goto('/login');
+  await p.getByLabel('Username').fill(username);
+  await p.getByLabel('Password').fill(PASSWORD);
+  await p.getByRole('button', { name: 'Log in' }).click();
+  await p.getByRole('button', { name: new RegExp(`Account menu`) }).waitFor();
+}
+
+let bobToken = '';
+let entryId = 0;
+
+test('seed other users through the API', async () => {
+  bobToken = await registerUser('bob');
+  const carolToken = await registerUser('carol');
+  const daveToken = await registerUser('dave');
+  const tokens = [bobToken, carolToken, daveToken];
+  for (const item of SEED) {
+    for (let i = 0; i < tokens.length; i++) {
+      await bookmark(/** @type {string} */ (tokens[i]), {
+        url: item.url,
+        title: item.title,
+        comment: item.comments[i] ?? '',
+        tags: item.tags,
+      });
+    }
+  }
+  const found = await api(`/api/v1/entries/lookup?url=${encodeURIComponent(ALICE_URL)}`);
+  entryId = found.id;
+  assert(found.bookmark_count === 3, `seeded entry has 3 users (got ${found.bookmark_count})`);
+});
+
+test('register, log out and log in', async () => {
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Sign up' }).click();
+  await page.getByLabel('Username').fill('alice');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Display name (optional)').fill('Alice A.');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.waitForURL('**/alice');
+  await page.getByRole('heading', { name: /Alice A\./ }).waitFor();
+  await page.getByRole('button', { name: /Account menu/ }).click();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('link', { name: 'Log in' }).waitFor();
+  await loginViaUi(page, 'alice');
+  assert(page.url().endsWith('/alice'), `after login we are on /alice (got ${page.url()})`);
+});
+
+test('bookmark a URL with a comment and tags from the dialog', async () => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Add bookmark' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a bookmark' });
+  await dialog.getByLabel('URL').fill(ALICE_URL);
+  await dialog.getByLabel('Comment').fill('Exactly what I needed — 非同期クロージャ');
+  await dialog.getByTestId('comment-counter').filter({ hasText: '/100' }).waitFor();
+  const counter = await dialog.getByTestId('comment-counter').textContent();
+  assert(counter === `${Array.from('Exactly what I needed — 非同期クロージャ').length}/100`, `live counter (${counter})`);
+  await dialog.getByLabel('Tags').fill('rust');
+  await dialog.getByLabel('Tags').press('Enter');
+  await dialog.getByLabel('Tags').fill('programming');
+  await dialog.getByLabel('Tags').press('Enter');
+  await dialog.getByRole('button', { name: 'Save bookmark' }).click();
+  await page.getByText('Bookmark saved.').waitFor();
+  await dialog.waitFor({ state: 'detached' });
+});
+
+test('my user page filters by tag and by site', async () => {
+  await page.goto('/alice');
+  await page.getByRole('link', { name: 'Async closures are stable: what changes for your code' }).waitFor();
+  const sidebar = page.locator('aside');
+  await sidebar.getByRole('link', { name: /^programming/ }).click();
+  await page.waitForURL(/\/alice\?tag=programming/);
+  await page.getByTestId('filter-heading').filter({ hasText: 'programming (1)' }).waitFor();
+  await page.getByRole('link', { name: 'Async closures are stable: what changes for your code' }).waitFor();
+  await page.getByRole('link', { name: 'Clear filter' }).click();
+  await sidebar.getByRole('link', { name: 'blog.rust.example' }).click();
+  await page.waitForURL(/site=blog\.rust\.example/);
+  await page.getByTestId('filter-heading').filter({ hasText: 'Bookmarks / blog.rust.example (1)' }).waitFor();
+  await shot(page, 'user-page');
+});
+
+test('my comment shows on the entry page', async () => {
+  await page.goto(`/entry/${entryId}`);
+  await page.getByRole('heading', { level: 1, name: 'Async closures are stable: what changes for your code' }).waitFor();
+  const recent = page.getByRole('region', { name: 'Recent comments' });
+  await recent.getByText('Exactly what I needed — 非同期クロージャ').waitFor();
+  await recent.getByText('Finally! This removes so much boilerplate.').waitFor();
+  await page.getByRole('region', { name: 'My bookmark' }).getByRole('link', { name: 'rust' }).waitFor();
+});
+
+test("another user stars my comment from a second browser context", async () => {
+  const ctxB = await newContext();
+  try {
+    const pb = await ctxB.newPage();
+    await loginViaUi(pb, 'bob');
+    await pb.goto(`/entry/${entryId}`);
+    const star = pb.getByRole('button', { name: 'Add a star to the comment of alice' });
+    await star.click();
+    await pb.getByRole('button', { name: 'Remove your star from the comment of alice' }).first().waitFor();
+  } finally {
+    await ctxB.close();
+  }
+  await page.reload();
+  const popular = page.getByRole('region', { name: 'Popular comments' });
+  await popular.getByText('Exactly what I needed — 非同期クロージャ').waitFor();
+  const count = await popular.locator('li', { hasText: 'Exactly what I needed' }).getByTestId('star-count').textContent();
+  assert(count === '1', `star count is 1 (got ${count})`);
+  await shot(page, 'entry-page');
+});
+
+test('edit my bookmark in place and then delete it', async () => {
+  await page.goto('/alice');
+  await page.getByRole('button', { name: /^Edit: Async closures/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit bookmark' });
+  const comment = dialog.getByLabel('Comment');
+  await page.waitForFunction(
+    () => /** @type {HTMLTextAreaElement|null} */ (document.querySelector('[role=dialog] textarea'))?.value.startsWith('Exactly'),
+  );
+  await comment.fill('Edited: still the best summary');
+  await dialog.getByRole('button', { name: 'Save bookmark' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByText('Edited: still the best summary').waitFor();
+
+  await page.getByRole('button', { name: /^Edit: Async closures/ }).click();
+  await page.getByRole('dialog', { name: 'Edit bookmark' }).getByRole('button', { name: 'Delete bookmark' }).click();
+  await page.getByText('Bookmark deleted.').waitFor();
+  await page.getByText('No bookmarks here yet.').waitFor();
+  const after = await api(`/api/v1/entries/${entryId}`);
+  assert(after.bookmark_count === 3, `count back to 3 after delete (got ${after.bookmark_count})`);
+});
+
+test('settings: an API token is shown once, works, and can be revoked', async () => {
+  await page.goto('/settings');
+  await page.getByLabel('Token name').fill('cli');
+  await page.getByLabel('Scope').selectOption('write');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const token = (await page.getByTestId('new-token').textContent())?.trim() ?? '';
+  assert(token.length > 10, 'the new token is shown');
+  const me = await api('/api/v1/me', { token });
+  assert(me.username === 'alice', 'the token authenticates as alice');
+  await shot(page, 'settings');
+  await page.getByRole('button', { name: 'Revoke token cli' }).click();
+  await page.getByText('No tokens yet.').waitFor();
+  const r = await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+  assert(r.status === 401, `a revoked token is refused (got ${r.status})`);
+});
+
+test('the bookmarklet URL opens a prefilled bookmark form', async () => {
+  const url = 'https://news.example/tech/sqlite-in-production';
+  await page.goto(`/add?url=${encodeURIComponent(url)}&title=${encodeURIComponent('ignored title')}`);
+  await page.getByRole('heading', { name: 'Add a bookmark' }).waitFor();
+  assert((await page.getByLabel('URL').inputValue()) === url, 'URL is prefilled');
+  await page.getByLabel('Comment').fill('Saved from the bookmarklet');
+  await page.getByRole('button', { name: 'Save bookmark' }).click();
+  await page.waitForURL(/\/entry\/\d+$/);
+  await page.getByRole('region', { name: 'Recent comments' }).getByText('Saved from the bookmarklet').waitFor();
+});
+
+test('keyboard shortcuts j/k/l/o/e on a list', async () => {
+  await page.goto('/bob');
+  const items = page.locator('[data-shortcut-index]');
+  await items.first().waitFor();
+  assert((await items.count()) === SEED.length, `bob has ${SEED.length} bookmarks`);
+  await page.keyboard.press('j');
+  await page.locator('[data-shortcut-index="0"].is-selected').waitFor();
+  await page.keyboard.press('j');
+  await page.locator('[data-shortcut-index="1"].is-selected').waitFor();
+  await page.keyboard.press('k');
+  await page.locator('[data-shortcut-index="0"].is-selected').waitFor();
+  const firstTitle = (await items.nth(0).locator('h3').textContent())?.trim() ?? '';
+
+  // l: read later on my own bookmark of the selected page (created when missing)
+  await page.keyboard.press('l');
+  await page.getByText('Added to read later.').waitFor();
+
+  // o: opens the page in a new tab
+  const [popup] = await Promise.all([ctxA.waitForEvent('page'), page.keyboard.press('o')]);
+  await popup.close();
+
+  // e: opens the comments
+  await page.keyboard.press('e');
+  await page.waitForURL(/\/entry\/\d+$/);
+  await page.getByRole('heading', { level: 1, name: firstTitle }).waitFor();
+
+  // typing in a field never triggers shortcuts
+  await page.keyboard.press('b');
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Tags').waitFor();
+  await shot(page, 'bookmark-dialog');
+  await dialog.getByLabel('Comment').focus();
+  await page.keyboard.type('jk');
+  assert((await dialog.getByLabel('Comment').inputValue()).endsWith('jk'), 'typed text reaches the field');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+
+  await page.goto('/alice?read_later=true');
+  await page.getByRole('link', { name: firstTitle }).waitFor();
+});
+
+test('switch language and keep it after a reload', async () => {
+  await page.goto('/');
+  await page.getByLabel('Language').first().selectOption('ja');
+  await page.getByRole('heading', { name: '人気エントリー' }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: '人気エントリー' }).waitFor();
+  await page.locator('.entry-card').first().waitFor();
+  await shot(page, 'hot-ja');
+  await page.getByLabel('言語').first().selectOption('en');
+  await page.getByRole('heading', { name: 'Hot entries' }).waitFor();
+});
+
+test('reload on a deep link keeps the page and the session', async () => {
+  await page.goto('/bob?tag=database');
+  await page.getByTestId('filter-heading').filter({ hasText: 'database (2)' }).waitFor();
+  await page.reload();
+  await page.getByTestId('filter-heading').filter({ hasText: 'database (2)' }).waitFor();
+  await page.getByRole('button', { name: /Account menu/ }).waitFor();
+  await page.goto(`/entry/${entryId}`);
+  await page.reload();
+  await page.getByRole('region', { name: 'Recent comments' }).waitFor();
+  await page.goto('/no/such/page');
+  await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+});
+
+test('hot, new, tag and site pages list entries', async () => {
+  await page.goto('/new');
+  await page.getByRole('heading', { name: 'New entries' }).waitFor();
+  await page.getByRole('link', { name: 'Running SQLite in production: lessons from five years' }).waitFor();
+  await page.getByRole('link', { name: 'sqlite', exact: true }).first().click();
+  await page.waitForURL(/\/t\/sqlite$/);
+  await page.getByRole('heading', { name: 'Entries tagged “sqlite”' }).waitFor();
+  await page.getByRole('link', { name: 'Running SQLite in production: lessons from five years' }).waitFor();
+  await page.getByRole('link', { name: 'news.example' }).first().click();
+  await page.waitForURL(/\/site\/news\.example$/);
+  await page.getByRole('link', { name: 'Running SQLite in production: lessons from five years' }).waitFor();
+  await page.getByRole('tab', { name: 'Hot' }).click();
+  await page.waitForURL(/sort=hot/);
+  await page.getByRole('link', { name: 'Running SQLite in production: lessons from five years' }).waitFor();
+  await page.goto('/');
+  await page.getByRole('heading', { name: 'Hot entries' }).waitFor();
+  await page.locator('.entry-card').first().waitFor();
+  await page.getByRole('button', { name: /Account menu/ }).waitFor();
+  await shot(page, 'hot');
+});
+
+test('a 360 px phone screen has no horizontal scroll', async () => {
+  const ctxM = await newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  try {
+    const pm = await ctxM.newPage();
+    for (const [path, name] of [
+      ['/', 'mobile-hot'],
+      [`/entry/${entryId}`, 'mobile-entry'],
+      ['/bob', 'mobile-user'],
+      ['/login', 'mobile-login'],
+    ]) {
+      await pm.goto(/** @type {string} */ (path));
+      await pm.locator('main h1, main h2').first().waitFor();
+      await pm.locator('.state--loading').first().waitFor({ state: 'detached' }).catch(() => {});
+      await noHorizontalScroll(pm);
+      await shot(pm, /** @type {string} */ (name));
+    }
+  } finally {
+    await ctxM.close();
+  }
+});
+
+// ---------------------------------------------------------------- runner
+let passed = 0;
+let failed = 0;
+try {
+  await waitForHealth();
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      // playwright gives every launch a fresh temporary profile
+    ],
+  });
+  ctxA = await newContext();
+  page = await ctxA.newPage();
+  for (const t of tests) {
+    if (only && !t.name.includes(only) && !t.name.startsWith('seed')) continue;
+    const started = Date.now();
+    const errorsBefore = pageErrors.length;
+    try {
+      await t.fn();
+      const newErrors = pageErrors.slice(errorsBefore);
+      if (newErrors.length) throw new Error(`uncaught page errors:\n  ${newErrors.join('\n  ')}`);
+      passed++;
+      console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${t.name}\n     ${String(e instanceof Error ? (e.stack ?? e.message) : e).split('\n').join('\n     ')}`);
+      const safe = t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+      await page?.screenshot({ path: join(shots, `FAIL-${safe}.png`), fullPage: true }).catch(() => {});
+    }
+  }
+} catch (e) {
+  failed++;
+  console.log(`FAIL setup\n     ${e instanceof Error ? e.message : String(e)}`);
+} finally {
+  await browser?.close().catch(() => {});
+  await stopServer();
+  if (failed) console.log(`--- server log (tail) ---\n${serverLogTail()}\n---`);
+  log.end();
+  rmSync(tmp, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

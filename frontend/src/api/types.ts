@@ -1,0 +1,53 @@
+// Domain types derived from the generated OpenAPI `paths`, so they follow the
+// spec whatever the schema components are called.
+import type { paths } from './schema';
+
+type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+type Ok<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: infer R;
+}
+  ? R extends { 200: infer S }
+    ? Json<S>
+    : R extends { 201: infer S }
+      ? Json<S>
+      : never
+  : never;
+type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
+
+export type AuthResponse = Ok<'/api/v1/auth/login', 'post'>;
+export type User = Ok<'/api/v1/me', 'get'>;
+export type UserProfile = Ok<'/api/v1/users/{username}', 'get'>;
+export type ApiToken = Ok<'/api/v1/me/tokens', 'get'>['items'][number];
+export type CreatedToken = Ok<'/api/v1/me/tokens', 'post'>;
+export type TokenScope = Body<'/api/v1/me/tokens', 'post'>['scope'];
+export type Bookmark = Ok<'/api/v1/bookmarks/{id}', 'get'>;
+export type BookmarkPage = Ok<'/api/v1/users/{username}/bookmarks', 'get'>;
+export type UpsertBookmark = Body<'/api/v1/bookmarks', 'post'>;
+export type UpdateBookmark = Body<'/api/v1/bookmarks/{id}', 'patch'>;
+export type Entry = Ok<'/api/v1/entries/{id}', 'get'>;
+export type EntryPage = Ok<'/api/v1/entries/hot', 'get'>;
+export type EntryListItem = EntryPage['items'][number];
+export type Comment = Ok<'/api/v1/entries/{id}/comments', 'get'>['items'][number];
+export type CommentSort = NonNullable<
+  NonNullable<paths['/api/v1/entries/{id}/comments']['get']['parameters']['query']>['sort']
+>;
+export type StarState = Ok<'/api/v1/comments/{id}/star', 'put'>;
+export type TagCount = Ok<'/api/v1/users/{username}/tags', 'get'>['items'][number];
+export type SiteCount = Ok<'/api/v1/users/{username}/sites', 'get'>['items'][number];
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  detail?: string | null;
+  errors?: FieldError[] | null;
+}
