@@ -313,6 +313,19 @@ fn apply_counts(
     let first_at = after.or(before).map_or(opts.now, |c| c.created_at);
     for (key, (spelling, all, public)) in &tag_deltas {
         if *all == 0 && *public == 0 {
+            // Same counts, but maybe a new spelling (renaming `web` to `Web`):
+            // the latest spelling wins, as in the upsert below.
+            let respelled =
+                before.is_some_and(|b| b.tags.iter().any(|(s, k)| k == key && s != spelling));
+            if respelled {
+                diesel::update(
+                    user_tags::table
+                        .filter(user_tags::user_id.eq(user_id))
+                        .filter(user_tags::tag_key.eq(key)),
+                )
+                .set(user_tags::tag.eq(spelling))
+                .execute(conn)?;
+            }
             continue;
         }
         per_backend!(&mut *conn, |c| diesel::insert_into(user_tags::table)
