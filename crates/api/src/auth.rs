@@ -135,7 +135,8 @@ pub struct Principal {
 }
 
 /// The caller of a request, if they presented credentials. Bad credentials
-/// are rejected (401) even where anonymous access would be allowed.
+/// are rejected (401) even where anonymous access would be allowed, so every
+/// API handler takes a `Viewer`, also those that do not use it.
 #[derive(Debug, Clone, Copy)]
 pub struct Viewer(pub Option<Principal>);
 

@@ -32,7 +32,11 @@ fn score_cursor(keys: Option<Vec<i64>>) -> Option<(f64, i64)> {
     params(PageParams),
     responses((status = 200, description = "Entries by recent bookmarking velocity", body = EntryPage))
 )]
-pub async fn hot(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn hot(
+    state: web::Data<AppState>,
+    _viewer: Viewer,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let p: PageParams = query(&req)?;
     let limit = page_limit(p.limit)?;
     let after = score_cursor(decode_cursor(p.cursor.as_deref(), 2)?);
@@ -49,6 +53,7 @@ pub async fn hot(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRes
 )]
 pub async fn newest(
     state: web::Data<AppState>,
+    _viewer: Viewer,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let p: PageParams = query(&req)?;
@@ -67,6 +72,7 @@ pub async fn newest(
 )]
 pub async fn site(
     state: web::Data<AppState>,
+    _viewer: Viewer,
     domain: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
@@ -99,6 +105,7 @@ pub async fn site(
 )]
 pub async fn tagged(
     state: web::Data<AppState>,
+    _viewer: Viewer,
     tag: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
@@ -117,7 +124,11 @@ pub async fn tagged(
     params(("id" = i64, Path, description = "Entry id")),
     responses((status = 200, body = Entry))
 )]
-pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    _viewer: Viewer,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let entry = state
         .read(move |c| entries::find_public(c, id))
@@ -136,6 +147,7 @@ pub async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpR
 )]
 pub async fn lookup(
     state: web::Data<AppState>,
+    _viewer: Viewer,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let p: UrlParams = query(&req)?;
@@ -154,6 +166,7 @@ pub async fn lookup(
 )]
 pub async fn counts(
     state: web::Data<AppState>,
+    _viewer: Viewer,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let p: CountsParams = query(&req)?;

@@ -44,8 +44,19 @@ pub fn json_body<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result<
             "send the body as application/json".into(),
         ));
     }
-    serde_json::from_slice(body)
-        .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() || path == "." {
+            ApiError::BadRequest(format!("invalid JSON body: {inner}"))
+        } else {
+            ApiError::field(path, inner)
+        }
+    })?;
+    de.end()
+        .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))?;
+    Ok(value)
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

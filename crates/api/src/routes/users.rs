@@ -29,6 +29,7 @@ async fn owner(state: &AppState, viewer: &Viewer, name: String) -> Result<(i64, 
 )]
 pub async fn profile(
     state: web::Data<AppState>,
+    _viewer: Viewer,
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let name = name.into_inner();
