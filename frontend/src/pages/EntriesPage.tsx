@@ -6,6 +6,7 @@ import { EntryList } from '../components/EntryList';
 import { Pager } from '../components/Pager';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { useTitle } from '../lib/useTitle';
+import { FeedLinks } from '../components/FeedLinks';
 
 
 function EntryListView({ list, empty }: { list: EntryListKind; empty: MessageKey }) {
@@ -29,6 +30,7 @@ export function HotPage() {
   useTitle(t('hot.title'));
   return (
     <div className="page">
+      <FeedLinks feeds={[{ href: '/hot.rss', title: t('hot.title') }]} />
       <div className="page-head">
         <h1>{t('hot.title')}</h1>
         <p className="page-head__lead">{t('hot.lead')}</p>
@@ -43,6 +45,7 @@ export function NewPage() {
   useTitle(t('new.title'));
   return (
     <div className="page">
+      <FeedLinks feeds={[{ href: '/new.rss', title: t('new.title') }]} />
       <div className="page-head">
         <h1>{t('new.title')}</h1>
         <p className="page-head__lead">{t('new.lead')}</p>
@@ -60,6 +63,7 @@ export function SitePage() {
   useTitle(t('site.title', { domain }));
   return (
     <div className="page">
+      <FeedLinks feeds={[{ href: `/site/${encodeURIComponent(domain)}.rss`, title: t('site.title', { domain }) }]} />
       <div className="page-head">
         <h1>
           {t('site.title', { domain })}
@@ -84,6 +88,7 @@ export function TagPage() {
   useTitle(t('tag.title', { tag }));
   return (
     <div className="page">
+      <FeedLinks feeds={[{ href: `/t/${encodeURIComponent(tag)}.rss`, title: t('tag.title', { tag }) }]} />
       <div className="page-head">
         <h1>{t('tag.title', { tag })}</h1>
       </div>

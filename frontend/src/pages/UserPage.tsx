@@ -7,6 +7,7 @@ import { isNotFound } from '../api/client';
 import type { Bookmark, UserProfile } from '../api/types';
 import { useI18n } from '../i18n/i18n';
 import { useTitle } from '../lib/useTitle';
+import { FeedLinks } from '../components/FeedLinks';
 import { userPath } from '../lib/url';
 import { Avatar, DomainLink, ExternalLink, TagList, UsersCount } from '../components/bits';
 import { Empty, ErrorState, Loading, NotFoundState } from '../components/States';
@@ -234,8 +235,19 @@ export function UserPage() {
   const p = profile.data;
   const filtered = filter.tags.length > 0 || !!filter.site;
 
+  const firstTag = filter.tags[0];
+  const feedTag = firstTag ? `?tag=${encodeURIComponent(firstTag)}` : '';
+  const feedBase = `/${encodeURIComponent(p.username)}/bookmarks`;
+  const feedTitle = p.display_name || p.username;
+
   return (
     <div className="page user-page">
+      <FeedLinks
+        feeds={[
+          { href: `${feedBase}.rss${feedTag}`, title: feedTitle },
+          { href: `${feedBase}.atom${feedTag}`, title: feedTitle, format: 'atom' },
+        ]}
+      />
       <header className="profile">
         <Avatar name={p.username} size={64} />
         <div className="profile__text">

@@ -47,6 +47,14 @@ describe('hot entries', () => {
     expect(await screen.findByText(/No hot entries yet/)).toBeInTheDocument();
   });
 
+  it('announces its RSS feed to feed readers', async () => {
+    server.use(http.get('*/api/v1/entries/hot', () => HttpResponse.json({ items: [], next_cursor: null })));
+    renderApp('/');
+    await screen.findByText(/No hot entries yet/);
+    const link = document.head.querySelector('link[rel="alternate"][type="application/rss+xml"]');
+    expect(link).toHaveAttribute('href', '/hot.rss');
+  });
+
   it('shows an error state with retry', async () => {
     server.use(http.get('*/api/v1/entries/hot', () => problem(500, 'Internal error')));
     renderApp('/');
