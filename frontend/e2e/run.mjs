@@ -77,6 +77,7 @@ const server = spawn(bin, ['serve'], {
     RUST_LOG: process.env.RUST_LOG ?? 'info',
     // recompute hot scores quickly so the hot page fills during the run
     BUKUMA_HOT_INTERVAL_SECS: '1',
+    BUKUMA_FETCH_METADATA: 'false',
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
