@@ -144,7 +144,7 @@ pub fn star(
 
 /// Takes a star back (idempotent). Returns the comment's star count.
 pub fn unstar(conn: &mut DbConnection, user_id: i64, bookmark_id: i64) -> Result<i64, DbError> {
-    visible_star_count(conn, bookmark_id)?;
+    lock_comment(conn, bookmark_id)?;
     let deleted = diesel::delete(
         stars::table
             .filter(stars::bookmark_id.eq(bookmark_id))
