@@ -7,7 +7,7 @@ BIN_DEBUG := target/debug/bukuma
 BIN_RELEASE := target/release/bukuma
 
 .PHONY: run test build frontend frontend-deps openapi check-fmt clippy domain-purity \
-        test-rust test-frontend e2e schemathesis ensure-postgres fmt clean
+        test-rust test-frontend e2e schemathesis pinboard-client ensure-postgres fmt clean
 
 ## run: build everything and serve the app with the SPA on ./data (SQLite)
 run: frontend
@@ -61,6 +61,11 @@ e2e:
 schemathesis:
 	$(CARGO) build -p bukuma-api
 	BUKUMA_BIN=$(BIN_DEBUG) bash scripts/schemathesis.sh
+
+## pinboard-client: drive the Pinboard-compatible API with the `pinboard` client library from PyPI
+pinboard-client:
+	$(CARGO) build -p bukuma-api
+	BUKUMA_BIN=$(BIN_DEBUG) bash scripts/pinboard-client.sh
 
 fmt:
 	$(CARGO) fmt --all

@@ -196,6 +196,11 @@ impl Fields {
     }
 }
 
+/// Marks an error response that already has its final body: the
+/// Pinboard-compatible API answers in Pinboard's formats, not problem documents.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnErrorFormat;
+
 /// Turns error responses that are not problem documents yet (from actix's
 /// own extractors and guards) into problem documents with the same status.
 pub fn problem_middleware<B: actix_web::body::MessageBody + 'static>(
@@ -207,7 +212,7 @@ pub fn problem_middleware<B: actix_web::body::MessageBody + 'static>(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/problem+json"));
-    if is_problem {
+    if is_problem || res.response().extensions().contains::<OwnErrorFormat>() {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

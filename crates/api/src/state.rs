@@ -12,17 +12,21 @@ use serde::de::DeserializeOwned;
 use crate::auth::JwtKeys;
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::routes::pinboard::Limiter;
 
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub jwt: JwtKeys,
+    /// Per-user rate limits of the Pinboard-compatible API.
+    pub pinboard: Limiter,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
         AppState {
             jwt: JwtKeys::new(&config.jwt_secret),
+            pinboard: Limiter::default(),
             config: Arc::new(config),
             db,
         }

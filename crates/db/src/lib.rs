@@ -10,6 +10,7 @@ pub mod bookmarks;
 pub mod entries;
 pub mod leases;
 pub mod models;
+pub mod pinboard;
 pub mod schema;
 pub mod stars;
 pub mod tags;

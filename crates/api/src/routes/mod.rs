@@ -6,6 +6,7 @@ pub mod comments;
 pub mod entries;
 pub mod health;
 pub mod me;
+pub mod pinboard;
 pub mod tags;
 pub mod users;
 
@@ -60,6 +61,7 @@ pub fn json_body<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result<
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.configure(pinboard::configure);
     cfg.service(resource("/healthz").route(web::get().to(health::healthz)))
         .service(resource("/readyz").route(web::get().to(health::readyz)))
         .service(
