@@ -118,6 +118,23 @@ fn visible_star_count(conn: &mut DbConnection, bookmark_id: i64) -> Result<i64, 
         .ok_or(DbError::NotFound)
 }
 
+/// Locks a visible comment's row for the rest of the transaction, so that a
+/// concurrent delete or change of the bookmark is either seen or waits.
+fn lock_comment(conn: &mut DbConnection, bookmark_id: i64) -> Result<(), DbError> {
+    let locked = diesel::update(
+        bookmarks::table
+            .find(bookmark_id)
+            .filter(sql::<Bool>(IS_COMMENT)),
+    )
+    .set(bookmarks::star_count.eq(bookmarks::star_count))
+    .execute(conn)?;
+    if locked == 1 {
+        Ok(())
+    } else {
+        Err(DbError::NotFound)
+    }
+}
+
 /// Stars a comment (idempotent). Returns its star count.
 pub fn star(
     conn: &mut DbConnection,
@@ -125,7 +142,7 @@ pub fn star(
     bookmark_id: i64,
     now: i64,
 ) -> Result<i64, DbError> {
-    visible_star_count(conn, bookmark_id)?;
+    lock_comment(conn, bookmark_id)?;
     let inserted = per_backend!(&mut *conn, |c| diesel::insert_into(stars::table)
         .values((
             stars::bookmark_id.eq(bookmark_id),
