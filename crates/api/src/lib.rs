@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod jobs;
+pub mod logging;
 pub mod openapi;
 pub mod routes;
 pub mod spa;
@@ -41,7 +42,7 @@ pub fn app(
         }))
         .wrap(ErrorHandlers::new().default_handler(error::problem_middleware))
         .wrap(Compress::default())
-        .wrap(tracing_actix_web::TracingLogger::default())
+        .wrap(tracing_actix_web::TracingLogger::<logging::RequestSpan>::new())
         .configure(routes::configure)
         .service(
             SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi::ApiDoc::openapi()),
