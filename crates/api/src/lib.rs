@@ -6,6 +6,7 @@ pub mod config;
 pub mod error;
 pub mod jobs;
 pub mod openapi;
+pub mod portability;
 pub mod routes;
 pub mod spa;
 pub mod state;

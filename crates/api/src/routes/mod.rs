@@ -6,6 +6,7 @@ pub mod comments;
 pub mod entries;
 pub mod health;
 pub mod me;
+pub mod portability;
 pub mod tags;
 pub mod users;
 
@@ -15,8 +16,8 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
-/// Largest JSON request body accepted.
-pub const MAX_JSON_BYTES: usize = 64 * 1024;
+/// Largest JSON request body accepted (a 10 000-character note fits, escaped).
+pub const MAX_JSON_BYTES: usize = 128 * 1024;
 
 /// A resource whose unsupported methods answer 405 as a problem document.
 fn resource(path: &str) -> Resource {
@@ -68,6 +69,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::post().to(me::create_token)),
                 )
                 .service(resource("/me/tokens/{id}").route(web::delete().to(me::delete_token)))
+                .service(resource("/me/import").route(web::post().to(portability::import)))
+                .service(resource("/me/export").route(web::get().to(portability::export)))
                 .service(resource("/me/bookmark").route(web::get().to(bookmarks::mine_by_url)))
                 .service(resource("/me/tags/rename").route(web::post().to(tags::rename)))
                 .service(resource("/me/tags/{tag}").route(web::delete().to(tags::delete)))
