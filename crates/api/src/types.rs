@@ -557,3 +557,23 @@ pub struct ImportReport {
     /// Further errors beyond the listed ones.
     pub errors_omitted: u64,
 }
+
+/// One bookmark of a JSON export: Pinboard's post shape plus `note`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedPost {
+    pub href: String,
+    /// The entry's title.
+    pub description: String,
+    /// The comment.
+    pub extended: String,
+    /// The private note; absent when empty.
+    pub note: Option<String>,
+    /// RFC 3339, with a fraction of a second when there is one.
+    pub time: String,
+    /// `yes` for a public bookmark, `no` for a private one.
+    pub shared: String,
+    /// `yes` when marked "read later".
+    pub toread: String,
+    /// Space-separated.
+    pub tags: String,
+}

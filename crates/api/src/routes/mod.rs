@@ -4,6 +4,7 @@ pub mod auth;
 pub mod bookmarks;
 pub mod comments;
 pub mod entries;
+pub mod feeds;
 pub mod health;
 pub mod me;
 pub mod portability;
@@ -52,6 +53,14 @@ pub fn json_body<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result<
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/healthz").route(web::get().to(health::healthz)))
         .service(resource("/readyz").route(web::get().to(health::readyz)))
+        // Feeds, before the SPA's catch-all.
+        .service(resource("/hot.{format:rss|atom}").route(web::get().to(feeds::hot)))
+        .service(resource("/new.{format:rss|atom}").route(web::get().to(feeds::newest)))
+        .service(resource("/t/{tag}.{format:rss|atom}").route(web::get().to(feeds::tag)))
+        .service(resource("/site/{domain}.{format:rss|atom}").route(web::get().to(feeds::site)))
+        .service(
+            resource("/{username}/bookmarks.{format:rss|atom}").route(web::get().to(feeds::user)),
+        )
         .service(
             web::scope("/api/v1")
                 .service(resource("/auth/register").route(web::post().to(auth::register)))

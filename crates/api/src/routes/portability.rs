@@ -128,7 +128,7 @@ pub struct ExportParams {
     params(ExportParams),
     responses(
         (status = 200, description = "All my bookmarks, private ones included, newest first, streamed as a download. Every field survives export and import: url, title, comment, note, tags, private, read later, time.",
-         content((String = "text/html"), (String = "application/json"))),
+         content((String = "text/html"), (Vec<crate::types::ExportedPost> = "application/json"))),
     ),
     security(("bearer" = []))
 )]
