@@ -7,7 +7,7 @@ BIN_DEBUG := target/debug/bukuma
 BIN_RELEASE := target/release/bukuma
 
 .PHONY: run test build frontend frontend-deps openapi check-fmt clippy domain-purity \
-        test-rust test-frontend e2e schemathesis pinboard-client ensure-postgres fmt clean
+        test-rust test-frontend e2e schemathesis pinboard-client feeds-check ensure-postgres fmt clean
 
 ## run: build everything and serve the app with the SPA on ./data (SQLite)
 run: frontend
@@ -36,7 +36,12 @@ openapi:
 ensure-postgres:
 	bash scripts/ensure-postgres.sh
 
-check-fmt:
+check-## feeds-check: a live server's RSS/Atom feeds, parsed with Python's feedparser
+feeds-check:
+	$(CARGO) build -p bukuma-api
+	BUKUMA_BIN=$(BIN_DEBUG) bash scripts/feeds-check.sh
+
+fmt:
 	$(CARGO) fmt --all -- --check
 
 clippy:
@@ -66,6 +71,11 @@ schemathesis:
 pinboard-client:
 	$(CARGO) build -p bukuma-api
 	BUKUMA_BIN=$(BIN_DEBUG) bash scripts/pinboard-client.sh
+
+## feeds-check: a live server's RSS/Atom feeds, parsed with Python's feedparser
+feeds-check:
+	$(CARGO) build -p bukuma-api
+	BUKUMA_BIN=$(BIN_DEBUG) bash scripts/feeds-check.sh
 
 fmt:
 	$(CARGO) fmt --all

@@ -32,6 +32,10 @@ pub struct Config {
     /// `BUKUMA_FETCH_ALLOW`: private networks (CIDRs) the page fetcher may reach,
     /// e.g. `10.0.0.0/8` for an intranet install; none by default.
     pub fetch_allow: Vec<bukuma_fetch::IpNet>,
+    /// `BUKUMA_PUBLIC_URL`: the address people reach this server at, e.g.
+    /// `https://bukuma.example`, for absolute links in feeds. Default: taken
+    /// from each request (its `Host` and scheme, as a proxy forwards them).
+    pub public_url: Option<String>,
     /// HS256 key: `BUKUMA_JWT_SECRET`, else a key generated once and kept in
     /// `<data dir>/jwt-secret`.
     pub jwt_secret: Vec<u8>,
@@ -109,6 +113,15 @@ impl Config {
                     })?
                 }
             },
+            public_url: match var("BUKUMA_PUBLIC_URL") {
+                None => None,
+                Some(v) => Some(
+                    parse_public_url(&v).map_err(|problem| ConfigError::Invalid {
+                        name: "BUKUMA_PUBLIC_URL",
+                        problem,
+                    })?,
+                ),
+            },
             data_dir,
             jwt_secret,
         })
@@ -131,9 +144,24 @@ impl Config {
             refresh_token_days: 30,
             fetch_metadata: false,
             fetch_allow: Vec::new(),
+            public_url: None,
             jwt_secret: secret,
         }
     }
+}
+
+/// An http(s) URL without query or fragment; returned without a trailing `/`.
+fn parse_public_url(v: &str) -> Result<String, String> {
+    let url = url::Url::parse(v.trim()).map_err(|e| format!("{v:?}: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(format!(
+            "{v:?}: expected an http(s) URL such as https://bukuma.example"
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("{v:?}: must not have a query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 fn load_or_create_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
@@ -171,4 +199,24 @@ fn load_or_create_secret(data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
         Err(e) => return Err(err(e)),
     }
     Ok(secret.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_public_url;
+
+    #[test]
+    fn public_url_is_an_http_url_kept_without_trailing_slash() {
+        assert_eq!(
+            parse_public_url("https://bukuma.example/"),
+            Ok("https://bukuma.example".to_owned())
+        );
+        assert_eq!(
+            parse_public_url("http://h.example:8080/bukuma/"),
+            Ok("http://h.example:8080/bukuma".to_owned())
+        );
+        assert!(parse_public_url("ftp://h.example/").is_err());
+        assert!(parse_public_url("bukuma.example").is_err());
+        assert!(parse_public_url("https://h.example/?a=1").is_err());
+    }
 }

@@ -7,6 +7,7 @@ pub mod error;
 pub mod jobs;
 pub mod logging;
 pub mod openapi;
+pub mod portability;
 pub mod routes;
 pub mod spa;
 pub mod state;

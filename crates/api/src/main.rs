@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use actix_web::{web, HttpServer};
+use bukuma_api::portability::{self, ExportFormat};
 use bukuma_api::{auth, jobs, openapi, AppState, Config};
 use bukuma_db::models::NewUser;
 use bukuma_db::{now_micros, users, Db};
@@ -34,6 +35,24 @@ enum Command {
     Openapi,
     /// Recompute hot scores once.
     RecomputeHot,
+    /// Import a Netscape bookmark file or Pinboard JSON export into a user's bookmarks.
+    Import {
+        /// The user who gets the bookmarks.
+        #[arg(long)]
+        user: String,
+        /// Make Netscape bookmarks without a PRIVATE attribute public (default: private).
+        #[arg(long)]
+        public: bool,
+        /// The file (UTF-8).
+        file: std::path::PathBuf,
+    },
+    /// Write all of a user's bookmarks (private ones too) to standard output.
+    Export {
+        #[arg(long)]
+        user: String,
+        #[arg(long, value_enum, default_value = "netscape")]
+        format: ExportFormat,
+    },
 }
 
 #[derive(Subcommand)]
@@ -130,8 +149,65 @@ fn run(command: Command) -> Result<(), AnyError> {
             eprintln!("created {} ({})", user.username, user.role);
             Ok(())
         }
+        Command::Import { user, public, file } => {
+            let config = Config::from_env()?;
+            let db = open_db(&config)?;
+            let user_id = find_user(&db, &user)?;
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let bar = indicatif::ProgressBar::new(portability::estimate_count(&text) as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} bookmarks ({per_sec}, {eta} left)",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let opts = bukuma_portability::ImportOptions {
+                private_by_default: !public,
+            };
+            let report =
+                portability::import(&db, user_id, &text, opts, config.new_entry_threshold, |n| {
+                    if n as u64 > bar.length().unwrap_or(0) {
+                        bar.set_length(n as u64);
+                    }
+                    bar.set_position(n as u64);
+                })?;
+            bar.finish_and_clear();
+            for e in &report.errors {
+                eprintln!("line {}: {}", e.line, e.reason);
+            }
+            if report.errors_omitted > 0 {
+                eprintln!("… and {} more errors", report.errors_omitted);
+            }
+            eprintln!(
+                "{} file: {} imported, {} updated, {} unchanged, {} not imported",
+                report.format,
+                report.imported,
+                report.updated,
+                report.skipped,
+                report.errors.len() as u64 + report.errors_omitted
+            );
+            Ok(())
+        }
+        Command::Export { user, format } => {
+            let config = Config::from_env()?;
+            let db = open_db(&config)?;
+            let user_id = find_user(&db, &user)?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let n = portability::export(&db, user_id, format, &mut out)?;
+            eprintln!("exported {n} bookmarks");
+            Ok(())
+        }
         Command::Serve => serve(),
     }
+}
+
+fn find_user(db: &Db, name: &str) -> Result<i64, AnyError> {
+    let name = name.to_owned();
+    db.read(|c| users::find_by_name(c, &name))?
+        .map(|u| u.id)
+        .ok_or_else(|| format!("no user named {name:?}").into())
 }
 
 /// The password from a terminal prompt, or the first line of standard input.

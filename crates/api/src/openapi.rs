@@ -6,7 +6,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as Doc, RefOr};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{auth, bookmarks, comments, entries, health, me, tags, users};
+use crate::routes::{auth, bookmarks, comments, entries, health, me, portability, tags, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,6 +19,7 @@ use crate::routes::{auth, bookmarks, comments, entries, health, me, tags, users}
         health::healthz, health::readyz,
         auth::register, auth::login, auth::refresh, auth::logout,
         me::get_me, me::patch_me, me::list_tokens, me::create_token, me::delete_token,
+        portability::import, portability::export,
         bookmarks::create, bookmarks::get, bookmarks::patch, bookmarks::delete, bookmarks::mine_by_url,
         users::profile, users::bookmarks, users::user_tags, users::user_sites,
         tags::rename, tags::delete,
@@ -31,11 +32,12 @@ use crate::routes::{auth, bookmarks, comments, entries, health, me, tags, users}
         crate::error::FieldError,
         crate::types::CommentOrder,
         crate::types::EntryOrder,
+        crate::portability::ExportFormat,
     )),
     modifiers(&Security, &ProblemResponses),
     tags(
         (name = "auth", description = "Accounts and sessions"),
-        (name = "me", description = "My account and API tokens"),
+        (name = "me", description = "My account, API tokens, import and export"),
         (name = "bookmarks", description = "Bookmarks"),
         (name = "users", description = "Users and their bookmarks"),
         (name = "tags", description = "Managing my tags"),

@@ -286,6 +286,11 @@ pub struct Bookmark {
     pub user: UserRef,
     pub entry: EntrySummary,
     pub comment: String,
+    /// The owner's private note (up to 10 000 characters, may span lines).
+    /// Present only when the owner is the caller; absent for everyone else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 10000)]
+    pub note: Option<String>,
     pub tags: Vec<String>,
     pub private: bool,
     pub read_later: bool,
@@ -293,8 +298,10 @@ pub struct Bookmark {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<models::BookmarkView> for Bookmark {
-    fn from(v: models::BookmarkView) -> Self {
+impl Bookmark {
+    /// The bookmark as `viewer` may see it: the note only for its owner.
+    pub fn for_viewer(v: models::BookmarkView, viewer: Option<i64>) -> Self {
+        let owner = viewer == Some(v.bookmark.user_id);
         let b = v.bookmark;
         Bookmark {
             id: b.id,
@@ -302,6 +309,7 @@ impl From<models::BookmarkView> for Bookmark {
             user: v.user.into(),
             entry: v.entry.into(),
             comment: b.comment,
+            note: owner.then_some(b.note),
             private: b.is_private,
             read_later: b.read_later,
             created_at: ts(b.created_at),
@@ -321,6 +329,9 @@ pub struct BookmarkRequest {
     /// At most 100 characters.
     #[schema(max_length = 100)]
     pub comment: Option<String>,
+    /// My private note: at most 10 000 characters, newlines kept.
+    #[schema(max_length = 10000)]
+    pub note: Option<String>,
     /// At most 10 tags of 1–32 characters without whitespace or commas;
     /// duplicates (ignoring case) are folded.
     #[schema(max_items = 10)]
@@ -337,6 +348,9 @@ pub struct BookmarkRequest {
 pub struct BookmarkChanges {
     #[schema(max_length = 100)]
     pub comment: Option<String>,
+    /// My private note: at most 10 000 characters, newlines kept.
+    #[schema(max_length = 10000)]
+    pub note: Option<String>,
     #[schema(max_items = 10)]
     pub tags: Option<Vec<String>>,
     pub private: Option<bool>,
@@ -516,4 +530,50 @@ pub struct CountsParams {
     #[param(min_items = 1, max_items = 50)]
     #[serde(default)]
     pub url: Vec<String>,
+}
+
+/// A bookmark of an imported file that was not imported, and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportError {
+    /// 1-based line of the file where the bookmark starts.
+    pub line: usize,
+    pub reason: String,
+}
+
+/// What an import did. Importing the same file again changes nothing: its
+/// bookmarks count as `skipped`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportReport {
+    /// The format recognized: `netscape` or `json` (Pinboard).
+    pub format: String,
+    /// Bookmarks created.
+    pub imported: u64,
+    /// Existing bookmarks of the same URL that the file changed.
+    pub updated: u64,
+    /// Existing bookmarks that already had the file's values.
+    pub skipped: u64,
+    /// Bookmarks of the file that were not imported (the first 1000).
+    pub errors: Vec<ImportError>,
+    /// Further errors beyond the listed ones.
+    pub errors_omitted: u64,
+}
+
+/// One bookmark of a JSON export: Pinboard's post shape plus `note`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedPost {
+    pub href: String,
+    /// The entry's title.
+    pub description: String,
+    /// The comment.
+    pub extended: String,
+    /// The private note; absent when empty.
+    pub note: Option<String>,
+    /// RFC 3339, with a fraction of a second when there is one.
+    pub time: String,
+    /// `yes` for a public bookmark, `no` for a private one.
+    pub shared: String,
+    /// `yes` when marked "read later".
+    pub toread: String,
+    /// Space-separated.
+    pub tags: String,
 }

@@ -266,7 +266,7 @@ async fn malformed_bodies_are_rejected_without_writing(app: TestApp) {
         .expect(200);
 
     let huge =
-        json!({"url": "https://example.com/big", "comment": "x".repeat(70 * 1024)}).to_string();
+        json!({"url": "https://example.com/big", "comment": "x".repeat(200 * 1024)}).to_string();
     post(&huge, json_ct).await.problem(413);
 
     // Only the one good request wrote anything.

@@ -1416,7 +1416,7 @@ pinboard_test!(odd_requests_never_answer_5xx, |db, app| {
     )
     .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
-    let huge = "x".repeat(70 * 1024);
+    let huge = "x".repeat(200 * 1024);
     let a = send(
         &app,
         TestRequest::post()

@@ -34,6 +34,8 @@ pub struct WriteOptions {
 pub struct BookmarkInput<'a> {
     pub title: Option<&'a str>,
     pub comment: Option<&'a str>,
+    /// The owner's private note (validated as `bukuma_domain::Note`).
+    pub note: Option<&'a str>,
     pub tags: Option<&'a Tags>,
     pub is_private: Option<bool>,
     pub read_later: Option<bool>,
@@ -129,6 +131,7 @@ pub fn upsert(
                     bookmarks::entry_id.eq(entry.id),
                     bookmarks::domain.eq(&entry.domain),
                     bookmarks::comment.eq(input.comment.unwrap_or("")),
+                    bookmarks::note.eq(input.note.unwrap_or("")),
                     bookmarks::tags.eq(join_tags(&tags)),
                     bookmarks::is_private.eq(input.is_private.unwrap_or(false)),
                     bookmarks::read_later.eq(input.read_later.unwrap_or(false)),
@@ -144,6 +147,46 @@ pub fn upsert(
             Ok((new, true))
         }
     }
+}
+
+/// What [`import`] did with one bookmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Created,
+    Updated,
+    /// The bookmark already had exactly these values; nothing was written.
+    Unchanged,
+}
+
+/// Stores one imported bookmark through [`upsert`], but writes nothing when
+/// the user's bookmark of `url` already has every given value, so importing
+/// a file twice changes nothing (not even `updated_at`).
+pub fn import(
+    conn: &mut DbConnection,
+    user_id: i64,
+    url: &bukuma_domain::NormalizedUrl,
+    input: &BookmarkInput<'_>,
+    opts: WriteOptions,
+) -> Result<ImportOutcome, DbError> {
+    if let Some(old) = find_by_url(conn, user_id, url.as_str())? {
+        let b = &old.bookmark;
+        let same = input.comment.is_none_or(|c| c == b.comment)
+            && input.note.is_none_or(|n| n == b.note)
+            && input.tags.is_none_or(|t| t.to_strings() == b.tag_list())
+            && input.is_private.is_none_or(|p| p == b.is_private)
+            && input.read_later.is_none_or(|r| r == b.read_later)
+            && input.created_at.is_none_or(|t| t == b.created_at)
+            && (input.title.is_none_or(str::is_empty) || !old.entry.title.is_empty());
+        if same {
+            return Ok(ImportOutcome::Unchanged);
+        }
+    }
+    let (_, created) = upsert(conn, user_id, url, input, opts)?;
+    Ok(if created {
+        ImportOutcome::Created
+    } else {
+        ImportOutcome::Updated
+    })
 }
 
 /// Applies `input` to an existing bookmark (the caller holds the user lock).
@@ -163,6 +206,7 @@ fn apply_input(
     diesel::update(bookmarks::table.find(old.id))
         .set((
             bookmarks::comment.eq(input.comment.unwrap_or(&old.comment)),
+            bookmarks::note.eq(input.note.unwrap_or(&old.note)),
             bookmarks::tags.eq(join_tags(&tags)),
             bookmarks::is_private.eq(is_private),
             bookmarks::read_later.eq(input.read_later.unwrap_or(old.read_later)),

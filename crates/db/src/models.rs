@@ -72,6 +72,8 @@ pub struct Bookmark {
     pub star_count: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Shown to the owner alone.
+    pub note: String,
 }
 
 impl Bookmark {

@@ -52,6 +52,7 @@ diesel::table! {
         star_count -> BigInt,
         created_at -> BigInt,
         updated_at -> BigInt,
+        note -> Text,
     }
 }
 

@@ -6,6 +6,7 @@ pub const COMMENT_MAX: usize = 100;
 pub const TAG_MAX_CHARS: usize = 32;
 pub const TAGS_MAX: usize = 10;
 pub const TITLE_MAX: usize = 500;
+pub const NOTE_MAX: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CommentError {
@@ -176,6 +177,48 @@ impl Title {
     }
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum NoteError {
+    #[error("must be at most 10000 characters long")]
+    TooLong,
+    #[error("must not contain control characters other than newlines and tabs")]
+    ControlCharacters,
+}
+
+/// A bookmark's note: longer, multi-line text that only its owner sees (an
+/// imported description too long for a comment lands here). Line breaks are
+/// normalized to `\n`, the whole is trimmed; newlines and tabs are kept,
+/// other control characters are refused; at most 10 000 Unicode scalar
+/// values. May be empty.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Note(String);
+
+impl Note {
+    pub fn parse(input: &str) -> Result<Self, NoteError> {
+        let unified = input.replace("\r\n", "\n").replace('\r', "\n");
+        let note = unified.trim();
+        if note
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+        {
+            return Err(NoteError::ControlCharacters);
+        }
+        if note.chars().count() > NOTE_MAX {
+            return Err(NoteError::TooLong);
+        }
+        Ok(Note(note.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
     pub fn into_string(self) -> String {
         self.0
@@ -440,6 +483,50 @@ mod tests {
         let parsed = Tags::parse(&["b", "a"]).expect("tags should be valid");
         let names: Vec<&str> = parsed.iter().map(TagName::as_str).collect();
         assert_eq!(names, ["b", "a"]);
+    }
+
+    // --- Note ---
+
+    #[test]
+    fn note_may_be_empty() {
+        assert!(Note::parse("").expect("empty note is allowed").is_empty());
+        assert_eq!(Note::parse(" \n\t "), Ok(Note::default()));
+    }
+
+    #[test]
+    fn note_keeps_inner_newlines_and_tabs_and_is_trimmed() {
+        assert_eq!(
+            Note::parse("\n  first line\n\tindented\n\nlast  \n").map(Note::into_string),
+            Ok("first line\n\tindented\n\nlast".to_owned())
+        );
+    }
+
+    #[test]
+    fn note_normalizes_carriage_returns_to_newlines() {
+        assert_eq!(
+            Note::parse("a\r\nb\rc").map(Note::into_string),
+            Ok("a\nb\nc".to_owned())
+        );
+    }
+
+    #[test]
+    fn note_rejects_other_control_characters() {
+        for input in ["a\u{0}b", "a\u{7}b", "a\u{1b}b", "a\u{7f}b", "a\u{85}b"] {
+            assert_eq!(
+                Note::parse(input),
+                Err(NoteError::ControlCharacters),
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn note_is_at_most_10000_unicode_scalar_values() {
+        assert!(Note::parse(&"あ".repeat(10_000)).is_ok());
+        assert_eq!(Note::parse(&"a".repeat(10_001)), Err(NoteError::TooLong));
+        // Measured after trimming.
+        let padded = format!("\n{}\n", "a".repeat(10_000));
+        assert_eq!(Note::parse(&padded).map(|n| n.as_str().len()), Ok(10_000));
     }
 
     // --- Title ---

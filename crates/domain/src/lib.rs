@@ -7,7 +7,9 @@ pub mod ids;
 pub mod url;
 pub mod user;
 
-pub use bookmark::{Comment, CommentError, TagError, TagName, Tags, TagsError, Title, TitleError};
+pub use bookmark::{
+    Comment, CommentError, Note, NoteError, TagError, TagName, Tags, TagsError, Title, TitleError,
+};
 pub use cursor::{Cursor, CursorError};
 pub use ids::{BookmarkId, EntryId, TokenId, UserId};
 pub use url::{normalize_domain, NormalizedUrl, UrlError};

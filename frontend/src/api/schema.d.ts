@@ -244,6 +244,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports a Netscape bookmark file or Pinboard JSON export into my
+         *     bookmarks. Folders become tags, `ADD_DATE` the bookmark time,
+         *     `PRIVATE`/`TOREAD` are honoured; a description of at most 100
+         *     characters on one line becomes the comment, a longer one the note.
+         *     Bookmarks of URLs I have already are updated; importing the same file
+         *     twice changes nothing.
+         */
+        post: operations["import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/tags/rename": {
         parameters: {
             query?: never;
@@ -472,6 +512,11 @@ export interface components {
             entry: components["schemas"]["EntrySummary"];
             /** Format: int64 */
             id: number;
+            /**
+             * @description The owner's private note (up to 10 000 characters, may span lines).
+             *     Present only when the owner is the caller; absent for everyone else.
+             */
+            note?: string | null;
             private: boolean;
             read_later: boolean;
             tags: string[];
@@ -481,6 +526,8 @@ export interface components {
         };
         BookmarkChanges: {
             comment?: string | null;
+            /** @description My private note: at most 10 000 characters, newlines kept. */
+            note?: string | null;
             private?: boolean | null;
             read_later?: boolean | null;
             tags?: string[] | null;
@@ -497,6 +544,8 @@ export interface components {
         BookmarkRequest: {
             /** @description At most 100 characters. */
             comment?: string | null;
+            /** @description My private note: at most 10 000 characters, newlines kept. */
+            note?: string | null;
             private?: boolean | null;
             read_later?: boolean | null;
             /**
@@ -600,6 +649,29 @@ export interface components {
             title: string;
             url: string;
         };
+        /**
+         * @description The export formats.
+         * @enum {string}
+         */
+        ExportFormat: "netscape" | "json";
+        /** @description One bookmark of a JSON export: Pinboard's post shape plus `note`. */
+        ExportedPost: {
+            /** @description The entry's title. */
+            description: string;
+            /** @description The comment. */
+            extended: string;
+            href: string;
+            /** @description The private note; absent when empty. */
+            note?: string | null;
+            /** @description `yes` for a public bookmark, `no` for a private one. */
+            shared: string;
+            /** @description Space-separated. */
+            tags: string;
+            /** @description RFC 3339, with a fraction of a second when there is one. */
+            time: string;
+            /** @description `yes` when marked "read later". */
+            toread: string;
+        };
         /** @description One invalid field of a request. */
         FieldError: {
             /** @description The field's name in the request (`tags[2]` for an item of a list). */
@@ -609,6 +681,51 @@ export interface components {
         Health: {
             /** @description `ok` */
             status: string;
+        };
+        /** @description A bookmark of an imported file that was not imported, and why. */
+        ImportError: {
+            /** @description 1-based line of the file where the bookmark starts. */
+            line: number;
+            reason: string;
+        };
+        /**
+         * @description What an import did. Importing the same file again changes nothing: its
+         *     bookmarks count as `skipped`.
+         */
+        ImportReport: {
+            /** @description Bookmarks of the file that were not imported (the first 1000). */
+            errors: components["schemas"]["ImportError"][];
+            /**
+             * Format: int64
+             * @description Further errors beyond the listed ones.
+             */
+            errors_omitted: number;
+            /** @description The format recognized: `netscape` or `json` (Pinboard). */
+            format: string;
+            /**
+             * Format: int64
+             * @description Bookmarks created.
+             */
+            imported: number;
+            /**
+             * Format: int64
+             * @description Existing bookmarks that already had the file's values.
+             */
+            skipped: number;
+            /**
+             * Format: int64
+             * @description Existing bookmarks of the same URL that the file changed.
+             */
+            updated: number;
+        };
+        /** @description The multipart form of an import. */
+        ImportUpload: {
+            /**
+             * Format: binary
+             * @description The bookmark file (UTF-8, at most 50 MB): a Netscape bookmark file
+             *     (HTML) or Pinboard's JSON export; the format is recognized from the content.
+             */
+            file: string;
         };
         LoginRequest: {
             password: string;
@@ -2164,6 +2281,186 @@ export interface operations {
             };
             /** @description No such resource, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export: {
+        parameters: {
+            query?: {
+                /** @description `netscape` (HTML, the default) or `json` (Pinboard's shape plus `note`). */
+                format?: components["schemas"]["ExportFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All my bookmarks, private ones included, newest first, streamed as a download. Every field survives export and import: url, title, comment, note, tags, private, read later, time. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/json": components["schemas"]["ExportedPost"][];
+                };
+            };
+            /** @description Invalid request: malformed input or failed validation (see `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token may not do this (e.g. a read-only token writing) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Whether Netscape bookmarks without a `PRIVATE` attribute (browsers
+                 *     write none) become private. Default true.
+                 */
+                private_by_default?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            /** @description What was imported; bookmarks the file states badly are listed in `errors` with their line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Invalid request: malformed input or failed validation (see `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token may not do this (e.g. a read-only token writing) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is larger than 50 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not multipart/form-data */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

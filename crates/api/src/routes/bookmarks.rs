@@ -3,7 +3,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use bukuma_db::bookmarks::{self, BookmarkInput};
 use bukuma_db::DbError;
-use bukuma_domain::{Comment, NormalizedUrl, Tags, TagsError, Title};
+use bukuma_domain::{Comment, NormalizedUrl, Note, Tags, TagsError, Title};
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, Fields};
@@ -14,6 +14,7 @@ use crate::types::{Bookmark, BookmarkChanges, BookmarkRequest, UrlParams};
 /// Validated bookmark fields.
 pub struct Checked {
     pub comment: Option<Comment>,
+    pub note: Option<Note>,
     pub tags: Option<Tags>,
     pub title: Option<Title>,
 }
@@ -35,11 +36,13 @@ pub fn check_tags(fields: &mut Fields, tags: &[String]) -> Option<Tags> {
 fn check(
     fields: &mut Fields,
     comment: Option<&str>,
+    note: Option<&str>,
     tags: Option<&[String]>,
     title: Option<&str>,
 ) -> Checked {
     Checked {
         comment: comment.and_then(|c| fields.check("comment", Comment::parse(c))),
+        note: note.and_then(|n| fields.check("note", Note::parse(n))),
         tags: tags.and_then(|t| check_tags(fields, t)),
         title: title.and_then(|t| fields.check("title", Title::parse(t))),
     }
@@ -71,6 +74,7 @@ pub async fn create(
     let checked = check(
         &mut fields,
         body.comment.as_deref(),
+        body.note.as_deref(),
         body.tags.as_deref(),
         body.title.as_deref(),
     );
@@ -85,6 +89,7 @@ pub async fn create(
             let input = BookmarkInput {
                 title: checked.title.as_ref().map(Title::as_str),
                 comment: checked.comment.as_ref().map(Comment::as_str),
+                note: checked.note.as_ref().map(Note::as_str),
                 tags: checked.tags.as_ref(),
                 is_private: private,
                 read_later,
@@ -100,7 +105,7 @@ pub async fn create(
     } else {
         HttpResponse::Ok()
     };
-    Ok(res.json(Bookmark::from(view)))
+    Ok(res.json(Bookmark::for_viewer(view, Some(me.user_id))))
 }
 
 #[utoipa::path(
@@ -120,7 +125,7 @@ pub async fn get(
         .read(move |c| bookmarks::find_view(c, id, viewer_id))
         .await?
         .ok_or_else(|| ApiError::not_found("bookmark"))?;
-    Ok(HttpResponse::Ok().json(Bookmark::from(view)))
+    Ok(HttpResponse::Ok().json(Bookmark::for_viewer(view, viewer_id)))
 }
 
 #[utoipa::path(
@@ -144,6 +149,7 @@ pub async fn patch(
     let checked = check(
         &mut fields,
         body.comment.as_deref(),
+        body.note.as_deref(),
         body.tags.as_deref(),
         None,
     );
@@ -155,6 +161,7 @@ pub async fn patch(
             let input = BookmarkInput {
                 title: None,
                 comment: checked.comment.as_ref().map(Comment::as_str),
+                note: checked.note.as_ref().map(Note::as_str),
                 tags: checked.tags.as_ref(),
                 is_private: private,
                 read_later,
@@ -168,7 +175,7 @@ pub async fn patch(
             ApiError::NotFound(_) => ApiError::not_found("bookmark"),
             e => e,
         })?;
-    Ok(HttpResponse::Ok().json(Bookmark::from(view)))
+    Ok(HttpResponse::Ok().json(Bookmark::for_viewer(view, Some(me.user_id))))
 }
 
 #[utoipa::path(
@@ -213,5 +220,5 @@ pub async fn mine_by_url(
         .read(move |c| bookmarks::find_by_url(c, me.user_id, url.as_str()))
         .await?
         .ok_or_else(|| ApiError::not_found("bookmark"))?;
-    Ok(HttpResponse::Ok().json(Bookmark::from(view)))
+    Ok(HttpResponse::Ok().json(Bookmark::for_viewer(view, Some(me.user_id))))
 }

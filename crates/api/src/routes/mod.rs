@@ -4,9 +4,11 @@ pub mod auth;
 pub mod bookmarks;
 pub mod comments;
 pub mod entries;
+pub mod feeds;
 pub mod health;
 pub mod me;
 pub mod pinboard;
+pub mod portability;
 pub mod tags;
 pub mod users;
 
@@ -16,8 +18,8 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
-/// Largest JSON request body accepted.
-pub const MAX_JSON_BYTES: usize = 64 * 1024;
+/// Largest JSON request body accepted (a 10 000-character note fits, escaped).
+pub const MAX_JSON_BYTES: usize = 128 * 1024;
 
 /// A resource whose unsupported methods answer 405 as a problem document.
 fn resource(path: &str) -> Resource {
@@ -64,6 +66,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(pinboard::configure);
     cfg.service(resource("/healthz").route(web::get().to(health::healthz)))
         .service(resource("/readyz").route(web::get().to(health::readyz)))
+        // Feeds, before the SPA's catch-all.
+        .service(resource("/hot.{format:rss|atom}").route(web::get().to(feeds::hot)))
+        .service(resource("/new.{format:rss|atom}").route(web::get().to(feeds::newest)))
+        .service(resource("/t/{tag}.{format:rss|atom}").route(web::get().to(feeds::tag)))
+        .service(resource("/site/{domain}.{format:rss|atom}").route(web::get().to(feeds::site)))
+        .service(
+            resource("/{username}/bookmarks.{format:rss|atom}").route(web::get().to(feeds::user)),
+        )
         .service(
             web::scope("/api/v1")
                 .service(resource("/auth/register").route(web::post().to(auth::register)))
@@ -81,6 +91,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::post().to(me::create_token)),
                 )
                 .service(resource("/me/tokens/{id}").route(web::delete().to(me::delete_token)))
+                .service(resource("/me/import").route(web::post().to(portability::import)))
+                .service(resource("/me/export").route(web::get().to(portability::export)))
                 .service(resource("/me/bookmark").route(web::get().to(bookmarks::mine_by_url)))
                 .service(resource("/me/tags/rename").route(web::post().to(tags::rename)))
                 .service(resource("/me/tags/{tag}").route(web::delete().to(tags::delete)))

@@ -72,6 +72,7 @@ pub async fn bookmarks(
         .and_then(|s| fields.check("site", normalize_domain(s)));
     fields.finish()?;
     let (owner_id, is_owner) = owner(&state, &viewer, name.into_inner()).await?;
+    let viewer_id = viewer.user_id();
     let filter = UserFilter {
         tags,
         site,
@@ -82,7 +83,11 @@ pub async fn bookmarks(
         .await?;
     Ok(HttpResponse::Ok().json(BookmarkPage {
         next_cursor: encode_cursor(page.next),
-        items: page.items.into_iter().map(Bookmark::from).collect(),
+        items: page
+            .items
+            .into_iter()
+            .map(|v| Bookmark::for_viewer(v, viewer_id))
+            .collect(),
     }))
 }
 

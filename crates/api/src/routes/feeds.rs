@@ -1,0 +1,401 @@
+//! RSS 2.0 and Atom feeds of public bookmarks and entries:
+//! `/{username}/bookmarks.rss|atom` (`?tag=` to narrow), `/t/{tag}.rss|atom`,
+//! `/site/{domain}.rss|atom`, `/hot.rss|atom` and `/new.rss|atom`.
+//! Feeds show public bookmarks only, whoever asks: they carry no credentials.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use bukuma_db::bookmarks::{self, UserFilter};
+use bukuma_db::models::EntryView;
+use bukuma_db::{entries, users};
+use bukuma_domain::{normalize_domain, TagName};
+use chrono::{DateTime, FixedOffset};
+use serde::Deserialize;
+
+use crate::error::{ApiError, Fields};
+use crate::state::{query, ts, AppState};
+
+/// Items in a feed.
+pub const FEED_ITEMS: usize = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedFormat {
+    Rss,
+    Atom,
+}
+
+impl FeedFormat {
+    fn parse(ext: &str) -> Result<Self, ApiError> {
+        match ext {
+            "rss" => Ok(FeedFormat::Rss),
+            "atom" => Ok(FeedFormat::Atom),
+            _ => Err(ApiError::not_found("feed")),
+        }
+    }
+}
+
+struct Item {
+    title: String,
+    link: String,
+    id: String,
+    summary: String,
+    tags: Vec<String>,
+    /// Microseconds since the epoch.
+    published: i64,
+    author: Option<String>,
+}
+
+struct Feed {
+    title: String,
+    /// The page the feed belongs to.
+    link: String,
+    /// The feed's own URL.
+    self_url: String,
+    description: String,
+    items: Vec<Item>,
+}
+
+/// The server's public address: `BUKUMA_PUBLIC_URL`, else the request's.
+fn base_url(state: &AppState, req: &HttpRequest) -> String {
+    state.config.public_url.clone().unwrap_or_else(|| {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    })
+}
+
+fn time(micros: i64) -> DateTime<FixedOffset> {
+    ts(micros).fixed_offset()
+}
+
+fn render(feed: Feed, format: FeedFormat) -> Result<HttpResponse, ApiError> {
+    let (content_type, body) = match format {
+        FeedFormat::Rss => ("application/rss+xml; charset=utf-8", rss(feed)?),
+        FeedFormat::Atom => ("application/atom+xml; charset=utf-8", atom(feed)?),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .body(body))
+}
+
+fn rss(feed: Feed) -> Result<Vec<u8>, ApiError> {
+    let mut channel = rss::Channel::default();
+    channel.set_title(feed.title);
+    channel.set_link(feed.link);
+    channel.set_description(feed.description);
+    channel.set_generator(Some("bukuma".to_owned()));
+    if let Some(newest) = feed.items.iter().map(|i| i.published).max() {
+        channel.set_last_build_date(Some(time(newest).to_rfc2822()));
+    }
+    let items: Vec<rss::Item> = feed
+        .items
+        .into_iter()
+        .map(|i| {
+            let mut item = rss::Item::default();
+            item.set_title(Some(i.title));
+            item.set_link(Some(i.link));
+            if !i.summary.is_empty() {
+                item.set_description(Some(i.summary));
+            }
+            let mut guid = rss::Guid::default();
+            guid.set_value(i.id);
+            guid.set_permalink(false);
+            item.set_guid(Some(guid));
+            item.set_pub_date(Some(time(i.published).to_rfc2822()));
+            item.set_categories(
+                i.tags
+                    .into_iter()
+                    .map(|t| {
+                        let mut c = rss::Category::default();
+                        c.set_name(t);
+                        c
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            item
+        })
+        .collect();
+    channel.set_items(items);
+    channel
+        .write_to(Vec::new())
+        .map_err(|e| ApiError::Internal(format!("writing RSS: {e}")))
+}
+
+fn link(href: String, rel: &str) -> atom_syndication::Link {
+    let mut l = atom_syndication::Link::default();
+    l.set_href(href);
+    l.set_rel(rel.to_owned());
+    l
+}
+
+fn atom(feed: Feed) -> Result<Vec<u8>, ApiError> {
+    let mut doc = atom_syndication::Feed::default();
+    doc.set_title(atom_syndication::Text::plain(feed.title));
+    doc.set_id(feed.self_url.clone());
+    doc.set_subtitle(Some(atom_syndication::Text::plain(feed.description)));
+    doc.set_links(vec![
+        link(feed.link, "alternate"),
+        link(feed.self_url, "self"),
+    ]);
+    let updated = feed
+        .items
+        .iter()
+        .map(|i| i.published)
+        .max()
+        .unwrap_or_else(bukuma_db::now_micros);
+    doc.set_updated(time(updated));
+    let entries: Vec<atom_syndication::Entry> = feed
+        .items
+        .into_iter()
+        .map(|i| {
+            let mut e = atom_syndication::Entry::default();
+            e.set_title(atom_syndication::Text::plain(i.title));
+            e.set_id(i.id);
+            e.set_links(vec![link(i.link, "alternate")]);
+            e.set_updated(time(i.published));
+            e.set_published(Some(time(i.published)));
+            if !i.summary.is_empty() {
+                e.set_summary(Some(atom_syndication::Text::plain(i.summary)));
+            }
+            let mut author = atom_syndication::Person::default();
+            author.set_name(i.author.unwrap_or_else(|| "bukuma".to_owned()));
+            e.set_authors(vec![author]);
+            e.set_categories(
+                i.tags
+                    .into_iter()
+                    .map(|t| {
+                        let mut c = atom_syndication::Category::default();
+                        c.set_term(t);
+                        c
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            e
+        })
+        .collect();
+    doc.set_entries(entries);
+    doc.write_to(Vec::new())
+        .map_err(|e| ApiError::Internal(format!("writing Atom: {e}")))
+}
+
+fn entry_items(base: &str, list: Vec<EntryView>, newest: bool) -> Vec<Item> {
+    list.into_iter()
+        .map(|v| {
+            let e = v.entry;
+            let published = if newest { e.listed_at } else { None }
+                .or(e.first_bookmarked_at)
+                .unwrap_or(e.created_at);
+            Item {
+                title: if e.title.is_empty() {
+                    e.url.clone()
+                } else {
+                    e.title
+                },
+                id: format!("{base}/api/v1/entries/{}", e.id),
+                link: e.url,
+                summary: e.summary,
+                tags: v.tags,
+                published,
+                author: None,
+            }
+        })
+        .collect()
+}
+
+/// Percent-encodes a path segment.
+fn segment(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+#[derive(Debug, Deserialize)]
+struct UserFeedParams {
+    #[serde(default)]
+    tag: Vec<String>,
+}
+
+/// `/{username}/bookmarks.rss|atom[?tag=…]`: a user's public bookmarks.
+pub async fn user(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (name, ext) = path.into_inner();
+    let format = FeedFormat::parse(&ext)?;
+    let params: UserFeedParams = query(&req)?;
+    let mut fields = Fields::default();
+    if params.tag.len() > 10 {
+        fields.push("tag", "at most 10 tags");
+    }
+    let tags: Vec<TagName> = params
+        .tag
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| fields.check(&format!("tag[{i}]"), TagName::parse(t)))
+        .collect();
+    fields.finish()?;
+    let user = state
+        .read(move |c| users::find_by_name(c, &name))
+        .await?
+        .ok_or_else(|| ApiError::not_found("user"))?;
+    let filter = UserFilter {
+        tags: tags.iter().map(TagName::key).collect(),
+        ..UserFilter::default()
+    };
+    let owner = user.id;
+    // Never the owner's view: feeds are public.
+    let page = state
+        .read(move |c| bookmarks::list_for_user(c, owner, false, &filter, None, FEED_ITEMS))
+        .await?;
+    let base = base_url(&state, &req);
+    let username = user.username;
+    let tag_names: Vec<&str> = tags.iter().map(TagName::as_str).collect();
+    let query: String = tag_names
+        .iter()
+        .map(|t| format!("tag={}", segment(t)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let suffix = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    let items = page
+        .items
+        .into_iter()
+        .map(|v| Item {
+            title: if v.entry.title.is_empty() {
+                v.entry.url.clone()
+            } else {
+                v.entry.title.clone()
+            },
+            link: v.entry.url.clone(),
+            id: format!("{base}/api/v1/bookmarks/{}", v.bookmark.id),
+            summary: v.bookmark.comment.clone(),
+            tags: v.bookmark.tag_list(),
+            published: v.bookmark.created_at,
+            author: Some(v.user.display_name.clone()),
+        })
+        .collect();
+    let title = if tag_names.is_empty() {
+        format!("{}'s bookmarks", user.display_name)
+    } else {
+        format!(
+            "{}'s bookmarks tagged {}",
+            user.display_name,
+            tag_names.join(", ")
+        )
+    };
+    render(
+        Feed {
+            title,
+            link: format!("{base}/{username}{suffix}"),
+            self_url: format!("{base}/{username}/bookmarks.{ext}{suffix}"),
+            description: format!("Public bookmarks of {username} on bukuma"),
+            items,
+        },
+        format,
+    )
+}
+
+/// `/t/{tag}.rss|atom`: entries people tagged with a tag.
+pub async fn tag(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (tag, ext) = path.into_inner();
+    let format = FeedFormat::parse(&ext)?;
+    let tag = TagName::parse(&tag).map_err(|e| ApiError::field("tag", e))?;
+    let key = tag.key();
+    let page = state
+        .read(move |c| entries::tagged(c, &key, None, FEED_ITEMS))
+        .await?;
+    let base = base_url(&state, &req);
+    let name = tag.as_str();
+    render(
+        Feed {
+            title: format!("Entries tagged {name}"),
+            link: format!("{base}/t/{}", segment(name)),
+            self_url: format!("{base}/t/{}.{ext}", segment(name)),
+            description: format!("Entries people tagged {name} on bukuma"),
+            items: entry_items(&base, page.items, false),
+        },
+        format,
+    )
+}
+
+/// `/site/{domain}.rss|atom`: new entries of a site.
+pub async fn site(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (domain, ext) = path.into_inner();
+    let format = FeedFormat::parse(&ext)?;
+    let domain = normalize_domain(&domain).map_err(|e| ApiError::field("domain", e))?;
+    let d = domain.clone();
+    let page = state
+        .read(move |c| entries::site_newest(c, &d, None, FEED_ITEMS))
+        .await?;
+    let base = base_url(&state, &req);
+    render(
+        Feed {
+            title: format!("New entries of {domain}"),
+            link: format!("{base}/site/{domain}"),
+            self_url: format!("{base}/site/{domain}.{ext}"),
+            description: format!("Entries of {domain} newly bookmarked on bukuma"),
+            items: entry_items(&base, page.items, false),
+        },
+        format,
+    )
+}
+
+/// `/hot.rss|atom`: hot entries.
+pub async fn hot(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ext: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let ext = ext.into_inner();
+    let format = FeedFormat::parse(&ext)?;
+    let page = state
+        .read(move |c| entries::hot(c, None, None, FEED_ITEMS))
+        .await?;
+    let base = base_url(&state, &req);
+    render(
+        Feed {
+            title: "bukuma: hot entries".into(),
+            link: format!("{base}/"),
+            self_url: format!("{base}/hot.{ext}"),
+            description: "Entries people are bookmarking now".into(),
+            items: entry_items(&base, page.items, false),
+        },
+        format,
+    )
+}
+
+/// `/new.rss|atom`: new entries.
+pub async fn newest(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ext: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let ext = ext.into_inner();
+    let format = FeedFormat::parse(&ext)?;
+    let page = state
+        .read(move |c| entries::newest(c, None, FEED_ITEMS))
+        .await?;
+    let base = base_url(&state, &req);
+    render(
+        Feed {
+            title: "bukuma: new entries".into(),
+            link: format!("{base}/new"),
+            self_url: format!("{base}/new.{ext}"),
+            description: "Entries that recently reached a few bookmarks".into(),
+            items: entry_items(&base, page.items, true),
+        },
+        format,
+    )
+}

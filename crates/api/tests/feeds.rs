@@ -1,0 +1,239 @@
+//! RSS and Atom feeds, parsed back with the `rss` and `atom_syndication`
+//! readers, on both backends. Nothing private may appear in any of them.
+
+use actix_web::body::MessageBody;
+use actix_web::http::StatusCode;
+use actix_web::{test, web};
+use bukuma_api::{AppState, Config};
+use bukuma_db::testing::TestDb;
+use bukuma_db::Backend;
+use serde_json::json;
+
+macro_rules! both_backends {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            use super::*;
+            #[actix_web::test]
+            async fn sqlite() {
+                $body(Backend::Sqlite).await;
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                $body(Backend::Postgres).await;
+            }
+        }
+    };
+}
+
+trait App<B>:
+    actix_web::dev::Service<
+    actix_http::Request,
+    Response = actix_web::dev::ServiceResponse<B>,
+    Error = actix_web::Error,
+>
+{
+}
+impl<S, B> App<B> for S where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >
+{
+}
+
+async fn get<S: App<B>, B: MessageBody>(app: &S, uri: &str) -> (StatusCode, String, String) {
+    let res = test::call_service(app, test::TestRequest::get().uri(uri).to_request()).await;
+    let status = res.status();
+    let ctype = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let body = test::read_body(res).await;
+    (status, ctype, String::from_utf8_lossy(&body).into_owned())
+}
+
+async fn register<S: App<B>, B: MessageBody>(app: &S, name: &str) -> String {
+    let req = test::TestRequest::post()
+        .uri("/api/v1/auth/register")
+        .set_json(json!({"username": name, "password": "correct horse battery"}));
+    let res = test::call_service(app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let body: serde_json::Value = test::read_body_json(res).await;
+    format!("Bearer {}", body["access_token"].as_str().expect("token"))
+}
+
+async fn bookmark<S: App<B>, B: MessageBody>(app: &S, token: &str, body: serde_json::Value) {
+    let req = test::TestRequest::post()
+        .uri("/api/v1/bookmarks")
+        .insert_header(("authorization", token.to_owned()))
+        .set_json(body);
+    let res = test::call_service(app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+}
+
+const PUBLIC_URL: &str = "https://blog.example.com/post";
+const PRIVATE_URL: &str = "https://secret.example.org/hidden";
+
+/// alice and bob bookmark a public page; alice also keeps a private one
+/// whose every field says "secret".
+async fn seeded(backend: Backend, public_url: Option<&str>) -> (TestDb, web::Data<AppState>) {
+    let t = TestDb::new(backend);
+    let mut config = Config::for_tests(&t.url);
+    config.new_entry_threshold = 1;
+    config.public_url = public_url.map(str::to_owned);
+    let state = web::Data::new(AppState::new(t.db.clone(), config));
+    (t, state)
+}
+
+async fn seed<S: App<B>, B: MessageBody>(app: &S) {
+    let alice = register(app, "alice").await;
+    let bob = register(app, "bob").await;
+    bookmark(
+        app,
+        &alice,
+        json!({"url": PUBLIC_URL, "title": "A public post", "comment": "worth it", "tags": ["rust", "db"]}),
+    )
+    .await;
+    bookmark(
+        app,
+        &alice,
+        json!({"url": PRIVATE_URL, "title": "secret title", "comment": "secret comment",
+               "note": "secret note", "tags": ["rust", "secrettag"], "private": true}),
+    )
+    .await;
+    bookmark(app, &bob, json!({"url": PUBLIC_URL, "tags": ["rust"]})).await;
+}
+
+/// The private bookmark's title, comment, note and URL.
+fn assert_nothing_private(uri: &str, body: &str) {
+    for secret in ["secret title", "secret comment", "secret note", "hidden"] {
+        assert!(
+            !body.contains(secret),
+            "{uri} shows something private: {body}"
+        );
+    }
+}
+
+async fn user_feeds_show_public_bookmarks_only(backend: Backend) {
+    let (t, state) = seeded(backend, None).await;
+    let app = test::init_service(bukuma_api::app(state)).await;
+    seed(&app).await;
+    for uri in [
+        "/alice/bookmarks.rss",
+        "/ALICE/bookmarks.rss?tag=rust",
+        "/alice/bookmarks.atom",
+        "/alice/bookmarks.atom?tag=Rust",
+    ] {
+        let (status, ctype, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+        assert_nothing_private(uri, &body);
+        assert!(!body.contains("secrettag"), "{body}");
+        if uri.contains(".rss") {
+            assert!(ctype.starts_with("application/rss+xml"), "{ctype}");
+            let channel = rss::Channel::read_from(body.as_bytes()).expect("valid RSS");
+            assert_eq!(
+                channel.link(),
+                "http://localhost:8080/alice".to_owned()
+                    + &uri[uri.find('?').map_or(uri.len(), |i| i)..]
+            );
+            assert_eq!(channel.items().len(), 1, "{uri}");
+            let item = &channel.items()[0];
+            assert_eq!(item.title(), Some("A public post"));
+            assert_eq!(item.link(), Some(PUBLIC_URL));
+            assert_eq!(item.description(), Some("worth it"));
+            let names: Vec<&str> = item.categories().iter().map(|c| c.name()).collect();
+            assert_eq!(names, ["rust", "db"]);
+            assert!(item
+                .pub_date()
+                .is_some_and(|d| chrono::DateTime::parse_from_rfc2822(d).is_ok()));
+        } else {
+            assert!(ctype.starts_with("application/atom+xml"), "{ctype}");
+            let feed = atom_syndication::Feed::read_from(body.as_bytes()).expect("valid Atom");
+            assert_eq!(feed.entries().len(), 1, "{uri}");
+            let entry = &feed.entries()[0];
+            assert_eq!(entry.title().as_str(), "A public post");
+            assert_eq!(entry.links()[0].href(), PUBLIC_URL);
+            assert!(feed.links().iter().any(|l| l.rel() == "self"
+                && l.href()
+                    .starts_with("http://localhost:8080/alice/bookmarks.atom")));
+        }
+    }
+    let (status, _, body) = get(&app, "/alice/bookmarks.rss?tag=secrettag").await;
+    assert_eq!(status, StatusCode::OK);
+    let channel = rss::Channel::read_from(body.as_bytes()).expect("valid RSS");
+    assert!(channel.items().is_empty());
+    drop(t);
+}
+both_backends!(
+    user_feeds_show_public_bookmarks_only_on,
+    user_feeds_show_public_bookmarks_only
+);
+
+async fn unknown_users_and_bad_tags_are_problems(backend: Backend) {
+    let (_t, state) = seeded(backend, None).await;
+    let app = test::init_service(bukuma_api::app(state)).await;
+    let (status, ctype, _) = get(&app, "/nobody/bookmarks.rss").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(ctype.starts_with("application/problem+json"), "{ctype}");
+    let (status, _, _) = get(&app, "/nobody/bookmarks.atom").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = get(&app, &format!("/t/{}.rss", "a".repeat(40))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+both_backends!(
+    unknown_users_and_bad_tags_are_problems_on,
+    unknown_users_and_bad_tags_are_problems
+);
+
+async fn entry_feeds_show_public_entries_only(backend: Backend) {
+    let (t, state) = seeded(backend, Some("https://bukuma.example")).await;
+    let app = test::init_service(bukuma_api::app(state)).await;
+    seed(&app).await;
+    t.db.write(|c| bukuma_db::entries::recompute_hot(c, bukuma_db::now_micros()))
+        .expect("hot");
+    for (uri, link) in [
+        ("/hot.rss", "https://bukuma.example/"),
+        ("/new.rss", "https://bukuma.example/new"),
+        ("/t/rust.rss", "https://bukuma.example/t/rust"),
+        (
+            "/site/blog.example.com.rss",
+            "https://bukuma.example/site/blog.example.com",
+        ),
+    ] {
+        let (status, _, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+        assert_nothing_private(uri, &body);
+        let channel = rss::Channel::read_from(body.as_bytes()).expect("valid RSS");
+        assert_eq!(channel.link(), link);
+        assert_eq!(channel.items().len(), 1, "{uri}: {body}");
+        assert_eq!(channel.items()[0].link(), Some(PUBLIC_URL));
+        assert_eq!(channel.items()[0].title(), Some("A public post"));
+        let atom_uri = uri.replace(".rss", ".atom");
+        let (status, _, body) = get(&app, &atom_uri).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_nothing_private(&atom_uri, &body);
+        let feed = atom_syndication::Feed::read_from(body.as_bytes()).expect("valid Atom");
+        assert_eq!(feed.entries().len(), 1);
+        assert_eq!(feed.id(), format!("https://bukuma.example{atom_uri}"));
+    }
+    for uri in [
+        "/site/secret.example.org.rss",
+        "/t/secrettag.rss",
+        "/t/secrettag.atom",
+    ] {
+        let (status, _, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_nothing_private(uri, &body);
+        assert!(
+            !body.contains("<item>") && !body.contains("<entry>"),
+            "{body}"
+        );
+    }
+}
+both_backends!(
+    entry_feeds_show_public_entries_only_on,
+    entry_feeds_show_public_entries_only
+);
