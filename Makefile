@@ -15,7 +15,7 @@ run: frontend
 	$(BIN_RELEASE) serve
 
 ## test: every check and test (needs PostgreSQL on 127.0.0.1:5432, see README)
-test: ensure-postgres check-fmt clippy domain-purity test-rust test-frontend schemathesis
+test: ensure-postgres check-fmt clippy domain-purity test-rust test-frontend schemathesis pinboard-client feeds-check
 	@echo "make test: all checks passed"
 
 build:

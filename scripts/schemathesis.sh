@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 venv=target/venv
 if ! "$venv/bin/schemathesis" --version >/dev/null 2>&1; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q 'schemathesis>=4.3,<5'
+  "$venv/bin/python" -m pip install -q 'schemathesis>=4.3,<5'
 fi
 . scripts/serve-temp.sh
 api="$BASE/api/v1"
