@@ -9,7 +9,7 @@ VENV=target/pinboard-venv
 PINBOARD_VERSION=2.1.9
 if ! "$VENV/bin/python" -c "import pinboard, sys; sys.exit(pinboard.__version__ != '$PINBOARD_VERSION')" 2>/dev/null; then
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "pinboard==$PINBOARD_VERSION"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pinboard==$PINBOARD_VERSION"
 fi
 
 . scripts/serve-temp.sh
