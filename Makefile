@@ -36,12 +36,7 @@ openapi:
 ensure-postgres:
 	bash scripts/ensure-postgres.sh
 
-check-## feeds-check: a live server's RSS/Atom feeds, parsed with Python's feedparser
-feeds-check:
-	$(CARGO) build -p bukuma-api
-	BUKUMA_BIN=$(BIN_DEBUG) bash scripts/feeds-check.sh
-
-fmt:
+check-fmt:
 	$(CARGO) fmt --all -- --check
 
 clippy:
