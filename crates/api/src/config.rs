@@ -27,6 +27,10 @@ pub struct Config {
     pub access_token_secs: i64,
     /// `BUKUMA_REFRESH_TOKEN_DAYS`; default 30.
     pub refresh_token_days: i64,
+    /// `BUKUMA_REFRESH_REUSE_GRACE_SECS`: a refresh token presented again this
+    /// soon after its first use rotates again instead of revoking the session
+    /// (a response lost to a closed tab or a navigation); default 30, 0 = strict.
+    pub refresh_reuse_grace_secs: i64,
     /// `BUKUMA_FETCH_METADATA`: fetch the pages of new entries for their metadata; default true.
     pub fetch_metadata: bool,
     /// `BUKUMA_FETCH_ALLOW`: private networks (CIDRs) the page fetcher may reach,
@@ -103,6 +107,8 @@ impl Config {
             pool_size: parsed("BUKUMA_DB_POOL_SIZE", 16u32)?.max(1),
             access_token_secs: parsed("BUKUMA_ACCESS_TOKEN_SECS", 900i64)?.max(10),
             refresh_token_days: parsed("BUKUMA_REFRESH_TOKEN_DAYS", 30i64)?.max(1),
+            refresh_reuse_grace_secs: parsed("BUKUMA_REFRESH_REUSE_GRACE_SECS", 30i64)?
+                .clamp(0, 300),
             fetch_metadata: parsed("BUKUMA_FETCH_METADATA", true)?,
             fetch_allow: match var("BUKUMA_FETCH_ALLOW") {
                 None => Vec::new(),
@@ -142,6 +148,7 @@ impl Config {
             pool_size: 8,
             access_token_secs: 900,
             refresh_token_days: 30,
+            refresh_reuse_grace_secs: 0,
             fetch_metadata: false,
             fetch_allow: Vec::new(),
             public_url: None,

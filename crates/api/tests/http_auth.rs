@@ -5,7 +5,7 @@ mod common;
 
 use actix_web::http::{header, Method};
 use bukuma_api::auth::JwtKeys;
-use common::{id, json, text, TestApp, Value, PASSWORD};
+use common::{id, json, text, Backend, TestApp, Value, PASSWORD};
 
 fn assert_auth_response(body: &Value, username: &str) {
     assert_eq!(body["user"]["username"], username);
@@ -148,6 +148,40 @@ async fn reusing_a_refresh_token_revokes_its_whole_family(app: TestApp) {
         .expect(200);
 }
 both_backends!(reusing_a_refresh_token_revokes_its_whole_family);
+
+/// A client whose refresh answer got lost (a closed tab, a navigation) still
+/// holds the old token; presenting it again soon after rotates once more.
+async fn a_refresh_token_presented_again_within_the_grace_period_rotates_again(backend: Backend) {
+    let app = TestApp::configured(backend, |c| c.refresh_reuse_grace_secs = 30).await;
+    let alice = app.register("alice").await;
+    let lost = text(&refresh_with_body(&app, &alice.refresh).await.expect(200)["refresh_token"]);
+    let retried = text(&refresh_with_body(&app, &alice.refresh).await.expect(200)["refresh_token"]);
+    assert_ne!(lost, retried);
+    refresh_with_body(&app, &retried).await.expect(200);
+}
+
+#[actix_web::test]
+async fn grace_period_sqlite() {
+    a_refresh_token_presented_again_within_the_grace_period_rotates_again(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn grace_period_postgres() {
+    a_refresh_token_presented_again_within_the_grace_period_rotates_again(Backend::Postgres).await;
+}
+
+async fn a_revoked_family_gets_no_grace(app: TestApp) {
+    let alice = app.register("alice").await;
+    app.post(
+        "/api/v1/auth/logout",
+        None,
+        json!({ "refresh_token": alice.refresh }),
+    )
+    .await
+    .expect(204);
+    refresh_with_body(&app, &alice.refresh).await.problem(401);
+}
+both_backends!(a_revoked_family_gets_no_grace);
 
 async fn logout_revokes_the_session_and_clears_the_cookie(app: TestApp) {
     let alice = app.register("alice").await;

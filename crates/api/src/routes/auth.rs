@@ -197,6 +197,7 @@ pub async fn refresh(
     let old_hash = hash_secret(&presented);
     let (refresh, expires) = new_refresh(&state);
     let new_hash = hash_secret(&refresh);
+    let grace_micros = state.config.refresh_reuse_grace_secs * 1_000_000;
     let outcome = state
         .write(move |c| {
             let now = now_micros();
@@ -210,9 +211,13 @@ pub async fn refresh(
                 return Ok(Err("refresh token expired"));
             }
             if !tokens::mark_refresh_used(c, t.id, now)? {
-                // A used token came back: someone holds a copy. End the session.
-                tokens::revoke_family(c, &t.family, now)?;
-                return Ok(Err("refresh token reused; the session was revoked"));
+                // Used before. Within the grace period that is a client whose
+                // previous answer got lost; later, someone holds a copy.
+                let used_at = tokens::find_refresh(c, &old_hash)?.and_then(|t| t.used_at);
+                if !used_at.is_some_and(|u| now - u <= grace_micros) {
+                    tokens::revoke_family(c, &t.family, now)?;
+                    return Ok(Err("refresh token reused; the session was revoked"));
+                }
             }
             tokens::insert_refresh(c, t.user_id, &t.family, &new_hash, now, expires)?;
             Ok(Ok(

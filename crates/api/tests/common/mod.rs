@@ -148,8 +148,15 @@ pub const PASSWORD: &str = "correct horse battery";
 
 impl TestApp {
     pub async fn new(backend: Backend) -> Self {
+        Self::configured(backend, |_| {}).await
+    }
+
+    /// The app with a configuration changed from the tests' default.
+    pub async fn configured(backend: Backend, change: impl FnOnce(&mut Config)) -> Self {
         let t = TestDb::new(backend);
-        let state = web::Data::new(AppState::new(t.db.clone(), Config::for_tests(&t.url)));
+        let mut config = Config::for_tests(&t.url);
+        change(&mut config);
+        let state = web::Data::new(AppState::new(t.db.clone(), config));
         let service = Rc::new(test::init_service(bukuma_api::app(state.clone())).await);
         let call: Rc<Call> = Rc::new(move |req| {
             let service = service.clone();
