@@ -214,7 +214,7 @@ pub async fn refresh(
                 // Used before. Within the grace period that is a client whose
                 // previous answer got lost; later, someone holds a copy.
                 let used_at = tokens::find_refresh(c, &old_hash)?.and_then(|t| t.used_at);
-                if !used_at.is_some_and(|u| now - u <= grace_micros) {
+                if used_at.is_none_or(|u| now - u > grace_micros) {
                     tokens::revoke_family(c, &t.family, now)?;
                     return Ok(Err("refresh token reused; the session was revoked"));
                 }
