@@ -11,6 +11,7 @@ pub mod entries;
 pub mod leases;
 pub mod models;
 pub mod schema;
+pub mod seed;
 pub mod stars;
 pub mod tags;
 #[cfg(feature = "testing")]

@@ -546,7 +546,11 @@ mod tests {
             "http://192.168.0.1/",
         ] {
             let url = NormalizedUrl::parse(input).expect("URL should normalize");
-            assert_eq!(normalize_domain(url.domain()), Ok(url.domain().to_owned()), "{input}");
+            assert_eq!(
+                normalize_domain(url.domain()),
+                Ok(url.domain().to_owned()),
+                "{input}"
+            );
         }
     }
 
