@@ -7,7 +7,8 @@ BIN_DEBUG := target/debug/bukuma
 BIN_RELEASE := target/release/bukuma
 
 .PHONY: run test build frontend frontend-deps openapi check-fmt clippy domain-purity \
-        test-rust test-frontend e2e schemathesis ensure-postgres fmt clean
+        test-rust test-frontend e2e schemathesis ensure-postgres fmt clean \
+        bench bench-quick bench-smoke
 
 ## run: build everything and serve the app with the SPA on ./data (SQLite)
 run: frontend
@@ -64,6 +65,18 @@ e2e:
 schemathesis:
 	$(CARGO) build -p bukuma-api
 	BUKUMA_BIN=$(BIN_DEBUG) bash scripts/schemathesis.sh
+
+## bench: release build, 1M-bookmark datasets, every scenario on SQLite and PostgreSQL (~15 min)
+bench: ensure-postgres
+	bash bench/run.sh full
+
+## bench-quick: the same at 100 000 bookmarks (~5 min)
+bench-quick: ensure-postgres
+	bash bench/run.sh quick
+
+## bench-smoke: 1 000 bookmarks, ~1 s per scenario, fails on any error (debug build)
+bench-smoke: ensure-postgres
+	bash bench/run.sh smoke
 
 fmt:
 	$(CARGO) fmt --all
