@@ -255,8 +255,10 @@ impl Db {
         &self,
         mut f: impl FnMut(&mut DbConnection) -> Result<T, DbError>,
     ) -> Result<T, DbError> {
-        let mut conn = self.conn()?;
+        // Queue for the writer lock before taking a connection, so that
+        // writers waiting on SQLite do not drain the pool the readers need.
         let _guard = self.lock_writer();
+        let mut conn = self.conn()?;
         let mut attempt = 0;
         loop {
             match conn.transaction(|c| f(c)) {
