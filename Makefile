@@ -66,11 +66,11 @@ schemathesis:
 	$(CARGO) build -p bukuma-api
 	BUKUMA_BIN=$(BIN_DEBUG) bash scripts/schemathesis.sh
 
-## bench: release build, 1M-bookmark datasets, every scenario on SQLite and PostgreSQL (~15 min)
+## bench: release build, 1M-bookmark datasets, every scenario on SQLite and PostgreSQL (~8 min + seeding once)
 bench: ensure-postgres
 	bash bench/run.sh full
 
-## bench-quick: the same at 100 000 bookmarks (~5 min)
+## bench-quick: the same at 100 000 bookmarks (~4 min)
 bench-quick: ensure-postgres
 	bash bench/run.sh quick
 
