@@ -7,7 +7,8 @@ BIN_DEBUG := target/debug/bukuma
 BIN_RELEASE := target/release/bukuma
 
 .PHONY: run test build frontend frontend-deps openapi check-fmt clippy domain-purity \
-        test-rust test-frontend e2e schemathesis pinboard-client feeds-check ensure-postgres fmt clean
+        test-rust test-frontend e2e schemathesis pinboard-client feeds-check ensure-postgres fmt clean \
+        bench bench-quick bench-smoke
 
 ## run: build everything and serve the app with the SPA on ./data (SQLite)
 run: frontend
@@ -15,7 +16,7 @@ run: frontend
 	$(BIN_RELEASE) serve
 
 ## test: every check and test (needs PostgreSQL on 127.0.0.1:5432, see README)
-test: ensure-postgres check-fmt clippy domain-purity test-rust test-frontend schemathesis pinboard-client feeds-check
+test: ensure-postgres check-fmt clippy domain-purity test-rust bench-smoke test-frontend schemathesis pinboard-client feeds-check
 	@echo "make test: all checks passed"
 
 build:
@@ -71,6 +72,18 @@ pinboard-client:
 feeds-check:
 	$(CARGO) build -p bukuma-api
 	BUKUMA_BIN=$(BIN_DEBUG) bash scripts/feeds-check.sh
+
+## bench: release build, 1M-bookmark datasets, every scenario on SQLite and PostgreSQL (~8 min + seeding once)
+bench: ensure-postgres
+	bash bench/run.sh full
+
+## bench-quick: the same at 100 000 bookmarks (~4 min)
+bench-quick: ensure-postgres
+	bash bench/run.sh quick
+
+## bench-smoke: 1 000 bookmarks, ~1 s per scenario, fails on any error (debug build)
+bench-smoke: ensure-postgres
+	bash bench/run.sh smoke
 
 fmt:
 	$(CARGO) fmt --all

@@ -53,6 +53,22 @@ enum Command {
         #[arg(long, value_enum, default_value = "netscape")]
         format: ExportFormat,
     },
+    /// Fill an empty database with a deterministic synthetic dataset (benchmarks).
+    /// Every user's password is `bench-password`.
+    Seed(SeedArgs),
+}
+
+#[derive(clap::Args)]
+struct SeedArgs {
+    #[arg(long)]
+    users: u32,
+    #[arg(long)]
+    bookmarks: u32,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write sample targets for load generators (usernames, entry ids, tags) into this directory.
+    #[arg(long)]
+    manifest: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -200,6 +216,7 @@ fn run(command: Command) -> Result<(), AnyError> {
             Ok(())
         }
         Command::Serve => serve(),
+        Command::Seed(args) => seed(args),
     }
 }
 
@@ -208,6 +225,62 @@ fn find_user(db: &Db, name: &str) -> Result<i64, AnyError> {
     db.read(|c| users::find_by_name(c, &name))?
         .map(|u| u.id)
         .ok_or_else(|| format!("no user named {name:?}").into())
+}
+
+/// The password of every seeded user.
+const SEED_PASSWORD: &str = "bench-password";
+
+fn seed(args: SeedArgs) -> Result<(), AnyError> {
+    use bukuma_db::seed::{self, SeedConfig};
+    let config = Config::from_env()?;
+    // One connection: on SQLite the loader switches the journal off while it runs.
+    let db = Db::connect(&config.database_url, 1)?;
+    db.migrate()?;
+    let cfg = SeedConfig {
+        users: args.users,
+        bookmarks: args.bookmarks,
+        seed: args.seed,
+        now: now_micros(),
+        password_hash: auth::hash_password(SEED_PASSWORD).map_err(|e| e.to_string())?,
+        new_entry_threshold: config.new_entry_threshold,
+        exclusive: true,
+    };
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg:>9} [{bar:40}] {pos}/{len} ({per_sec}, {elapsed})",
+        )?
+        .progress_chars("=> "),
+    );
+    let mut phase = None;
+    let report = seed::seed(&mut *db.conn()?, &cfg, &mut |p, done, total| {
+        if phase != Some(p) {
+            phase = Some(p);
+            bar.reset();
+            bar.set_message(format!("{p:?}").to_lowercase());
+        }
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
+    if let Some(dir) = &args.manifest {
+        seed::write_manifest(&report.manifest, dir)?;
+    }
+    let total = report.total_secs();
+    eprintln!(
+        "seeded {} users, {} entries (largest: {} bookmarks), {} bookmarks ({} private, {} comments), \
+         {} bookmark tags, {} user tags, {} user sites, {} entry tags, {} stars",
+        report.users, report.entries, report.max_entry_bookmarks, report.bookmarks,
+        report.private_bookmarks, report.comments, report.bookmark_tags, report.user_tags,
+        report.user_sites, report.entry_tags, report.stars
+    );
+    eprintln!(
+        "time: generate {:.2}s, write {:.2}s, indexes+analyze {:.2}s, total {total:.2}s = {:.0} bookmarks/s",
+        report.generate_secs,
+        report.write_secs,
+        report.index_secs,
+        report.bookmarks as f64 / total.max(1e-9)
+    );
+    Ok(())
 }
 
 /// The password from a terminal prompt, or the first line of standard input.

@@ -278,9 +278,11 @@ fn page_with_tags(conn: &mut DbConnection, page: Page<Entry>) -> Result<Page<Ent
     })
 }
 
-/// Recomputes every hot score from the public bookmarks of the last week.
-/// Returns how many entries have a score.
-pub fn recompute_hot(conn: &mut DbConnection, now: i64) -> Result<usize, DbError> {
+/// Hot scores as of `now` from the public bookmarks of the last week, as
+/// `(entry id, score)` for every entry whose score must change: those with
+/// recent bookmarks, and those still scored that fell out of the window (0).
+/// Only reads, so the job computes without holding any lock.
+pub fn hot_scores(conn: &mut DbConnection, now: i64) -> Result<Vec<(i64, f64)>, DbError> {
     let since = now - HORIZON_SECONDS * 1_000_000;
     let rows: Vec<(i64, i64)> = bookmarks::table
         .filter(sql::<Bool>("NOT bookmarks.is_private"))
@@ -296,23 +298,51 @@ pub fn recompute_hot(conn: &mut DbConnection, now: i64) -> Result<usize, DbError
         .filter(entries::hot_score.gt(0.0))
         .select(entries::id)
         .load(conn)?;
-    let stale: Vec<i64> = scored
+    let stale: HashSet<i64> = scored
         .into_iter()
         .filter(|id| !scores.contains_key(id))
-        .collect::<HashSet<_>>()
-        .into_iter()
         .collect();
-    for chunk in stale.chunks(500) {
-        diesel::update(entries::table.filter(entries::id.eq_any(chunk)))
-            .set(entries::hot_score.eq(0.0))
-            .execute(conn)?;
+    let mut out: Vec<(i64, f64)> = scores
+        .into_iter()
+        .chain(stale.into_iter().map(|id| (id, 0.0)))
+        .collect();
+    out.sort_unstable_by_key(|(id, _)| *id);
+    Ok(out)
+}
+
+/// Entries whose hot score one [`store_hot_scores`] call should set.
+pub const HOT_BATCH: usize = 500;
+
+/// Sets the hot scores of a batch of entries in one statement.
+pub fn store_hot_scores(conn: &mut DbConnection, scores: &[(i64, f64)]) -> Result<(), DbError> {
+    if scores.is_empty() {
+        return Ok(());
     }
-    for (id, score) in &scores {
-        diesel::update(entries::table.find(id))
-            .set(entries::hot_score.eq(score))
-            .execute(conn)?;
+    // Numbers only (ids and finite scores we computed), written as literals:
+    // the multi-backend query builder has no UPDATE … FROM VALUES.
+    let values: Vec<String> = scores
+        .iter()
+        .map(|(id, score)| format!("({id}, {:?})", if score.is_finite() { *score } else { 0.0 }))
+        .collect();
+    let query = format!(
+        "WITH v(id, score) AS (VALUES {}) UPDATE entries \
+         SET hot_score = (SELECT v.score FROM v WHERE v.id = entries.id) \
+         WHERE entries.id IN (SELECT v.id FROM v)",
+        values.join(", ")
+    );
+    diesel::sql_query(query).execute(conn)?;
+    Ok(())
+}
+
+/// Recomputes every hot score from the public bookmarks of the last week.
+/// Returns how many entries have a score. (The server's job does the same in
+/// short write transactions: see `bukuma_api::jobs`.)
+pub fn recompute_hot(conn: &mut DbConnection, now: i64) -> Result<usize, DbError> {
+    let scores = hot_scores(conn, now)?;
+    for batch in scores.chunks(HOT_BATCH) {
+        store_hot_scores(conn, batch)?;
     }
-    Ok(scores.len())
+    Ok(scores.iter().filter(|(_, s)| *s > 0.0).count())
 }
 
 /// Most attempts at fetching a page before giving up.

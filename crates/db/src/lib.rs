@@ -12,6 +12,7 @@ pub mod leases;
 pub mod models;
 pub mod pinboard;
 pub mod schema;
+pub mod seed;
 pub mod stars;
 pub mod tags;
 #[cfg(feature = "testing")]
@@ -155,12 +156,14 @@ impl r2d2::ManageConnection for ConnectionManager {
                 let path = path.to_string_lossy();
                 let mut conn = SqliteConnection::establish(&path)
                     .map_err(|e| DbError::Connection(e.to_string()))?;
-                // busy_timeout first: switching a new file to WAL needs a
-                // lock that concurrently opening connections contend for.
+                // busy_timeout first: switching a new file to WAL needs a lock
+                // that concurrently opening connections contend for. 8 MB of
+                // page cache per connection: every pooled connection keeps its
+                // own, and the OS caches the file for all of them.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA cache_size = -32000; PRAGMA temp_store = MEMORY;",
+                     PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY;",
                 )
                 .map_err(|e| DbError::Connection(e.to_string()))?;
                 Ok(DbConnection::Sqlite(conn))
@@ -254,8 +257,10 @@ impl Db {
         &self,
         mut f: impl FnMut(&mut DbConnection) -> Result<T, DbError>,
     ) -> Result<T, DbError> {
-        let mut conn = self.conn()?;
+        // Queue for the writer lock before taking a connection, so that
+        // writers waiting on SQLite do not drain the pool the readers need.
         let _guard = self.lock_writer();
+        let mut conn = self.conn()?;
         let mut attempt = 0;
         loop {
             match conn.transaction(|c| f(c)) {

@@ -85,7 +85,7 @@ pub async fn register(
     let (Some(username), Some(password)) = (username, password) else {
         return Err(ApiError::Internal("validated fields missing".into()));
     };
-    let hash = web::block(move || auth::hash_password(password.expose())).await??;
+    let hash = auth::on_password_thread(move || auth::hash_password(password.expose())).await??;
     let (refresh, expires) = new_refresh(&state);
     let refresh_hash = hash_secret(&refresh);
     let user = state
@@ -135,12 +135,17 @@ pub async fn login(
     let body: LoginRequest = json_body(&req, &body)?;
     let name = body.username.clone();
     let user = state.read(move |c| users::find_by_name(c, &name)).await?;
-    let stored = user.as_ref().map_or_else(
-        || auth::dummy_hash().to_owned(),
-        |u| u.password_hash.clone(),
-    );
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
     let password = body.password;
-    let ok = web::block(move || auth::verify_password(&password, &stored)).await?;
+    // The dummy hash (for unknown users) is computed on first use: there too.
+    let ok = auth::on_password_thread(move || {
+        let stored = match &stored {
+            Some(hash) => hash.as_str(),
+            None => auth::dummy_hash(),
+        };
+        auth::verify_password(&password, stored)
+    })
+    .await?;
     let user = match user {
         Some(u) if ok => u,
         _ => {

@@ -1,0 +1,415 @@
+#!/usr/bin/env python3
+"""Drive `bukuma serve` with wrk on SQLite and PostgreSQL; see bench/README.md.
+
+Seeds (or reuses) a dataset per backend, starts the server on a copy of it,
+runs every scenario against it next to the /healthz ceiling, records the
+server's peak RSS and writes bench/results/<timestamp>.json and .md.
+Standard library only.
+"""
+
+import argparse
+import concurrent.futures
+import datetime
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "bench")
+DATA = os.path.join(BENCH, "data")
+RESULTS = os.path.join(BENCH, "results")
+
+# Bump together with bukuma_db::seed::GENERATOR_VERSION so cached datasets are rebuilt.
+DATASET_VERSION = 1
+PASSWORD = "bench-password"
+
+PROFILES = {
+    # users, bookmarks, seconds per scenario, seconds of mixed load, seconds of /healthz
+    "full": dict(users=10_000, bookmarks=1_000_000, duration=20, mixed=60, healthz=10, logins=200),
+    "quick": dict(users=2_000, bookmarks=100_000, duration=10, mixed=20, healthz=5, logins=100),
+    "smoke": dict(users=50, bookmarks=1_000, duration=1, mixed=2, healthz=1, logins=10),
+}
+
+READS = [
+    ("hot", "1. GET /entries/hot"),
+    ("entry", "2. entry + popular comments"),
+    ("user_tag", "3. user bookmarks by tag (first/deep page)"),
+    ("user_lists", "4. user tags / sites"),
+]
+THREADS, CONNECTIONS = 2, 32
+
+# Milestone targets (issue 4), checked on every run and meant for the 1M dataset.
+READ_RATIO, READ_P99_MS = 0.25, 20
+WRITE_RPS, WRITE_P99_MS = 2_000, 50
+MIXED_READ_P99_MS = 25
+RSS_MB = 300
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def pg_admin_url():
+    return os.environ.get("BUKUMA_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def pg_url(db):
+    base = pg_admin_url().rsplit("/", 1)[0]
+    return f"{base}/{db}"
+
+
+def psql(sql):
+    out = run(["psql", pg_admin_url(), "-v", "ON_ERROR_STOP=1", "-tAc", sql],
+              capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def pg_exists(db):
+    return psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
+
+
+def seed(binary, url, prof, manifest, seed_value):
+    log(f"seeding {prof['users']} users / {prof['bookmarks']} bookmarks into {url}")
+    if os.path.isdir(manifest):
+        shutil.rmtree(manifest)
+    env = dict(os.environ, DATABASE_URL=url, RUST_LOG="warn",
+               BUKUMA_DATA_DIR=os.path.join(DATA, "state"))
+    out = run([binary, "seed", "--users", str(prof["users"]), "--bookmarks",
+               str(prof["bookmarks"]), "--seed", str(seed_value), "--manifest", manifest],
+              env=env, stderr=subprocess.PIPE, text=True)
+    lines = [l for l in out.stderr.splitlines() if l.startswith(("seeded", "time:"))]
+    for l in lines:
+        log(l)
+    with open(os.path.join(manifest, "seed.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def prepare_dataset(backend, binary, prof, args):
+    """Returns (DATABASE_URL of a fresh working copy, manifest dir, cleanup)."""
+    name = f"{prof['users']}u-{prof['bookmarks']}b-s{args.seed}-v{DATASET_VERSION}"
+    os.makedirs(DATA, exist_ok=True)
+    fresh = args.profile == "smoke" or args.reseed
+    if backend == "sqlite":
+        pristine = os.path.join(DATA, f"sqlite-{name}.sqlite3")
+        manifest = os.path.join(DATA, f"sqlite-{name}.manifest")
+        ok = os.path.join(manifest, "seed.txt")
+        if fresh or not (os.path.exists(pristine) and os.path.exists(ok)):
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(pristine + suffix):
+                    os.remove(pristine + suffix)
+            seed(binary, f"sqlite://{pristine}", prof, manifest, args.seed)
+        else:
+            log(f"reusing {os.path.relpath(pristine, ROOT)}")
+        work = os.path.join(DATA, "run.sqlite3")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(work + suffix):
+                os.remove(work + suffix)
+        shutil.copyfile(pristine, work)
+
+        def cleanup():
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(work + suffix):
+                    os.remove(work + suffix)
+        return f"sqlite://{work}", manifest, cleanup
+    db = "bukuma_bench_" + name.replace("-", "_")
+    manifest = os.path.join(DATA, f"pg-{name}.manifest")
+    ok = os.path.join(manifest, "seed.txt")
+    if fresh or not (pg_exists(db) and os.path.exists(ok)):
+        psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+        psql(f"CREATE DATABASE {db}")
+        seed(binary, pg_url(db), prof, manifest, args.seed)
+    else:
+        log(f"reusing PostgreSQL database {db}")
+    work = "bukuma_bench_run"
+    psql(f"DROP DATABASE IF EXISTS {work} WITH (FORCE)")
+    psql(f"CREATE DATABASE {work} TEMPLATE {db}")
+
+    def cleanup():
+        psql(f"DROP DATABASE IF EXISTS {work} WITH (FORCE)")
+        if args.profile == "smoke":
+            psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+    return pg_url(work), manifest, cleanup
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(method, url, body=None, token=None, timeout=30):
+    headers = {"content-type": "application/json"} if body is not None else {}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, headers=headers, method=method)
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.status, json.loads(r.read() or b"null")
+
+
+class Server:
+    def __init__(self, binary, url, backend):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        state = os.path.join(DATA, "state")
+        os.makedirs(state, exist_ok=True)
+        self.log_path = os.path.join(DATA, f"server-{backend}.log")
+        env = dict(os.environ, DATABASE_URL=url, BUKUMA_BIND=f"127.0.0.1:{self.port}",
+                   BUKUMA_DATA_DIR=state, BUKUMA_FETCH_METADATA="false",
+                   BUKUMA_ACCESS_TOKEN_SECS="86400", RUST_LOG=os.environ.get("BENCH_RUST_LOG", "warn"))
+        self.logf = open(self.log_path, "w")
+        self.proc = subprocess.Popen([binary, "serve"], env=env, stdout=self.logf,
+                                     stderr=subprocess.STDOUT)
+        deadline = time.time() + 300
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}; see {self.log_path}")
+            try:
+                if http("GET", self.base + "/readyz", timeout=2)[0] == 200:
+                    break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            if time.time() > deadline:
+                raise RuntimeError(f"server not ready after 300 s; see {self.log_path}")
+            time.sleep(0.2)
+
+    def memory_kb(self):
+        out = {}
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith(("VmHWM", "VmRSS")):
+                    k, v = line.split(":")
+                    out[k] = int(v.split()[0])
+        return out
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.logf.close()
+
+
+def login_all(base, users, n):
+    def one(u):
+        _, body = http("POST", base + "/api/v1/auth/login", {"username": u, "password": PASSWORD})
+        return body["access_token"]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        return list(pool.map(one, users[:n]))
+
+
+def wrk(base, script, seconds, env, threads=THREADS, connections=CONNECTIONS, args=()):
+    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+           "--timeout", "2s", "-s", os.path.join(BENCH, "lua", script), base]
+    if args:
+        cmd += ["--", *map(str, args)]
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def collect(proc, name):
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"wrk failed for {name}: {err.strip()} {out.strip()}")
+    for line in out.splitlines():
+        if line.startswith("BENCH_JSON "):
+            r = json.loads(line[len("BENCH_JSON "):])
+            r["rps"] = r["requests"] / (r["duration_us"] / 1e6) if r["duration_us"] else 0.0
+            r["error_count"] = sum(r["errors"][k] for k in ("connect", "read", "write", "timeout")) \
+                + max(r["errors"]["status"], r["errors"]["http_4xx_5xx"])
+            return r
+    raise RuntimeError(f"no summary from wrk for {name}: {out} {err}")
+
+
+def measure(base, script, seconds, env, **kw):
+    return collect(wrk(base, script, seconds, env, **kw), script)
+
+
+def bench_backend(backend, binary, prof, args):
+    url, manifest, cleanup = prepare_dataset(backend, binary, prof, args)
+    server = None
+    try:
+        log(f"{backend}: starting the server")
+        server = Server(binary, url, backend)
+        with open(os.path.join(manifest, "users.txt")) as f:
+            users = [l.strip() for l in f if l.strip()]
+        started = time.time()
+        tokens = login_all(server.base, users, prof["logins"])
+        log(f"{backend}: logged in {len(tokens)} users in {time.time() - started:.1f}s")
+        tokens_path = os.path.join(DATA, f"tokens-{backend}.txt")
+        with open(tokens_path, "w") as f:
+            f.write("\n".join(tokens) + "\n")
+        env = dict(os.environ, BENCH_DIR=BENCH, BENCH_MANIFEST=manifest, BENCH_TOKENS=tokens_path)
+        d = prof["duration"]
+        res = {"dataset": open(os.path.join(manifest, "seed.txt")).read().strip(), "scenarios": {}}
+        # Warm the caches, unrecorded.
+        measure(server.base, "mixed_reads.lua", max(1, d // 2), env)
+        log(f"{backend}: /healthz ceiling")
+        res["healthz_before"] = measure(server.base, "healthz.lua", prof["healthz"], env)
+        for key, title in READS:
+            log(f"{backend}: {title}")
+            res["scenarios"][key] = measure(server.base, f"{key}.lua", d, env)
+        log(f"{backend}: 5. writes")
+        res["scenarios"]["write"] = measure(server.base, "write.lua", d, env)
+        # Mixed: reads on 28 connections, writes on 4 paced to ~10 % of requests.
+        read_rps = sum(res["scenarios"][k]["rps"] for k, _ in READS) / len(READS)
+        write_rate = max(read_rps / 9.0, 1.0)
+        write_conns = 4
+        pause_ms = max(0, int(write_conns * 1000 / write_rate))
+        log(f"{backend}: 6. mixed load for {prof['mixed']}s (writes paced at ~{write_rate:.0f}/s)")
+        rp = wrk(server.base, "mixed_reads.lua", prof["mixed"], env, threads=2,
+                 connections=CONNECTIONS - write_conns)
+        wp = wrk(server.base, "mixed_writes.lua", prof["mixed"], env, threads=1,
+                 connections=write_conns, args=[pause_ms])
+        res["scenarios"]["mixed_reads"] = collect(rp, "mixed reads")
+        res["scenarios"]["mixed_writes"] = collect(wp, "mixed writes")
+        log(f"{backend}: /healthz ceiling again")
+        res["healthz_after"] = measure(server.base, "healthz.lua", prof["healthz"], env)
+        res["healthz_rps"] = (res["healthz_before"]["rps"] + res["healthz_after"]["rps"]) / 2
+        res["memory_kb"] = server.memory_kb()
+        return res
+    finally:
+        if server:
+            server.stop()
+        cleanup()
+
+
+def ms(us):
+    return f"{us / 1000:.1f}"
+
+
+def verdicts(backend, r):
+    """(target, met?) pairs for one backend."""
+    out = []
+    ceiling = r["healthz_rps"]
+    for key, title in READS:
+        s = r["scenarios"][key]
+        ok = s["rps"] >= READ_RATIO * ceiling and s["latency_us"]["p99"] <= READ_P99_MS * 1000 \
+            and s["error_count"] == 0
+        out.append((f"{title}: ≥{READ_RATIO:.0%} of /healthz, p99 ≤ {READ_P99_MS} ms, no errors", ok))
+    w = r["scenarios"]["write"]
+    ok = w["rps"] >= WRITE_RPS and w["error_count"] == 0
+    if backend == "sqlite":
+        ok = ok and w["latency_us"]["p99"] <= WRITE_P99_MS * 1000
+        out.append((f"5. writes: ≥ {WRITE_RPS}/s, p99 ≤ {WRITE_P99_MS} ms, no errors", ok))
+    else:
+        out.append((f"5. writes: ≥ {WRITE_RPS}/s, no errors", ok))
+    mr, mw = r["scenarios"]["mixed_reads"], r["scenarios"]["mixed_writes"]
+    ok = mr["error_count"] == 0 and mw["error_count"] == 0 \
+        and mr["latency_us"]["p99"] <= MIXED_READ_P99_MS * 1000
+    out.append((f"6. mixed: no errors, read p99 ≤ {MIXED_READ_P99_MS} ms", ok))
+    out.append((f"peak RSS ≤ {RSS_MB} MB", r["memory_kb"].get("VmHWM", 0) <= RSS_MB * 1024))
+    return out
+
+
+def markdown(meta, results):
+    lines = [f"# bukuma bench — {meta['profile']} ({meta['date']})", "",
+             f"- commit: `{meta['commit']}`",
+             f"- machine: {meta['machine']}",
+             f"- load: wrk, {THREADS} threads, {CONNECTIONS} connections, "
+             f"{meta['duration']} s per scenario, {meta['mixed']} s mixed; server log level `warn`",
+             ""]
+    for backend, r in results.items():
+        ceiling = r["healthz_rps"]
+        lines += [f"## {backend}", "", "```", r["dataset"], "```", "",
+                  f"/healthz ceiling: {r['healthz_before']['rps']:.0f} and "
+                  f"{r['healthz_after']['rps']:.0f} req/s (before/after; mean {ceiling:.0f}). "
+                  f"Server peak RSS: {r['memory_kb'].get('VmHWM', 0) / 1024:.0f} MB.", "",
+                  "| scenario | req/s | of /healthz | p50 ms | p99 ms | p99.9 ms | errors |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        rows = [(title, r["scenarios"][k]) for k, title in READS]
+        rows += [("5. POST /bookmarks (authenticated)", r["scenarios"]["write"]),
+                 ("6. mixed — reads", r["scenarios"]["mixed_reads"]),
+                 ("6. mixed — writes", r["scenarios"]["mixed_writes"])]
+        for title, s in rows:
+            lat = s["latency_us"]
+            lines.append(f"| {title} | {s['rps']:.0f} | {s['rps'] / ceiling:.0%} | {ms(lat['p50'])} "
+                         f"| {ms(lat['p99'])} | {ms(lat['p999'])} | {s['error_count']} |")
+        mr, mw = r["scenarios"]["mixed_reads"], r["scenarios"]["mixed_writes"]
+        share = mw["requests"] / max(1, mr["requests"] + mw["requests"])
+        lines += ["", f"Mixed load: writes were {share:.1%} of requests.", ""]
+        for s in [*r["scenarios"].values(), r["healthz_before"], r["healthz_after"]]:
+            if s["first_error"]:
+                lines.append(f"- first error seen: `{s['first_error'][:200]}`")
+        lines += ["", "Targets (defined for the 1M dataset):", ""]
+        for target, ok in verdicts(backend, r):
+            lines.append(f"- {'✅' if ok else '❌'} {target}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            mem = f"{int(f.readline().split()[1]) / 1024 / 1024:.0f} GB RAM"
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} × {cpu}, {mem}"
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--profile", choices=PROFILES, default="quick")
+    p.add_argument("--backends", default="sqlite,postgres")
+    p.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "bukuma"))
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--reseed", action="store_true", help="rebuild cached datasets")
+    p.add_argument("--label", default="", help="suffix of the result file names")
+    args = p.parse_args()
+    prof = PROFILES[args.profile]
+    commit = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    now = datetime.datetime.now(datetime.timezone.utc)
+    meta = {"profile": args.profile, "date": now.strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
+            "machine": machine(), **prof}
+    results = {}
+    for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+        results[backend] = bench_backend(backend, args.bin, prof, args)
+    os.makedirs(RESULTS, exist_ok=True)
+    stamp = now.strftime("%Y%m%dT%H%M%SZ") + (f"-{args.label}" if args.label else "")
+    base = os.path.join(RESULTS, f"{stamp}-{args.profile}")
+    with open(base + ".json", "w") as f:
+        json.dump({"meta": meta, "results": results}, f, indent=2, ensure_ascii=False)
+    md = markdown(meta, results)
+    if args.profile != "smoke":
+        with open(base + ".md", "w") as f:
+            f.write(md)
+        log(f"wrote {os.path.relpath(base, ROOT)}.json and .md")
+    print(md)
+    runs = {b: dict(r["scenarios"], healthz_before=r["healthz_before"],
+                    healthz_after=r["healthz_after"]) for b, r in results.items()}
+    errors = {f"{b}/{k}": s["error_count"] for b, r in runs.items()
+              for k, s in r.items() if s["error_count"]}
+    empty = [f"{b}/{k}" for b, r in runs.items() for k, s in r.items() if s["requests"] == 0]
+    if errors or empty:
+        log(f"FAILED: errors {errors}, scenarios without requests {empty}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1368 @@
+//! A deterministic synthetic dataset shaped like a real bookmarking service,
+//! for benchmarks (`bukuma seed`).
+//!
+//! Everything is generated in memory first — bookmarks in time order, so
+//! that counters, first-bookmark dates, new-entry listing times and hot
+//! scores come out exactly as the write path would have left them — and then
+//! written with multi-row `INSERT`s inside transactions. Secondary indexes of
+//! the loaded tables are dropped for the load and rebuilt from their own
+//! stored definitions afterwards, which is much faster than maintaining them
+//! row by row and keeps no second copy of the schema here.
+//!
+//! Shape of the data:
+//! - user activity follows a power law (a few users with thousands of
+//!   bookmarks, many with a handful);
+//! - URL popularity follows from preferential attachment (each bookmark
+//!   either saves a new URL or re-bookmarks the URL of an earlier bookmark,
+//!   mostly a recent one), which yields a power law: a few entries with
+//!   thousands of bookmarks, a long tail with one;
+//! - times span four years, denser towards now, with a burst in the last
+//!   week and the last day (so hot entries exist);
+//! - 1–5 tags per bookmark from a Zipf-distributed English and Japanese
+//!   vocabulary of about 3 000 tags, users reusing their own tags;
+//! - ~40 % of bookmarks carry a comment (English or Japanese, ≤ 100
+//!   characters), ~5 % are private, ~5 % are marked read-later;
+//! - a quarter of public comments get stars (a heavy-tailed number).
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
+use bukuma_domain::Cursor;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use thiserror::Error;
+
+use crate::schema::{
+    bookmark_tags, bookmarks, entries, entry_tags, stars, user_sites, user_tags, users,
+};
+use crate::{per_backend, DbConnection, DbError};
+
+/// Bumped whenever the generated data changes, so cached datasets are rebuilt.
+pub const GENERATOR_VERSION: u32 = 1;
+
+/// Bind variables per statement: under SQLite's limit of 32 766 (and
+/// PostgreSQL's 65 535).
+const MAX_BINDS: usize = 32_000;
+/// Rows written per transaction.
+const ROWS_PER_TX: usize = 200_000;
+
+const MICROS_PER_DAY: i64 = 86_400_000_000;
+const YEARS: i64 = 4;
+
+#[derive(Debug, Error)]
+pub enum SeedError {
+    #[error("the database is not empty ({0} users, {1} entries): seed an empty one")]
+    NotEmpty(i64, i64),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("seeding query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("cannot write the manifest: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct SeedConfig {
+    pub users: u32,
+    pub bookmarks: u32,
+    pub seed: u64,
+    /// The dataset's "now" (microseconds): the newest bookmark is just before it.
+    pub now: i64,
+    /// One argon2 hash shared by every generated user.
+    pub password_hash: String,
+    /// Public bookmarks an entry needs to be listed among new entries.
+    pub new_entry_threshold: i64,
+    /// The caller holds the only connection to the database, so SQLite may
+    /// switch its journal off while loading (faster; back to WAL at the end).
+    pub exclusive: bool,
+}
+
+/// Phases reported to the progress callback, with rows done out of a total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Generate,
+    Write,
+    Index,
+}
+
+/// Counts of what was written, and where time went.
+#[derive(Debug, Clone, Default)]
+pub struct SeedReport {
+    pub users: usize,
+    pub entries: usize,
+    pub bookmarks: usize,
+    pub private_bookmarks: usize,
+    pub comments: usize,
+    pub bookmark_tags: usize,
+    pub user_tags: usize,
+    pub user_sites: usize,
+    pub entry_tags: usize,
+    pub stars: usize,
+    pub max_entry_bookmarks: i64,
+    pub generate_secs: f64,
+    pub write_secs: f64,
+    pub index_secs: f64,
+    /// Sample targets for load generators (see [`write_manifest`]).
+    pub manifest: Manifest,
+}
+
+impl SeedReport {
+    pub fn total_secs(&self) -> f64 {
+        self.generate_secs + self.write_secs + self.index_secs
+    }
+}
+
+/// Sample targets for the benchmark scripts, most popular first.
+#[derive(Debug, Clone, Default)]
+pub struct Manifest {
+    /// Usernames by public bookmark count.
+    pub users: Vec<String>,
+    /// Publicly bookmarked entry ids by public bookmark count.
+    pub entries: Vec<i64>,
+    /// URLs of the most bookmarked entries (for re-bookmarking).
+    pub popular_urls: Vec<String>,
+    /// (username, percent-encoded tag, cursor of a deep page or "").
+    pub user_tags: Vec<(String, String, String)>,
+}
+
+/// Writes the manifest as plain text files in `dir` (one item per line,
+/// tab-separated fields), easy to read from a wrk Lua script.
+pub fn write_manifest(manifest: &Manifest, dir: &Path) -> Result<(), SeedError> {
+    std::fs::create_dir_all(dir)?;
+    let write = |name: &str, lines: &mut dyn Iterator<Item = String>| -> std::io::Result<()> {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(dir.join(name))?);
+        for line in lines {
+            writeln!(f, "{line}")?;
+        }
+        f.flush()
+    };
+    write("users.txt", &mut manifest.users.iter().cloned())?;
+    write(
+        "entries.txt",
+        &mut manifest.entries.iter().map(i64::to_string),
+    )?;
+    write(
+        "popular_urls.txt",
+        &mut manifest.popular_urls.iter().cloned(),
+    )?;
+    write(
+        "user_tags.txt",
+        &mut manifest
+            .user_tags
+            .iter()
+            .map(|(u, t, c)| format!("{u}\t{t}\t{c}")),
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Vocabulary
+
+#[rustfmt::skip]
+const EN_WORDS: &[&str] = &[
+    "programming", "rust", "javascript", "python", "go", "typescript", "linux", "security",
+    "design", "database", "postgresql", "sqlite", "web", "frontend", "backend", "css", "html",
+    "react", "vue", "ai", "machinelearning", "llm", "science", "history", "politics",
+    "economics", "business", "startup", "career", "productivity", "book", "books", "music",
+    "movie", "game", "games", "cooking", "recipe", "travel", "health", "sports", "football",
+    "baseball", "math", "physics", "space", "climate", "energy", "privacy", "opensource",
+    "github", "git", "docker", "kubernetes", "aws", "cloud", "devops", "testing", "performance",
+    "architecture", "api", "http", "network", "dns", "unix", "shell", "vim", "emacs", "editor",
+    "tools", "tutorial", "reference", "howto", "tips", "news", "blog", "essay", "interview",
+    "culture", "art", "photography", "education", "learning", "writing", "language", "japan",
+    "english", "finance", "investing", "crypto", "hardware", "apple", "android", "iphone",
+    "mobile", "ux", "accessibility", "typography", "font", "compiler", "algorithm",
+    "datastructure", "concurrency", "async", "wasm", "browser", "chrome", "firefox", "search",
+    "seo", "marketing", "management", "leadership", "team", "remote", "work", "life", "family",
+    "parenting", "psychology", "philosophy", "medicine", "biology", "chemistry", "robotics",
+    "electronics", "keyboard", "diy", "maker", "3dprinting", "retro", "anime", "manga", "novel",
+    "podcast", "video", "youtube", "twitter", "social", "media", "journalism", "law", "policy",
+    "government", "election", "war", "society", "urban", "transport", "car", "bicycle", "train",
+    "food", "coffee", "beer", "wine", "fitness", "running", "sleep", "mentalhealth",
+    "statistics", "data", "visualization", "excel", "spreadsheet", "notion", "obsidian",
+    "markdown", "latex", "java", "kotlin", "swift", "csharp", "cpp", "c", "haskell", "ocaml",
+    "elixir", "erlang", "ruby", "rails", "php", "perl", "lisp", "clojure", "scala", "zig",
+    "nim", "lua", "bash", "regex", "unicode", "encoding", "crypto-engineering", "tls", "auth",
+    "oauth", "jwt", "microservices", "monolith", "ddd", "tdd", "refactoring", "legacy",
+    "debugging", "logging",
+];
+
+#[rustfmt::skip]
+const JA_WORDS: &[&str] = &[
+    "あとで読む", "プログラミング", "技術", "開発", "設計", "政治", "経済", "社会", "料理", "レシピ", "健康", "仕事", "生活",
+    "ライフハック", "ネタ", "おもしろ", "これはすごい", "これはひどい", "あとで", "考え方", "教育", "子育て", "歴史", "科学", "宇宙",
+    "医療", "マンガ", "アニメ", "ゲーム", "音楽", "映画", "本", "書評", "読書", "旅行", "写真", "デザイン", "ウェブ", "セキュリティ",
+    "データベース", "インフラ", "クラウド", "機械学習", "人工知能", "数学", "物理", "統計", "英語", "日本語", "言語", "文化", "芸術",
+    "法律", "労働", "転職", "キャリア", "働き方", "マネジメント", "組織", "スタートアップ", "起業", "投資", "お金", "節約", "買い物",
+    "ガジェット", "スマホ", "パソコン", "自作", "電子工作", "鉄道", "車", "自転車", "地図", "東京", "大阪", "京都", "北海道", "沖縄",
+    "地方", "食べ物", "ラーメン", "カレー", "お菓子", "コーヒー", "酒", "スポーツ", "野球", "サッカー", "将棋", "囲碁", "はてな",
+    "ブログ", "はてなブログ", "増田", "ニュース", "メディア", "ネット", "炎上", "SNS", "ツイッター", "動画", "配信", "VTuber",
+    "声優", "小説", "エッセイ", "まとめ", "議論", "思想", "哲学", "心理", "メンタル", "睡眠", "ダイエット", "筋トレ", "家事", "掃除",
+    "育児", "介護", "年金", "税金", "選挙", "国際", "中国", "韓国", "アメリカ", "ヨーロッパ", "災害", "地震", "天気", "環境",
+    "エネルギー", "農業", "建築", "不動産", "ファッション", "美容", "恋愛", "結婚", "人生", "雑記", "日記", "資料", "入門", "解説",
+    "チュートリアル", "便利", "ツール", "ライブラリ", "フレームワーク", "言語処理", "検索",
+];
+
+/// Famous sites first (most bookmarked), then a long tail of blogs.
+const SITES: &[(&str, bool)] = &[
+    ("anond.hatelabo.jp", true),
+    ("github.com", false),
+    ("qiita.com", true),
+    ("zenn.dev", true),
+    ("note.com", true),
+    ("www.youtube.com", false),
+    ("news.yahoo.co.jp", true),
+    ("www.nikkei.com", true),
+    ("www3.nhk.or.jp", true),
+    ("www.itmedia.co.jp", true),
+    ("gigazine.net", true),
+    ("togetter.com", true),
+    ("www.asahi.com", true),
+    ("mainichi.jp", true),
+    ("www.yomiuri.co.jp", true),
+    ("jp.reuters.com", true),
+    ("www.publickey1.jp", true),
+    ("gihyo.jp", true),
+    ("speakerdeck.com", true),
+    ("developers.cyberagent.co.jp", true),
+    ("engineering.mercari.com", true),
+    ("tech.smarthr.jp", true),
+    ("www.nytimes.com", false),
+    ("www.theguardian.com", false),
+    ("www.bbc.com", false),
+    ("arstechnica.com", false),
+    ("www.theverge.com", false),
+    ("news.ycombinator.com", false),
+    ("en.wikipedia.org", false),
+    ("ja.wikipedia.org", true),
+    ("stackoverflow.com", false),
+    ("medium.com", false),
+    ("dev.to", false),
+    ("blog.rust-lang.org", false),
+    ("lwn.net", false),
+    ("www.economist.com", false),
+    ("www.wired.com", false),
+    ("techcrunch.com", false),
+    ("www.bloomberg.com", false),
+    ("xkcd.com", false),
+    ("www.lifehacker.jp", true),
+    ("dailyportalz.jp", true),
+    ("nlab.itmedia.co.jp", true),
+    ("automaton-media.com", true),
+    ("www.4gamer.net", true),
+    ("www.cookpad.com", true),
+    ("toyokeizai.net", true),
+    ("president.jp", true),
+    ("diamond.jp", true),
+    ("bunshun.jp", true),
+];
+
+const BLOG_HOSTS: &[(&str, bool)] = &[
+    ("hatenablog.com", true),
+    ("hateblo.jp", true),
+    ("hatenadiary.jp", true),
+    ("hatenablog.jp", true),
+    ("github.io", false),
+    ("substack.com", false),
+    ("blogspot.com", false),
+    ("wordpress.com", false),
+];
+
+#[rustfmt::skip]
+const NAME_PARTS: &[&str] = &[
+    "taro", "hanako", "ken", "yuki", "haru", "sora", "mio", "riku", "aoi", "kaito", "mei",
+    "sho", "nao", "rin", "daichi", "akira", "jun", "kei", "tomo", "yu", "alice", "bob", "carol",
+    "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "oscar", "peggy",
+    "trent", "victor", "walter", "neko", "inu", "tori", "kuma", "usagi", "kitsune", "tanuki",
+    "sakura", "momiji", "yama", "kawa", "umi", "hoshi", "tsuki",
+];
+
+const EN_COMMENTS: &[&str] = &[
+    "Great read.",
+    "Interesting.",
+    "This is exactly what I needed.",
+    "Bookmarking for later.",
+    "TIL.",
+    "Worth reading.",
+    "I disagree with the conclusion.",
+    "Useful reference.",
+    "Saving this.",
+    "Finally someone said it.",
+    "The comments are better than the article.",
+    "Hmm.",
+    "Well written.",
+    "Nice write-up.",
+    "Clear explanation.",
+    "Not sure about this one.",
+    "Classic.",
+    "Good overview of",
+    "More people should know about",
+    "Old but still relevant.",
+    "Solid advice.",
+    "Wow.",
+];
+
+const JA_COMMENTS: &[&str] = &[
+    "あとで読む",
+    "これは良い",
+    "なるほど",
+    "わかる",
+    "参考になる",
+    "これはひどい",
+    "興味深い",
+    "すごい",
+    "ブクマしておく",
+    "よくまとまっている",
+    "読んだ",
+    "同意",
+    "たしかに",
+    "ほんとこれ",
+    "知らなかった",
+    "面白い",
+    "勉強になる",
+    "うーん",
+    "いい話だ",
+    "これは便利",
+    "わかりやすい",
+    "そうなんだ",
+    "の話",
+    "について考えさせられる",
+];
+
+const EN_TITLE_ADJ: &[&str] = &[
+    "A practical guide to",
+    "Why I stopped using",
+    "The hidden cost of",
+    "Understanding",
+    "Notes on",
+    "Lessons learned from",
+    "How we scaled",
+    "An introduction to",
+    "The case against",
+    "Ten years of",
+    "What nobody tells you about",
+    "Rethinking",
+];
+
+const JA_TITLE_TAIL: &[&str] = &[
+    "について調べてみた",
+    "を始めて一年が経った",
+    "入門",
+    "の話",
+    "で失敗した話",
+    "のまとめ",
+    "を徹底解説",
+    "を考える",
+    "はなぜ難しいのか",
+    "を使ってみた",
+    "の現状と課題",
+    "に関するメモ",
+];
+
+/// Tags by popularity rank (index = tag id): base words, then compounds.
+fn vocabulary(rng: &mut ChaCha8Rng) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::with_capacity(3_000);
+    let mut seen: HashSet<String> = HashSet::new();
+    // Interleave languages so both appear among the popular tags.
+    let (mut en, mut ja) = (EN_WORDS.iter(), JA_WORDS.iter());
+    loop {
+        let a = en.next();
+        let b = ja.next();
+        if a.is_none() && b.is_none() {
+            break;
+        }
+        for w in [a, b].into_iter().flatten() {
+            if seen.insert(w.to_lowercase()) {
+                tags.push((*w).to_owned());
+            }
+        }
+    }
+    while tags.len() < 3_000 {
+        let t = if rng.random_bool(0.5) {
+            let a = EN_WORDS[rng.random_range(0..EN_WORDS.len())];
+            let b = EN_WORDS[rng.random_range(0..EN_WORDS.len())];
+            format!("{a}-{b}")
+        } else {
+            let a = JA_WORDS[rng.random_range(0..JA_WORDS.len())];
+            let b = JA_WORDS[rng.random_range(0..JA_WORDS.len())];
+            format!("{a}{b}")
+        };
+        if t.chars().count() <= 32 && seen.insert(t.to_lowercase()) {
+            tags.push(t);
+        }
+    }
+    tags
+}
+
+/// Site domains by popularity rank, with whether they are Japanese-language.
+fn domains(rng: &mut ChaCha8Rng, count: usize) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = SITES.iter().map(|(d, ja)| ((*d).to_owned(), *ja)).collect();
+    let mut seen: HashSet<String> = out.iter().map(|(d, _)| d.clone()).collect();
+    while out.len() < count {
+        let name = format!(
+            "{}{}",
+            NAME_PARTS[rng.random_range(0..NAME_PARTS.len())],
+            EN_WORDS[rng.random_range(0..EN_WORDS.len())].replace('-', "")
+        );
+        let d = match rng.random_range(0..10) {
+            0..=6 => {
+                let (host, ja) = BLOG_HOSTS[rng.random_range(0..BLOG_HOSTS.len())];
+                (format!("{name}.{host}"), ja)
+            }
+            7 => (format!("blog.{name}.com"), false),
+            8 => (format!("www.{name}.co.jp"), true),
+            _ => (format!("{name}.dev"), false),
+        };
+        if seen.insert(d.0.clone()) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Sampling
+
+/// FxHash (rustc's): much faster than SipHash for the integer keys of the
+/// counters, and deterministic. No input here comes from outside.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+type FastSet<K> = HashSet<K, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// Samples ranks 0..n with probability ∝ 1 / (rank + 1)^s.
+struct Zipf {
+    cdf: Vec<f64>,
+}
+
+impl Zipf {
+    fn new(n: usize, s: f64) -> Self {
+        let mut acc = 0.0;
+        let cdf = (0..n.max(1))
+            .map(|k| {
+                acc += 1.0 / ((k + 1) as f64).powf(s);
+                acc
+            })
+            .collect();
+        Zipf { cdf }
+    }
+
+    fn sample(&self, rng: &mut ChaCha8Rng) -> usize {
+        let total = self.cdf.last().copied().unwrap_or(1.0);
+        let x = rng.random::<f64>() * total;
+        self.cdf.partition_point(|&c| c < x).min(self.cdf.len() - 1)
+    }
+}
+
+fn pick<'a>(rng: &mut ChaCha8Rng, list: &[&'a str]) -> &'a str {
+    list[rng.random_range(0..list.len())]
+}
+
+fn truncate_chars(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+fn percent_encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+// ---------------------------------------------------------------------------
+// The generated dataset
+
+struct GenUser {
+    username: String,
+    display_name: String,
+    created_at: i64,
+    count: i64,
+    public_count: i64,
+}
+
+struct GenEntry {
+    domain: u32,
+    url: String,
+    title: String,
+    summary: String,
+    created_at: i64,
+    public_count: i64,
+    first_public: Option<i64>,
+    listed_at: Option<i64>,
+    hot: f64,
+}
+
+struct GenBookmark {
+    user: u32,
+    entry: u32,
+    created_at: i64,
+    is_private: bool,
+    read_later: bool,
+    comment: String,
+    tags: [u16; 5],
+    ntags: u8,
+    star_count: i64,
+}
+
+impl GenBookmark {
+    fn tag_ids(&self) -> &[u16] {
+        &self.tags[..usize::from(self.ntags)]
+    }
+}
+
+struct Counter {
+    count: i64,
+    public_count: i64,
+}
+
+struct Dataset {
+    tags: Vec<String>,
+    tag_keys: Vec<String>,
+    domains: Vec<(String, bool)>,
+    users: Vec<GenUser>,
+    entries: Vec<GenEntry>,
+    bookmarks: Vec<GenBookmark>,
+    /// (user index, tag id) → counts, sorted by key.
+    user_tags: Vec<((u32, u16), Counter)>,
+    /// (user index, domain id) → counts, sorted by key.
+    user_sites: Vec<((u32, u32), Counter)>,
+    /// (entry index, tag id) → (public count, first public time), sorted by key.
+    entry_tags: Vec<((u32, u16), (i64, i64))>,
+    /// (bookmark index, user index, time), sorted by bookmark then user.
+    stars: Vec<(u32, u32, i64)>,
+}
+
+fn generate(cfg: &SeedConfig, progress: &mut dyn FnMut(Phase, u64, u64)) -> Dataset {
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    let n = cfg.bookmarks as usize;
+    let n_users = cfg.users.max(1) as usize;
+    let now = cfg.now;
+    let tags = vocabulary(&mut rng);
+    let tag_keys: Vec<String> = tags.iter().map(|t| t.to_lowercase()).collect();
+    let domains = domains(&mut rng, 2_000);
+    let tag_zipf = Zipf::new(tags.len(), 1.0);
+    let domain_zipf = Zipf::new(domains.len(), 1.1);
+    let user_zipf = Zipf::new(n_users, 0.8);
+
+    // Activity rank → user index, so the busiest user is not always the first.
+    let mut rank_to_user: Vec<u32> = (0..n_users as u32).collect();
+    for i in (1..rank_to_user.len()).rev() {
+        let j = rng.random_range(0..=i);
+        rank_to_user.swap(i, j);
+    }
+    // Japanese-speaking users comment in Japanese.
+    let user_ja: Vec<bool> = (0..n_users).map(|_| rng.random_bool(0.6)).collect();
+    let mut users: Vec<GenUser> = (0..n_users)
+        .map(|i| {
+            let a = NAME_PARTS[rng.random_range(0..NAME_PARTS.len())];
+            let b = NAME_PARTS[rng.random_range(0..NAME_PARTS.len())];
+            let sep = ["_", "-", ""][rng.random_range(0..3)];
+            GenUser {
+                username: format!("{a}{sep}{b}{}", i + 1),
+                display_name: format!("{}{} {}", a[..1].to_uppercase(), &a[1..], b),
+                created_at: 0,
+                count: 0,
+                public_count: 0,
+            }
+        })
+        .collect();
+
+    // Times: four years, denser towards now, 12 % in the last week, 3 % in the last day.
+    let span = YEARS * 365 * MICROS_PER_DAY;
+    let start = now - span;
+    let mut times: Vec<i64> = (0..n)
+        .map(|_| {
+            let r = rng.random::<f64>();
+            let t = if r < 0.03 {
+                now - (rng.random::<f64>() * MICROS_PER_DAY as f64) as i64
+            } else if r < 0.15 {
+                now - (rng.random::<f64>() * 7.0 * MICROS_PER_DAY as f64) as i64
+            } else {
+                start + (rng.random::<f64>().sqrt() * span as f64) as i64
+            };
+            t.min(now - 1)
+        })
+        .collect();
+    times.sort_unstable();
+
+    let horizon = now - HORIZON_SECONDS * 1_000_000;
+    let window = (n / 50).max(1_000);
+    let mut entries: Vec<GenEntry> = Vec::with_capacity(n / 2);
+    let mut bookmarks: Vec<GenBookmark> = Vec::with_capacity(n);
+    let mut seen: FastSet<u64> = FastSet::with_capacity_and_hasher(n, Default::default());
+    let mut user_history: Vec<Vec<u16>> = vec![Vec::new(); n_users];
+    let mut user_tags: FastMap<(u32, u16), Counter> = FastMap::default();
+    let mut user_sites: FastMap<(u32, u32), Counter> = FastMap::default();
+    let mut entry_tags: FastMap<(u32, u16), (i64, i64)> = FastMap::default();
+    let report_every = (n / 200).max(1);
+
+    for (i, &created_at) in times.iter().enumerate() {
+        let user = rank_to_user[user_zipf.sample(&mut rng)];
+        let uidx = user as usize;
+        // Re-bookmark an earlier bookmark's URL (mostly a recent one), or save a new URL.
+        let mut entry = None;
+        if i > 0 && rng.random::<f64>() >= 0.35 {
+            for _ in 0..4 {
+                let j = if rng.random_bool(0.6) {
+                    i - 1 - rng.random_range(0..i.min(window))
+                } else {
+                    rng.random_range(0..i)
+                };
+                let e = bookmarks[j].entry;
+                if !seen.contains(&(u64::from(user) << 32 | u64::from(e))) {
+                    entry = Some(e);
+                    break;
+                }
+            }
+        }
+        let entry = entry.unwrap_or_else(|| {
+            let id = entries.len() as u32;
+            let d = domain_zipf.sample(&mut rng);
+            let (domain, ja) = &domains[d];
+            let topic = &tags[tag_zipf.sample(&mut rng)];
+            let title = if *ja {
+                format!("{topic}{}", pick(&mut rng, JA_TITLE_TAIL))
+            } else {
+                format!("{} {topic}", pick(&mut rng, EN_TITLE_ADJ))
+            };
+            let when = chrono::DateTime::from_timestamp_micros(created_at)
+                .unwrap_or_default()
+                .format("%Y/%m/%d");
+            let url = match d % 4 {
+                0 => format!("https://{domain}/entry/{when}/{:06}", id + 1),
+                1 => format!(
+                    "https://{domain}/articles/{:x}{:08x}",
+                    id + 1,
+                    rng.random::<u32>()
+                ),
+                2 => format!(
+                    "https://{domain}/{}/items/{:x}",
+                    id % 97,
+                    u64::from(id + 1) * 7_919
+                ),
+                _ => format!(
+                    "https://{domain}/p/{}?id={}",
+                    id + 1,
+                    rng.random_range(1..1000)
+                ),
+            };
+            let summary = if rng.random_bool(0.5) {
+                if *ja {
+                    format!("{title}。{}について、具体例を交えて紹介します。", topic)
+                } else {
+                    format!("{title}: what we learned, with examples and a few numbers.")
+                }
+            } else {
+                String::new()
+            };
+            entries.push(GenEntry {
+                domain: d as u32,
+                url,
+                title: truncate_chars(&title, 200),
+                summary,
+                created_at,
+                public_count: 0,
+                first_public: None,
+                listed_at: None,
+                hot: 0.0,
+            });
+            id
+        });
+        seen.insert(u64::from(user) << 32 | u64::from(entry));
+
+        let is_private = rng.random_bool(0.05);
+        let read_later = rng.random_bool(0.05);
+        let comment = if rng.random_bool(0.4) {
+            let parts = rng.random_range(1..=3);
+            let mut s = String::new();
+            for k in 0..parts {
+                if user_ja[uidx] {
+                    s.push_str(pick(&mut rng, JA_COMMENTS));
+                    s.push(if k + 1 < parts { '。' } else { ' ' });
+                } else {
+                    s.push_str(pick(&mut rng, EN_COMMENTS));
+                    s.push(' ');
+                }
+            }
+            if rng.random_bool(0.3) {
+                s.push_str(&tags[tag_zipf.sample(&mut rng)]);
+            }
+            truncate_chars(s.trim(), 100)
+        } else {
+            String::new()
+        };
+
+        // 1–5 tags; users mostly reuse their own.
+        let want = match rng.random_range(0..100) {
+            0..=29 => 1,
+            30..=59 => 2,
+            60..=79 => 3,
+            80..=91 => 4,
+            _ => 5,
+        };
+        let mut btags = [0u16; 5];
+        let mut ntags = 0usize;
+        for _ in 0..want * 3 {
+            if ntags == want {
+                break;
+            }
+            let history = &user_history[uidx];
+            let t = if !history.is_empty() && rng.random_bool(0.6) {
+                history[rng.random_range(0..history.len())]
+            } else {
+                tag_zipf.sample(&mut rng) as u16
+            };
+            if !btags[..ntags].contains(&t) {
+                btags[ntags] = t;
+                ntags += 1;
+            }
+        }
+        user_history[uidx].extend_from_slice(&btags[..ntags]);
+
+        // Counters, as the write path moves them.
+        let public = i64::from(!is_private);
+        let u = &mut users[uidx];
+        u.count += 1;
+        u.public_count += public;
+        let e = &mut entries[entry as usize];
+        let site = user_sites.entry((user, e.domain)).or_insert(Counter {
+            count: 0,
+            public_count: 0,
+        });
+        site.count += 1;
+        site.public_count += public;
+        for &t in &btags[..ntags] {
+            let c = user_tags.entry((user, t)).or_insert(Counter {
+                count: 0,
+                public_count: 0,
+            });
+            c.count += 1;
+            c.public_count += public;
+            if !is_private {
+                entry_tags.entry((entry, t)).or_insert((0, created_at)).0 += 1;
+            }
+        }
+        if !is_private {
+            e.public_count += 1;
+            e.first_public.get_or_insert(created_at);
+            if e.listed_at.is_none() && e.public_count >= cfg.new_entry_threshold {
+                e.listed_at = Some(created_at);
+            }
+            if created_at > horizon {
+                e.hot += bookmark_weight((now - created_at) as f64 / 1e6);
+            }
+        }
+        bookmarks.push(GenBookmark {
+            user,
+            entry,
+            created_at,
+            is_private,
+            read_later,
+            comment,
+            tags: btags,
+            ntags: ntags as u8,
+            star_count: 0,
+        });
+        if i % report_every == 0 {
+            progress(Phase::Generate, i as u64, n as u64);
+        }
+    }
+
+    // Stars on a quarter of public comments, heavy-tailed.
+    let mut star_rows: Vec<(u32, u32, i64)> = Vec::new();
+    if n_users > 1 {
+        for (bi, b) in bookmarks.iter_mut().enumerate() {
+            if b.is_private || b.comment.is_empty() || !rng.random_bool(0.25) {
+                continue;
+            }
+            let k = (rng.random::<f64>().max(1e-9).powf(-1.0 / 1.5) as usize).clamp(1, 200);
+            let k = k.min(n_users - 1);
+            let mut by: Vec<u32> = Vec::with_capacity(k);
+            while by.len() < k {
+                let u = rng.random_range(0..n_users as u32);
+                if u != b.user && !by.contains(&u) {
+                    by.push(u);
+                }
+            }
+            by.sort_unstable();
+            let room = (now - b.created_at).clamp(1, 7 * MICROS_PER_DAY);
+            for u in by {
+                star_rows.push((bi as u32, u, b.created_at + rng.random_range(0..room)));
+            }
+            b.star_count = k as i64;
+        }
+    }
+
+    // Users join a little before their first bookmark.
+    let mut first_seen: Vec<Option<i64>> = vec![None; n_users];
+    for b in &bookmarks {
+        first_seen[b.user as usize].get_or_insert(b.created_at);
+    }
+    for (u, first) in users.iter_mut().zip(first_seen) {
+        let before = rng.random_range(0..30 * MICROS_PER_DAY);
+        u.created_at = first.unwrap_or_else(|| now - rng.random_range(0..span)) - before;
+    }
+
+    let mut user_tags: Vec<_> = user_tags.into_iter().collect();
+    user_tags.sort_unstable_by_key(|(k, _)| *k);
+    let mut user_sites: Vec<_> = user_sites.into_iter().collect();
+    user_sites.sort_unstable_by_key(|(k, _)| *k);
+    let mut entry_tags: Vec<_> = entry_tags.into_iter().collect();
+    entry_tags.sort_unstable_by_key(|(k, _)| *k);
+    progress(Phase::Generate, n as u64, n as u64);
+    Dataset {
+        tags,
+        tag_keys,
+        domains,
+        users,
+        entries,
+        bookmarks,
+        user_tags,
+        user_sites,
+        entry_tags,
+        stars: star_rows,
+    }
+}
+
+fn manifest(data: &Dataset) -> Manifest {
+    let mut by_activity: Vec<usize> = (0..data.users.len())
+        .filter(|&u| data.users[u].public_count > 0)
+        .collect();
+    by_activity.sort_by_key(|&u| (std::cmp::Reverse(data.users[u].public_count), u));
+    by_activity.truncate(2_000);
+    let users: Vec<String> = by_activity
+        .iter()
+        .map(|&u| data.users[u].username.clone())
+        .collect();
+
+    let mut by_popularity: Vec<usize> = (0..data.entries.len())
+        .filter(|&e| data.entries[e].public_count > 0)
+        .collect();
+    by_popularity.sort_by_key(|&e| (std::cmp::Reverse(data.entries[e].public_count), e));
+    by_popularity.truncate(20_000);
+    let entries: Vec<i64> = by_popularity.iter().map(|&e| e as i64 + 1).collect();
+    let popular_urls: Vec<String> = by_popularity
+        .iter()
+        .take(2_000)
+        .map(|&e| data.entries[e].url.clone())
+        .collect();
+
+    // The busiest users' most used public tags, each with the cursor of
+    // page 6 (20 per page) when the list is that long, else of its middle.
+    let top: Vec<usize> = by_activity.iter().copied().take(500).collect();
+    let wanted: HashSet<u32> = top.iter().map(|&u| u as u32).collect();
+    let mut lists: FastMap<(u32, u16), Vec<(i64, i64)>> = FastMap::default();
+    let mut best: HashMap<u32, Vec<(i64, u16)>> = HashMap::new();
+    for ((u, t), c) in &data.user_tags {
+        if wanted.contains(u) && c.public_count > 0 {
+            best.entry(*u).or_default().push((c.public_count, *t));
+        }
+    }
+    let mut chosen: FastSet<(u32, u16)> = FastSet::default();
+    for (u, list) in best.iter_mut() {
+        list.sort_by_key(|&(c, t)| (std::cmp::Reverse(c), t));
+        for &(_, t) in list.iter().take(5) {
+            chosen.insert((*u, t));
+        }
+    }
+    for (bi, b) in data.bookmarks.iter().enumerate() {
+        if b.is_private {
+            continue;
+        }
+        for &t in b.tag_ids() {
+            if chosen.contains(&(b.user, t)) {
+                lists
+                    .entry((b.user, t))
+                    .or_default()
+                    .push((b.created_at, bi as i64 + 1));
+            }
+        }
+    }
+    let mut user_tags = Vec::new();
+    for &u in &top {
+        let Some(list) = best.get(&(u as u32)) else {
+            continue;
+        };
+        for &(_, t) in list.iter().take(5) {
+            let mut items = lists.remove(&(u as u32, t)).unwrap_or_default();
+            items.sort_unstable_by(|a, b| b.cmp(a));
+            let cursor = match items.len() {
+                0 | 1 => String::new(),
+                len => {
+                    let at = if len > 120 { 99 } else { len / 2 };
+                    Cursor::new(vec![items[at].0, items[at].1]).encode()
+                }
+            };
+            user_tags.push((
+                data.users[u].username.clone(),
+                percent_encode(&data.tags[usize::from(t)]),
+                cursor,
+            ));
+        }
+    }
+    Manifest {
+        users,
+        entries,
+        popular_urls,
+        user_tags,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Writing
+
+#[derive(QueryableByName)]
+struct IndexDef {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    sql: String,
+}
+
+const LOADED_TABLES: &str =
+    "'entries','bookmarks','bookmark_tags','user_tags','user_sites','entry_tags','stars'";
+
+/// Secondary indexes of the loaded tables (not those behind keys and
+/// unique constraints), as their stored `CREATE INDEX` statements.
+fn secondary_indexes(conn: &mut DbConnection) -> Result<Vec<IndexDef>, SeedError> {
+    let q = match conn {
+        DbConnection::Sqlite(_) => format!(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+             AND tbl_name IN ({LOADED_TABLES}) ORDER BY name"
+        ),
+        DbConnection::Pg(_) => format!(
+            "SELECT indexname AS name, indexdef AS sql FROM pg_indexes \
+             WHERE schemaname = current_schema() AND tablename IN ({LOADED_TABLES}) \
+             AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname"
+        ),
+    };
+    Ok(per_backend!(&mut *conn, |c| diesel::sql_query(&q).load::<IndexDef>(c))?)
+}
+
+/// Writes `rows` in statements of at most [`MAX_BINDS`] variables and
+/// transactions of about [`ROWS_PER_TX`] rows.
+fn write_rows<T>(
+    conn: &mut DbConnection,
+    rows: &[T],
+    columns: usize,
+    done: &mut u64,
+    total: u64,
+    progress: &mut dyn FnMut(Phase, u64, u64),
+    mut insert: impl FnMut(&mut DbConnection, usize, &[T]) -> QueryResult<usize>,
+) -> Result<(), SeedError> {
+    let per_statement = (MAX_BINDS / columns).max(1);
+    for (t, tx_rows) in rows.chunks(ROWS_PER_TX).enumerate() {
+        conn.transaction(|c| {
+            for (k, chunk) in tx_rows.chunks(per_statement).enumerate() {
+                insert(c, t * ROWS_PER_TX + k * per_statement, chunk)?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })?;
+        *done += tx_rows.len() as u64;
+        progress(Phase::Write, *done, total);
+    }
+    Ok(())
+}
+
+fn tag_string(data: &Dataset, b: &GenBookmark) -> String {
+    let mut s = String::new();
+    for (i, &t) in b.tag_ids().iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(&data.tags[usize::from(t)]);
+    }
+    s
+}
+
+fn id(index: usize) -> i64 {
+    index as i64 + 1
+}
+
+fn write_all(
+    conn: &mut DbConnection,
+    cfg: &SeedConfig,
+    data: &Dataset,
+    progress: &mut dyn FnMut(Phase, u64, u64),
+) -> Result<usize, SeedError> {
+    let n_bookmark_tags: usize = data.bookmarks.iter().map(|b| b.tag_ids().len()).sum();
+    let total = (data.users.len()
+        + data.entries.len()
+        + data.bookmarks.len()
+        + n_bookmark_tags
+        + data.user_tags.len()
+        + data.user_sites.len()
+        + data.entry_tags.len()
+        + data.stars.len()) as u64;
+    let mut done = 0u64;
+    let hash = cfg.password_hash.as_str();
+
+    write_rows(
+        conn,
+        &data.users,
+        11,
+        &mut done,
+        total,
+        progress,
+        |c, offset, chunk| {
+            let rows: Vec<_> = chunk
+                .iter()
+                .enumerate()
+                .map(|(k, u)| {
+                    (
+                        users::id.eq(id(offset + k)),
+                        users::username.eq(&u.username),
+                        users::username_lower.eq(u.username.to_ascii_lowercase()),
+                        users::display_name.eq(&u.display_name),
+                        users::bio.eq(""),
+                        users::role.eq("user"),
+                        users::password_hash.eq(hash),
+                        users::bookmark_count.eq(u.count),
+                        users::public_bookmark_count.eq(u.public_count),
+                        users::created_at.eq(u.created_at),
+                        users::updated_at.eq(u.created_at),
+                    )
+                })
+                .collect();
+            per_backend!(c, |c| diesel::insert_into(users::table)
+                .values(&rows)
+                .execute(c))
+        },
+    )?;
+
+    write_rows(
+        conn,
+        &data.entries,
+        13,
+        &mut done,
+        total,
+        progress,
+        |c, offset, chunk| {
+            let rows: Vec<_> = chunk
+                .iter()
+                .enumerate()
+                .map(|(k, e)| {
+                    (
+                        entries::id.eq(id(offset + k)),
+                        entries::url.eq(&e.url),
+                        entries::domain.eq(&data.domains[e.domain as usize].0),
+                        entries::title.eq(&e.title),
+                        entries::summary.eq(&e.summary),
+                        entries::bookmark_count.eq(e.public_count),
+                        entries::first_bookmarked_at.eq(e.first_public),
+                        entries::listed_at.eq(e.listed_at),
+                        entries::hot_score.eq(e.hot),
+                        entries::created_at.eq(e.created_at),
+                        entries::fetch_status.eq("done"),
+                        entries::fetch_attempts.eq(0),
+                        entries::fetched_at.eq(Some(e.created_at)),
+                    )
+                })
+                .collect();
+            per_backend!(c, |c| diesel::insert_into(entries::table)
+                .values(&rows)
+                .execute(c))
+        },
+    )?;
+
+    write_rows(
+        conn,
+        &data.bookmarks,
+        11,
+        &mut done,
+        total,
+        progress,
+        |c, offset, chunk| {
+            let rows: Vec<_> = chunk
+                .iter()
+                .enumerate()
+                .map(|(k, b)| {
+                    (
+                        bookmarks::id.eq(id(offset + k)),
+                        bookmarks::user_id.eq(i64::from(b.user) + 1),
+                        bookmarks::entry_id.eq(i64::from(b.entry) + 1),
+                        bookmarks::domain
+                            .eq(&data.domains[data.entries[b.entry as usize].domain as usize].0),
+                        bookmarks::comment.eq(&b.comment),
+                        bookmarks::tags.eq(tag_string(data, b)),
+                        bookmarks::is_private.eq(b.is_private),
+                        bookmarks::read_later.eq(b.read_later),
+                        bookmarks::star_count.eq(b.star_count),
+                        bookmarks::created_at.eq(b.created_at),
+                        bookmarks::updated_at.eq(b.created_at),
+                    )
+                })
+                .collect();
+            per_backend!(c, |c| diesel::insert_into(bookmarks::table)
+                .values(&rows)
+                .execute(c))
+        },
+    )?;
+
+    let tag_rows: Vec<(usize, u16)> = data
+        .bookmarks
+        .iter()
+        .enumerate()
+        .flat_map(|(i, b)| b.tag_ids().iter().map(move |&t| (i, t)))
+        .collect();
+    write_rows(
+        conn,
+        &tag_rows,
+        5,
+        &mut done,
+        total,
+        progress,
+        |c, _offset, chunk| {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|&(i, t)| {
+                    let b = &data.bookmarks[i];
+                    (
+                        bookmark_tags::bookmark_id.eq(id(i)),
+                        bookmark_tags::tag_key.eq(&data.tag_keys[usize::from(t)]),
+                        bookmark_tags::user_id.eq(i64::from(b.user) + 1),
+                        bookmark_tags::is_private.eq(b.is_private),
+                        bookmark_tags::created_at.eq(b.created_at),
+                    )
+                })
+                .collect();
+            per_backend!(c, |c| diesel::insert_into(bookmark_tags::table)
+                .values(&rows)
+                .execute(c))
+        },
+    )?;
+
+    write_rows(
+        conn,
+        &data.user_tags,
+        5,
+        &mut done,
+        total,
+        progress,
+        |c, _offset, chunk| {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|((u, t), n)| {
+                    (
+                        user_tags::user_id.eq(i64::from(*u) + 1),
+                        user_tags::tag_key.eq(&data.tag_keys[usize::from(*t)]),
+                        user_tags::tag.eq(&data.tags[usize::from(*t)]),
+                        user_tags::count.eq(n.count),
+                        user_tags::public_count.eq(n.public_count),
+                    )
+                })
+                .collect();
+            per_backend!(c, |c| diesel::insert_into(user_tags::table)
+                .values(&rows)
+                .execute(c))
+        },
+    )?;
+
+    write_rows(
+        conn,
+        &data.user_sites,
+        4,
+        &mut done,
+        total,
+        progress,
+        |c, _offset, chunk| {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|((u, d), n)| {
+                    (
+                        user_sites::user_id.eq(i64::from(*u) + 1),
+                        user_sites::domain.eq(&data.domains[*d as usize].0),
+                        user_sites::count.eq(n.count),
+                        user_sites::public_count.eq(n.public_count),
+                    )
+                })
+                .collect();
+            per_backend!(c, |c| diesel::insert_into(user_sites::table)
+                .values(&rows)
+                .execute(c))
+        },
+    )?;
+
+    write_rows(
+        conn,
+        &data.entry_tags,
+        5,
+        &mut done,
+        total,
+        progress,
+        |c, _offset, chunk| {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|((e, t), (count, first_at))| {
+                    (
+                        entry_tags::entry_id.eq(i64::from(*e) + 1),
+                        entry_tags::tag_key.eq(&data.tag_keys[usize::from(*t)]),
+                        entry_tags::tag.eq(&data.tags[usize::from(*t)]),
+                        entry_tags::count.eq(*count),
+                        entry_tags::first_at.eq(*first_at),
+                    )
+                })
+                .collect();
+            per_backend!(c, |c| diesel::insert_into(entry_tags::table)
+                .values(&rows)
+                .execute(c))
+        },
+    )?;
+
+    write_rows(
+        conn,
+        &data.stars,
+        3,
+        &mut done,
+        total,
+        progress,
+        |c, _offset, chunk| {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|&(b, u, at)| {
+                    (
+                        stars::bookmark_id.eq(i64::from(b) + 1),
+                        stars::user_id.eq(i64::from(u) + 1),
+                        stars::created_at.eq(at),
+                    )
+                })
+                .collect();
+            per_backend!(c, |c| diesel::insert_into(stars::table)
+                .values(&rows)
+                .execute(c))
+        },
+    )?;
+    Ok(n_bookmark_tags)
+}
+
+/// Generates the dataset described by `cfg` and writes it into the empty
+/// database behind `conn`. `progress` hears (phase, done, total).
+pub fn seed(
+    conn: &mut DbConnection,
+    cfg: &SeedConfig,
+    progress: &mut dyn FnMut(Phase, u64, u64),
+) -> Result<SeedReport, SeedError> {
+    if cfg.users == 0 && cfg.bookmarks > 0 {
+        return Err(SeedError::Invalid(
+            "bookmarks need at least one user".into(),
+        ));
+    }
+    let n_users: i64 = users::table.count().get_result(conn)?;
+    let n_entries: i64 = entries::table.count().get_result(conn)?;
+    if n_users > 0 || n_entries > 0 {
+        return Err(SeedError::NotEmpty(n_users, n_entries));
+    }
+
+    let started = Instant::now();
+    let data = generate(cfg, progress);
+    let generate_secs = started.elapsed().as_secs_f64();
+
+    let started = Instant::now();
+    let sqlite = matches!(conn, DbConnection::Sqlite(_));
+    if sqlite {
+        // Durability is pointless while loading from scratch; restored below.
+        if cfg.exclusive {
+            conn.batch_execute("PRAGMA journal_mode = OFF")?;
+        }
+        conn.batch_execute(
+            "PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; \
+             PRAGMA cache_size = -262144; PRAGMA threads = 4;",
+        )?;
+    } else {
+        // Foreign keys hold by construction; skip their per-row triggers when allowed.
+        let _ = conn.batch_execute("SET session_replication_role = replica");
+    }
+    let indexes = secondary_indexes(conn)?;
+    for ix in &indexes {
+        conn.batch_execute(&format!("DROP INDEX {}", ix.name))?;
+    }
+    let written = write_all(conn, cfg, &data, progress);
+    let write_secs = started.elapsed().as_secs_f64();
+
+    let started = Instant::now();
+    let mut rebuilt = 0u64;
+    for ix in &indexes {
+        progress(Phase::Index, rebuilt, indexes.len() as u64);
+        conn.batch_execute(&ix.sql)?;
+        rebuilt += 1;
+    }
+    progress(Phase::Index, rebuilt, indexes.len() as u64);
+    let n_bookmark_tags = written?;
+    if sqlite {
+        conn.batch_execute(
+            "PRAGMA analysis_limit = 1000; ANALYZE; PRAGMA journal_mode = WAL; \
+             PRAGMA wal_checkpoint(TRUNCATE); PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -8000; \
+             PRAGMA threads = 0;",
+        )?;
+    } else {
+        // Rows came with explicit ids: move the identity sequences past them.
+        conn.batch_execute(
+            "SET session_replication_role = DEFAULT; \
+             SELECT setval(pg_get_serial_sequence('users', 'id'), GREATEST((SELECT max(id) FROM users), 1)); \
+             SELECT setval(pg_get_serial_sequence('entries', 'id'), GREATEST((SELECT max(id) FROM entries), 1)); \
+             SELECT setval(pg_get_serial_sequence('bookmarks', 'id'), GREATEST((SELECT max(id) FROM bookmarks), 1)); \
+             ANALYZE;",
+        )?;
+    }
+    let index_secs = started.elapsed().as_secs_f64();
+
+    Ok(SeedReport {
+        users: data.users.len(),
+        entries: data.entries.len(),
+        bookmarks: data.bookmarks.len(),
+        private_bookmarks: data.bookmarks.iter().filter(|b| b.is_private).count(),
+        comments: data
+            .bookmarks
+            .iter()
+            .filter(|b| !b.comment.is_empty())
+            .count(),
+        bookmark_tags: n_bookmark_tags,
+        user_tags: data.user_tags.len(),
+        user_sites: data.user_sites.len(),
+        entry_tags: data.entry_tags.len(),
+        stars: data.stars.len(),
+        max_entry_bookmarks: data
+            .entries
+            .iter()
+            .map(|e| e.public_count)
+            .max()
+            .unwrap_or(0),
+        generate_secs,
+        write_secs,
+        index_secs,
+        manifest: manifest(&data),
+    })
+}

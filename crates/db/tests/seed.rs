@@ -1,0 +1,178 @@
+//! The benchmark dataset generator: exact counters, determinism, shape.
+
+use std::collections::HashMap;
+
+use bukuma_db::schema::{bookmarks, entries, stars, users};
+use bukuma_db::seed::{self, SeedConfig, SeedError};
+use bukuma_db::testing::TestDb;
+use bukuma_db::{audit, backend_test, entries as entry_queries, Backend, Db};
+use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
+use diesel::prelude::*;
+
+const NOW: i64 = 1_780_000_000_000_000;
+
+fn config(seed: u64) -> SeedConfig {
+    SeedConfig {
+        users: 50,
+        bookmarks: 2_000,
+        seed,
+        now: NOW,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
+        new_entry_threshold: 3,
+        exclusive: false,
+    }
+}
+
+fn run(db: &Db, seed: u64) -> seed::SeedReport {
+    let mut conn = db.conn().expect("connection");
+    seed::seed(&mut conn, &config(seed), &mut |_, _, _| {}).expect("seed")
+}
+
+type BookmarkRow = (i64, i64, i64, String, String, String, bool, i64, i64);
+type Dump = (
+    Vec<BookmarkRow>,
+    Vec<(i64, String, i64)>,
+    Vec<(i64, String)>,
+);
+
+fn dump(db: &Db) -> Dump {
+    let mut c = db.conn().expect("connection");
+    let b = bookmarks::table
+        .order(bookmarks::id)
+        .select((
+            bookmarks::id,
+            bookmarks::user_id,
+            bookmarks::entry_id,
+            bookmarks::domain,
+            bookmarks::comment,
+            bookmarks::tags,
+            bookmarks::is_private,
+            bookmarks::star_count,
+            bookmarks::created_at,
+        ))
+        .load(&mut c)
+        .expect("bookmarks");
+    let e = entries::table
+        .order(entries::id)
+        .select((entries::id, entries::url, entries::bookmark_count))
+        .load(&mut c)
+        .expect("entries");
+    let u = users::table
+        .order(users::id)
+        .select((users::id, users::username))
+        .load(&mut c)
+        .expect("users");
+    (b, e, u)
+}
+
+backend_test!(seeded_counters_are_exact, |db: &Db| {
+    let report = run(db, 7);
+    assert_eq!(report.bookmarks, 2_000);
+    let mut c = db.conn().expect("connection");
+    let problems = audit::check_counters(&mut c).expect("audit");
+    assert!(problems.is_empty(), "{problems:#?}");
+    let n_stars: i64 = stars::table.count().get_result(&mut c).expect("stars");
+    assert_eq!(n_stars as usize, report.stars);
+    assert!(report.stars > 0, "some comments have stars");
+});
+
+backend_test!(
+    seeded_dates_and_hot_scores_match_the_write_path,
+    |db: &Db| {
+        run(db, 3);
+        let mut c = db.conn().expect("connection");
+        let public: Vec<(i64, i64)> = bookmarks::table
+            .filter(bookmarks::is_private.eq(false))
+            .order((bookmarks::created_at, bookmarks::id))
+            .select((bookmarks::entry_id, bookmarks::created_at))
+            .load(&mut c)
+            .expect("bookmarks");
+        let mut first: HashMap<i64, i64> = HashMap::new();
+        let mut third: HashMap<i64, i64> = HashMap::new();
+        let mut seen: HashMap<i64, i64> = HashMap::new();
+        let mut hot: HashMap<i64, f64> = HashMap::new();
+        for (entry, at) in public {
+            first.entry(entry).or_insert(at);
+            let n = seen.entry(entry).or_default();
+            *n += 1;
+            if *n == 3 {
+                third.insert(entry, at);
+            }
+            if at > NOW - HORIZON_SECONDS * 1_000_000 {
+                *hot.entry(entry).or_default() += bookmark_weight((NOW - at) as f64 / 1e6);
+            }
+        }
+        let stored: Vec<(i64, Option<i64>, Option<i64>, f64)> = entries::table
+            .select((
+                entries::id,
+                entries::first_bookmarked_at,
+                entries::listed_at,
+                entries::hot_score,
+            ))
+            .load(&mut c)
+            .expect("entries");
+        assert!(stored.iter().any(|e| e.3 > 0.0), "some entries are hot");
+        for (id, first_at, listed_at, score) in stored {
+            assert_eq!(
+                first_at,
+                first.get(&id).copied(),
+                "first_bookmarked_at of {id}"
+            );
+            assert_eq!(listed_at, third.get(&id).copied(), "listed_at of {id}");
+            let want = hot.get(&id).copied().unwrap_or(0.0);
+            assert!(
+                (score - want).abs() < 1e-9,
+                "hot_score of {id}: {score} vs {want}"
+            );
+        }
+        // The server's own recomputation agrees.
+        entry_queries::recompute_hot(&mut c, NOW).expect("recompute");
+        let again: Vec<(i64, f64)> = entries::table
+            .select((entries::id, entries::hot_score))
+            .load(&mut c)
+            .expect("entries");
+        for (id, score) in again {
+            let want = hot.get(&id).copied().unwrap_or(0.0);
+            assert!((score - want).abs() < 1e-9, "recomputed hot_score of {id}");
+        }
+    }
+);
+
+backend_test!(seeding_twice_refuses_a_non_empty_database, |db: &Db| {
+    run(db, 1);
+    let mut conn = db.conn().expect("connection");
+    let again = seed::seed(&mut conn, &config(1), &mut |_, _, _| {});
+    assert!(
+        matches!(again, Err(SeedError::NotEmpty(50, _))),
+        "{again:?}"
+    );
+});
+
+backend_test!(the_dataset_has_the_intended_shape, |db: &Db| {
+    let report = run(db, 11);
+    let private = report.private_bookmarks as f64 / report.bookmarks as f64;
+    assert!((0.03..0.08).contains(&private), "private ratio {private}");
+    let comments = report.comments as f64 / report.bookmarks as f64;
+    assert!((0.33..0.47).contains(&comments), "comment ratio {comments}");
+    assert!(report.entries < report.bookmarks, "URLs are re-bookmarked");
+    assert!(
+        report.max_entry_bookmarks >= 20,
+        "a few entries are popular"
+    );
+    assert!(!report.manifest.users.is_empty());
+    assert!(!report.manifest.entries.is_empty());
+    assert!(!report.manifest.user_tags.is_empty());
+});
+
+#[test]
+fn the_same_seed_gives_the_same_data_on_both_backends() {
+    let a = TestDb::new(Backend::Sqlite);
+    let b = TestDb::new(Backend::Postgres);
+    let c = TestDb::new(Backend::Sqlite);
+    run(&a.db, 42);
+    run(&b.db, 42);
+    run(&c.db, 43);
+    let (da, db_, dc) = (dump(&a.db), dump(&b.db), dump(&c.db));
+    assert_eq!(da, db_);
+    assert_ne!(da.0, dc.0, "another seed gives other data");
+}

@@ -1,0 +1,1 @@
+DROP INDEX entry_tags_entry_rank;
