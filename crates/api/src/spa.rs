@@ -28,7 +28,11 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
         return Err(ApiError::NotFound(format!("no API endpoint at {path}")));
     }
     let root = &state.config.static_dir;
-    if let Some(file) = safe_join(root, path).filter(|p| p.is_file()) {
+    let file = match safe_join(root, path) {
+        Some(p) if tokio::fs::metadata(&p).await.is_ok_and(|m| m.is_file()) => Some(p),
+        _ => None,
+    };
+    if let Some(file) = file {
         let immutable = path.starts_with("/assets/");
         let named = NamedFile::open_async(&file)
             .await
