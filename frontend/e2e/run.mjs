@@ -78,6 +78,8 @@ const server = spawn(bin, ['serve'], {
     // recompute hot scores quickly so the hot page fills during the run
     BUKUMA_HOT_INTERVAL_SECS: '1',
     BUKUMA_FETCH_METADATA: 'false',
+    // the hot page must show new entries at once, not a cached page
+    BUKUMA_HOT_CACHE_MS: '0',
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });

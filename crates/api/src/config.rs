@@ -21,6 +21,9 @@ pub struct Config {
     pub new_entry_threshold: i64,
     /// `BUKUMA_HOT_INTERVAL_SECS`: how often hot scores are recomputed; default 60.
     pub hot_interval_secs: u64,
+    /// `BUKUMA_HOT_CACHE_MS`: how long the first pages of the hot list are
+    /// served from memory; default 2000, 0 turns the cache off.
+    pub hot_cache_ms: u64,
     /// `BUKUMA_DB_POOL_SIZE`; default 16.
     pub pool_size: u32,
     /// `BUKUMA_ACCESS_TOKEN_SECS`; default 900 (15 minutes).
@@ -104,6 +107,7 @@ impl Config {
             cookie_secure: parsed("BUKUMA_COOKIE_SECURE", false)?,
             new_entry_threshold: threshold,
             hot_interval_secs: parsed("BUKUMA_HOT_INTERVAL_SECS", 60u64)?.max(1),
+            hot_cache_ms: parsed("BUKUMA_HOT_CACHE_MS", 2000u64)?.min(60_000),
             pool_size: parsed("BUKUMA_DB_POOL_SIZE", 16u32)?.max(1),
             access_token_secs: parsed("BUKUMA_ACCESS_TOKEN_SECS", 900i64)?.max(10),
             refresh_token_days: parsed("BUKUMA_REFRESH_TOKEN_DAYS", 30i64)?.max(1),
@@ -145,6 +149,7 @@ impl Config {
             cookie_secure: false,
             new_entry_threshold: 3,
             hot_interval_secs: 60,
+            hot_cache_ms: 0,
             pool_size: 8,
             access_token_secs: 900,
             refresh_token_days: 30,

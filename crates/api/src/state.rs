@@ -20,6 +20,49 @@ pub struct AppState {
     pub jwt: JwtKeys,
     /// Per-user rate limits of the Pinboard-compatible API.
     pub pinboard: Limiter,
+    /// First pages of the hot list, the same for every viewer.
+    pub hot_pages: PageCache,
+}
+
+/// Serialized first pages of a list, by page size, each kept for a short
+/// time. The hot list changes only when scores are recomputed, so a page a
+/// second or two old is as good as a fresh one and costs no query.
+pub struct PageCache {
+    ttl: std::time::Duration,
+    pages: std::sync::Mutex<std::collections::HashMap<usize, (std::time::Instant, web::Bytes)>>,
+}
+
+impl PageCache {
+    pub fn new(ttl: std::time::Duration) -> Self {
+        PageCache {
+            ttl,
+            pages: std::sync::Mutex::default(),
+        }
+    }
+
+    /// The cached page of `limit` items, or a new one from `fill`.
+    pub async fn get_or_fill<F, Fut>(&self, limit: usize, fill: F) -> Result<web::Bytes, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<web::Bytes, ApiError>>,
+    {
+        if self.ttl.is_zero() {
+            return fill().await;
+        }
+        let now = std::time::Instant::now();
+        if let Ok(pages) = self.pages.lock() {
+            if let Some((at, body)) = pages.get(&limit) {
+                if now.duration_since(*at) < self.ttl {
+                    return Ok(body.clone());
+                }
+            }
+        }
+        let body = fill().await?;
+        if let Ok(mut pages) = self.pages.lock() {
+            pages.insert(limit, (now, body.clone()));
+        }
+        Ok(body)
+    }
 }
 
 impl AppState {
@@ -27,6 +70,7 @@ impl AppState {
         AppState {
             jwt: JwtKeys::new(&config.jwt_secret),
             pinboard: Limiter::default(),
+            hot_pages: PageCache::new(std::time::Duration::from_millis(config.hot_cache_ms)),
             config: Arc::new(config),
             db,
         }

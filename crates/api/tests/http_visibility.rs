@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{enc, id, json, pluck, TestApp, User, Value};
+use common::{enc, id, json, pluck, Backend, TestApp, User, Value};
 
 const PUBLIC_URL: &str = "https://open.example.com/post";
 const SECRET_URL: &str = "https://secret.example.net/diary";
@@ -425,3 +425,32 @@ async fn hot_lists_publicly_bookmarked_entries_by_score(app: TestApp) {
         .problem(400);
 }
 both_backends!(hot_lists_publicly_bookmarked_entries_by_score);
+
+/// The first pages of the hot list are kept for `hot_cache_ms`; later pages
+/// and other page sizes are read afresh.
+async fn the_first_hot_page_is_served_from_the_cache(backend: Backend) {
+    let app = TestApp::configured(backend, |c| c.hot_cache_ms = 60_000).await;
+    let alice = app.register("alice").await;
+    let empty = app.get("/api/v1/entries/hot", None).await.expect(200);
+    assert_eq!(empty["items"], json!([]));
+    app.bookmark(&alice.access, "https://hot.example/", json!({}))
+        .await;
+    app.recompute_hot();
+    let cached = app.get("/api/v1/entries/hot", None).await.expect(200);
+    assert_eq!(cached["items"], json!([]), "the cached page is kept");
+    let other_size = app
+        .get("/api/v1/entries/hot?limit=5", None)
+        .await
+        .expect(200);
+    assert_eq!(other_size["items"].as_array().map(Vec::len), Some(1));
+}
+
+#[actix_web::test]
+async fn hot_cache_sqlite() {
+    the_first_hot_page_is_served_from_the_cache(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn hot_cache_postgres() {
+    the_first_hot_page_is_served_from_the_cache(Backend::Postgres).await;
+}

@@ -40,10 +40,21 @@ pub async fn hot(
     let p: PageParams = query(&req)?;
     let limit = page_limit(p.limit)?;
     let after = score_cursor(decode_cursor(p.cursor.as_deref(), 2)?);
-    let page = state
-        .read(move |c| entries::hot(c, None, after, limit))
-        .await?;
-    Ok(HttpResponse::Ok().json(entry_page(page)))
+    let load = || async {
+        let page = state
+            .read(move |c| entries::hot(c, None, after, limit))
+            .await?;
+        serde_json::to_vec(&entry_page(page))
+            .map(web::Bytes::from)
+            .map_err(|e| ApiError::Internal(format!("serializing the hot list: {e}")))
+    };
+    let body = match after {
+        None => state.hot_pages.get_or_fill(limit, load).await?,
+        Some(_) => load().await?,
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body))
 }
 
 #[utoipa::path(
