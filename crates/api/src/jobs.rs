@@ -13,7 +13,8 @@ use futures_util::future::join_all;
 /// Recomputes hot scores; returns how many entries are hot.
 ///
 /// The scores are computed on a read connection and stored in batches, each
-/// its own short write transaction (86 000 hot entries take ~5 s at 1M bookmarks): one transaction over every hot entry held
+/// its own short write transaction (86 000 hot entries take ~5 s at 1M
+/// bookmarks): one transaction over every hot entry held
 /// SQLite's writer (and PostgreSQL's row locks on those entries) for seconds
 /// at 1M bookmarks, so every bookmark written meanwhile waited past its
 /// client's timeout and the waiting writers drained the connection pool.

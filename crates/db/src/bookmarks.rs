@@ -635,11 +635,11 @@ pub fn ids_with_tag(conn: &mut DbConnection, user_id: i64, key: &str) -> Result<
         .load(conn)?)
 }
 
-/// Replaces the tags of one of `user_id`'s bookmarks (tag rename and delete).
+/// Replaces the tags of a bookmark (tag rename and delete); the caller holds
+/// its owner's lock.
 pub fn set_tags(
     conn: &mut DbConnection,
-    user_id: i64,
-    id: i64,
+    old: &Bookmark,
     tags: &Tags,
     opts: WriteOptions,
 ) -> Result<(), DbError> {
@@ -647,14 +647,10 @@ pub fn set_tags(
         tags: Some(tags),
         ..BookmarkInput::default()
     };
-    let old = find(conn, id)?
-        .filter(|b| b.user_id == user_id)
-        .ok_or(DbError::NotFound)?;
+    apply_input(conn, old, &input, opts)?;
     // Keep updated_at: retagging in bulk is not an edit of the bookmark.
-    let updated_at = old.updated_at;
-    apply_input(conn, &old, &input, WriteOptions { ..opts })?;
-    diesel::update(bookmarks::table.find(id))
-        .set(bookmarks::updated_at.eq(updated_at))
+    diesel::update(bookmarks::table.find(old.id))
+        .set(bookmarks::updated_at.eq(old.updated_at))
         .execute(conn)?;
     Ok(())
 }

@@ -103,7 +103,7 @@ fn retag(
         let changed = change(b.tag_list());
         // Stored tags were valid when written and renaming folds duplicates.
         let tags = Tags::parse(&changed).map_err(|_| DbError::Conflict("tags became invalid"))?;
-        bookmarks::set_tags(conn, user_id, *id, &tags, opts)?;
+        bookmarks::set_tags(conn, &b, &tags, opts)?;
     }
     Ok(ids.len())
 }
