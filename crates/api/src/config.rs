@@ -24,7 +24,19 @@ pub struct Config {
     /// `BUKUMA_HOT_CACHE_MS`: how long the first pages of the hot list are
     /// served from memory; default 2000, 0 turns the cache off.
     pub hot_cache_ms: u64,
-    /// `BUKUMA_DB_POOL_SIZE`; default 16.
+    /// `BUKUMA_READ_CACHE_MS`: how long answers of public reads (an entry, its
+    /// comments, a user's bookmarks, tags and sites) are kept in memory; a
+    /// write through this process replaces those it changes at once, so the
+    /// time only bounds how late other figures shown with them (another
+    /// user's bookmark count of a listed entry) and writes through other
+    /// processes appear. Default 60000, 0 turns the cache off.
+    pub read_cache_ms: u64,
+    /// `BUKUMA_READ_CACHE_MB`: memory for those answers; default 32.
+    pub read_cache_mb: u64,
+    /// `BUKUMA_DB_POOL_SIZE`: pooled connections for reads and PostgreSQL
+    /// writes; default 16 on PostgreSQL, 4 on SQLite (its reads are CPU
+    /// work on this process's cores, writes have a connection of their own,
+    /// and every connection keeps its own page cache).
     pub pool_size: u32,
     /// `BUKUMA_ACCESS_TOKEN_SECS`; default 900 (15 minutes).
     pub access_token_secs: i64,
@@ -98,6 +110,11 @@ impl Config {
                 problem: "must be at least 1".into(),
             });
         }
+        let default_pool = if database_url.starts_with("postgres") {
+            16u32
+        } else {
+            4
+        };
         Ok(Config {
             database_url,
             bind: var("BUKUMA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
@@ -108,7 +125,9 @@ impl Config {
             new_entry_threshold: threshold,
             hot_interval_secs: parsed("BUKUMA_HOT_INTERVAL_SECS", 60u64)?.max(1),
             hot_cache_ms: parsed("BUKUMA_HOT_CACHE_MS", 2000u64)?.min(60_000),
-            pool_size: parsed("BUKUMA_DB_POOL_SIZE", 16u32)?.max(1),
+            read_cache_ms: parsed("BUKUMA_READ_CACHE_MS", 60_000u64)?.min(3_600_000),
+            read_cache_mb: parsed("BUKUMA_READ_CACHE_MB", 32u64)?.clamp(1, 65_536),
+            pool_size: parsed("BUKUMA_DB_POOL_SIZE", default_pool)?.max(1),
             access_token_secs: parsed("BUKUMA_ACCESS_TOKEN_SECS", 900i64)?.max(10),
             refresh_token_days: parsed("BUKUMA_REFRESH_TOKEN_DAYS", 30i64)?.max(1),
             refresh_reuse_grace_secs: parsed("BUKUMA_REFRESH_REUSE_GRACE_SECS", 30i64)?
@@ -150,6 +169,10 @@ impl Config {
             new_entry_threshold: 3,
             hot_interval_secs: 60,
             hot_cache_ms: 0,
+            // On, and long: every read-after-write of the HTTP tests then
+            // checks that writes replace the answers they change.
+            read_cache_ms: 3_600_000,
+            read_cache_mb: 8,
             pool_size: 8,
             access_token_secs: 900,
             refresh_token_days: 30,

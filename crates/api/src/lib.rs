@@ -2,6 +2,7 @@
 //! background jobs. The `bukuma` binary is in `main.rs`.
 
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod error;
 pub mod jobs;

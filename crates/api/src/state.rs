@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
 use crate::auth::JwtKeys;
+use crate::cache::{self, ReadCache};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::routes::pinboard::Limiter;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub pinboard: Limiter,
     /// First pages of the hot list, the same for every viewer.
     pub hot_pages: PageCache,
+    /// Answers of public reads, replaced when a write changes them.
+    pub reads: ReadCache,
 }
 
 /// Serialized first pages of a list, by page size, each kept for a short
@@ -71,6 +74,10 @@ impl AppState {
             jwt: JwtKeys::new(&config.jwt_secret),
             pinboard: Limiter::default(),
             hot_pages: PageCache::new(std::time::Duration::from_millis(config.hot_cache_ms)),
+            reads: ReadCache::new(
+                std::time::Duration::from_millis(config.read_cache_ms),
+                config.read_cache_mb * 1024 * 1024,
+            ),
             config: Arc::new(config),
             db,
         }
@@ -92,14 +99,45 @@ impl AppState {
         Ok(web::block(move || db.read(f)).await??)
     }
 
+    /// The kept answer to a public read, or the one `load` makes.
+    pub async fn cached<F, Fut>(&self, key: cache::Key, load: F) -> Result<web::Bytes, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<web::Bytes, ApiError>>,
+    {
+        self.reads.get_or_load(self.db.versions(), key, load).await
+    }
+
+    /// The id of the user called `name`, or 404.
+    pub async fn user_id(&self, name: String) -> Result<i64, ApiError> {
+        let load = {
+            let name = name.clone();
+            || async move {
+                self.read(move |c| Ok(bukuma_db::users::find_by_name(c, &name)?.map(|u| u.id)))
+                    .await
+            }
+        };
+        self.reads
+            .user_id(&name, load)
+            .await?
+            .ok_or_else(|| ApiError::not_found("user"))
+    }
+
     /// Runs a write transaction on a blocking thread.
     pub async fn write<T: Send + 'static>(
         &self,
         f: impl FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let db = self.db.clone();
-        Ok(web::block(move || db.write(f)).await??)
+        Ok(web::block(move || db.write_batched(f)).await??)
     }
+}
+
+/// A 200 answer with a JSON body serialized already.
+pub fn json_response(body: web::Bytes) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body)
 }
 
 /// Microseconds since the epoch as a UTC timestamp.

@@ -11,14 +11,15 @@ use bukuma_domain::Tags;
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
-use diesel::upsert::excluded;
 
 use crate::entries;
 use crate::models::{Bookmark, BookmarkView, Entry, Page, UserRef};
 use crate::schema::{
     bookmark_tags, bookmarks, entries as entries_t, entry_tags, user_sites, user_tags, users,
 };
-use crate::{per_backend, DbConnection, DbError};
+use crate::stmt::{Arg, Stmt};
+use crate::versions::{touch, Scope};
+use crate::{DbConnection, DbError};
 
 /// Settings that shape how a write moves entries between lists.
 #[derive(Debug, Clone, Copy)]
@@ -89,9 +90,11 @@ fn join_tags(tags: &[(String, String)]) -> String {
 /// Serialises concurrent writes of one user's bookmarks (a row lock on
 /// PostgreSQL; SQLite writers are serialised already).
 fn lock_user(conn: &mut DbConnection, user_id: i64) -> Result<(), DbError> {
-    diesel::update(users::table.find(user_id))
-        .set(users::updated_at.eq(users::updated_at))
-        .execute(conn)?;
+    Stmt::new(
+        "UPDATE users SET updated_at = updated_at WHERE id = ?",
+        &[Arg::Int(user_id)],
+    )
+    .execute(conn)?;
     Ok(())
 }
 
@@ -106,6 +109,8 @@ pub fn upsert(
 ) -> Result<(Bookmark, bool), DbError> {
     lock_user(conn, user_id)?;
     let entry = entries::find_or_create(conn, url, input.title.unwrap_or(""), opts.now)?;
+    touch(Scope::User(user_id));
+    touch(Scope::Entry(entry.id));
     if let Some(title) = input.title.filter(|t| !t.is_empty()) {
         if entry.title.is_empty() {
             entries::set_fallback_title(conn, entry.id, title)?;
@@ -196,6 +201,8 @@ fn apply_input(
     input: &BookmarkInput<'_>,
     opts: WriteOptions,
 ) -> Result<Bookmark, DbError> {
+    touch(Scope::User(old.user_id));
+    touch(Scope::Entry(old.entry_id));
     let before = Counted::of(old);
     let tags = input
         .tags
@@ -203,17 +210,22 @@ fn apply_input(
         .unwrap_or_else(|| before.tags.clone());
     let is_private = input.is_private.unwrap_or(old.is_private);
     let created_at = input.created_at.unwrap_or(old.created_at);
-    diesel::update(bookmarks::table.find(old.id))
-        .set((
-            bookmarks::comment.eq(input.comment.unwrap_or(&old.comment)),
-            bookmarks::note.eq(input.note.unwrap_or(&old.note)),
-            bookmarks::tags.eq(join_tags(&tags)),
-            bookmarks::is_private.eq(is_private),
-            bookmarks::read_later.eq(input.read_later.unwrap_or(old.read_later)),
-            bookmarks::created_at.eq(created_at),
-            bookmarks::updated_at.eq(opts.now),
-        ))
-        .execute(conn)?;
+    let joined = join_tags(&tags);
+    Stmt::new(
+        "UPDATE bookmarks SET comment = ?, note = ?, tags = ?, is_private = ?, \
+         read_later = ?, created_at = ?, updated_at = ? WHERE id = ?",
+        &[
+            Arg::Text(input.comment.unwrap_or(&old.comment)),
+            Arg::Text(input.note.unwrap_or(&old.note)),
+            Arg::Text(&joined),
+            Arg::Bool(is_private),
+            Arg::Bool(input.read_later.unwrap_or(old.read_later)),
+            Arg::Int(created_at),
+            Arg::Int(opts.now),
+            Arg::Int(old.id),
+        ],
+    )
+    .execute(conn)?;
     let after = Counted {
         tags,
         is_private,
@@ -253,6 +265,8 @@ pub fn delete(
     let old = find(conn, id)?
         .filter(|b| b.user_id == user_id)
         .ok_or(DbError::NotFound)?;
+    touch(Scope::User(user_id));
+    touch(Scope::Entry(old.entry_id));
     let before = Counted::of(&old);
     apply_counts(conn, user_id, Some(&before), None, opts)?;
     diesel::delete(bookmarks::table.find(id)).execute(conn)?;
@@ -270,25 +284,20 @@ fn write_bookmark_tags(
         diesel::delete(bookmark_tags::table.filter(bookmark_tags::bookmark_id.eq(bookmark_id)))
             .execute(conn)?;
     }
-    if after.tags.is_empty() {
-        return Ok(());
+    for (_, key) in &after.tags {
+        Stmt::new(
+            "INSERT INTO bookmark_tags (bookmark_id, tag_key, user_id, is_private, created_at) \
+             VALUES (?, ?, ?, ?, ?)",
+            &[
+                Arg::Int(bookmark_id),
+                Arg::Text(key),
+                Arg::Int(user_id),
+                Arg::Bool(after.is_private),
+                Arg::Int(after.created_at),
+            ],
+        )
+        .execute(conn)?;
     }
-    let rows: Vec<_> = after
-        .tags
-        .iter()
-        .map(|(_, key)| {
-            (
-                bookmark_tags::bookmark_id.eq(bookmark_id),
-                bookmark_tags::tag_key.eq(key.as_str()),
-                bookmark_tags::user_id.eq(user_id),
-                bookmark_tags::is_private.eq(after.is_private),
-                bookmark_tags::created_at.eq(after.created_at),
-            )
-        })
-        .collect();
-    per_backend!(&mut *conn, |c| diesel::insert_into(bookmark_tags::table)
-        .values(&rows)
-        .execute(c))?;
     Ok(())
 }
 
@@ -320,24 +329,20 @@ fn apply_counts(
     let d_pub = public(after) - public(before);
 
     if d_all != 0 || d_pub != 0 {
-        diesel::update(users::table.find(user_id))
-            .set((
-                users::bookmark_count.eq(users::bookmark_count + d_all),
-                users::public_bookmark_count.eq(users::public_bookmark_count + d_pub),
-            ))
-            .execute(conn)?;
+        Stmt::new(
+            "UPDATE users SET bookmark_count = bookmark_count + ?, \
+             public_bookmark_count = public_bookmark_count + ? WHERE id = ?",
+            &[Arg::Int(d_all), Arg::Int(d_pub), Arg::Int(user_id)],
+        )
+        .execute(conn)?;
     }
 
     let Some(entry_id) = after.or(before).map(|c| c.entry_id) else {
         return Ok(());
     };
-    if d_pub != 0 {
-        diesel::update(entries_t::table.find(entry_id))
-            .set(entries_t::bookmark_count.eq(entries_t::bookmark_count + d_pub))
-            .execute(conn)?;
-    }
-    if let Some(a) = after.filter(|a| !a.is_private) {
-        entries::note_public_bookmark(conn, entry_id, a.created_at, opts)?;
+    let public_at = after.filter(|a| !a.is_private).map(|a| a.created_at);
+    if d_pub != 0 || public_at.is_some() {
+        entries::count_public_bookmark(conn, entry_id, d_pub, public_at, opts)?;
     }
 
     // user_tags and entry_tags
@@ -372,23 +377,21 @@ fn apply_counts(
             }
             continue;
         }
-        per_backend!(&mut *conn, |c| diesel::insert_into(user_tags::table)
-            .values((
-                user_tags::user_id.eq(user_id),
-                user_tags::tag_key.eq(key),
-                user_tags::tag.eq(spelling),
-                user_tags::count.eq(all),
-                user_tags::public_count.eq(public),
-            ))
-            .on_conflict((user_tags::user_id, user_tags::tag_key))
-            .do_update()
-            .set((
-                user_tags::count.eq(user_tags::count + excluded(user_tags::count)),
-                user_tags::public_count
-                    .eq(user_tags::public_count + excluded(user_tags::public_count)),
-                user_tags::tag.eq(excluded(user_tags::tag)),
-            ))
-            .execute(c))?;
+        Stmt::new(
+            "INSERT INTO user_tags (user_id, tag_key, tag, count, public_count) \
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, tag_key) DO UPDATE SET \
+             count = user_tags.count + excluded.count, \
+             public_count = user_tags.public_count + excluded.public_count, \
+             tag = excluded.tag",
+            &[
+                Arg::Int(user_id),
+                Arg::Text(key),
+                Arg::Text(spelling),
+                Arg::Int(*all),
+                Arg::Int(*public),
+            ],
+        )
+        .execute(conn)?;
     }
     if tag_deltas.values().any(|(_, all, _)| *all < 0) {
         diesel::delete(
@@ -402,18 +405,19 @@ fn apply_counts(
         if *all == 0 {
             continue;
         }
-        per_backend!(&mut *conn, |c| diesel::insert_into(entry_tags::table)
-            .values((
-                entry_tags::entry_id.eq(entry_id),
-                entry_tags::tag_key.eq(key),
-                entry_tags::tag.eq(spelling),
-                entry_tags::count.eq(all),
-                entry_tags::first_at.eq(first_at),
-            ))
-            .on_conflict((entry_tags::entry_id, entry_tags::tag_key))
-            .do_update()
-            .set(entry_tags::count.eq(entry_tags::count + excluded(entry_tags::count)))
-            .execute(c))?;
+        Stmt::new(
+            "INSERT INTO entry_tags (entry_id, tag_key, tag, count, first_at) \
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (entry_id, tag_key) DO UPDATE SET \
+             count = entry_tags.count + excluded.count",
+            &[
+                Arg::Int(entry_id),
+                Arg::Text(key),
+                Arg::Text(spelling),
+                Arg::Int(*all),
+                Arg::Int(first_at),
+            ],
+        )
+        .execute(conn)?;
     }
     if entry_tag_deltas.values().any(|(_, all, _)| *all < 0) {
         diesel::delete(
@@ -430,21 +434,19 @@ fn apply_counts(
         .map(|c| c.domain.clone())
         .unwrap_or_default();
     if d_all != 0 || d_pub != 0 {
-        per_backend!(&mut *conn, |c| diesel::insert_into(user_sites::table)
-            .values((
-                user_sites::user_id.eq(user_id),
-                user_sites::domain.eq(&domain),
-                user_sites::count.eq(d_all),
-                user_sites::public_count.eq(d_pub),
-            ))
-            .on_conflict((user_sites::user_id, user_sites::domain))
-            .do_update()
-            .set((
-                user_sites::count.eq(user_sites::count + excluded(user_sites::count)),
-                user_sites::public_count
-                    .eq(user_sites::public_count + excluded(user_sites::public_count)),
-            ))
-            .execute(c))?;
+        Stmt::new(
+            "INSERT INTO user_sites (user_id, domain, count, public_count) \
+             VALUES (?, ?, ?, ?) ON CONFLICT (user_id, domain) DO UPDATE SET \
+             count = user_sites.count + excluded.count, \
+             public_count = user_sites.public_count + excluded.public_count",
+            &[
+                Arg::Int(user_id),
+                Arg::Text(&domain),
+                Arg::Int(d_all),
+                Arg::Int(d_pub),
+            ],
+        )
+        .execute(conn)?;
         if d_all < 0 {
             diesel::delete(
                 user_sites::table

@@ -11,6 +11,7 @@ use diesel::sql_types::Bool;
 use crate::bookmarks::WriteOptions;
 use crate::models::{Entry, EntryView, Page};
 use crate::schema::{bookmarks, entries, entry_tags};
+use crate::stmt::{Arg, Stmt};
 use crate::{per_backend, DbConnection, DbError};
 
 /// Tags shown on an entry card.
@@ -58,36 +59,44 @@ pub fn find_or_create(
 
 /// Sets the title typed by a bookmarker while the page's own is unknown.
 pub fn set_fallback_title(conn: &mut DbConnection, id: i64, title: &str) -> Result<(), DbError> {
-    diesel::update(entries::table.find(id).filter(entries::title.eq("")))
-        .set(entries::title.eq(title))
-        .execute(conn)?;
+    Stmt::new(
+        "UPDATE entries SET title = ? WHERE id = ? AND title = ''",
+        &[Arg::Text(title), Arg::Int(id)],
+    )
+    .execute(conn)?;
     Ok(())
 }
 
-/// Records a public bookmark made at `at`: the first-bookmark date and,
-/// once enough people bookmarked it, the entry's place among new entries.
-pub fn note_public_bookmark(
+/// Moves the public bookmark count by `delta` and, for a public bookmark
+/// made at `public_at`, records the first-bookmark date and, once enough
+/// people bookmarked the entry, its place among new entries. One statement.
+pub fn count_public_bookmark(
     conn: &mut DbConnection,
     id: i64,
-    at: i64,
+    delta: i64,
+    public_at: Option<i64>,
     opts: WriteOptions,
 ) -> Result<(), DbError> {
-    diesel::update(
-        entries::table.find(id).filter(
-            entries::first_bookmarked_at
-                .is_null()
-                .or(entries::first_bookmarked_at.gt(at)),
-        ),
+    let at = public_at.unwrap_or(0);
+    Stmt::new(
+        "UPDATE entries SET bookmark_count = bookmark_count + ?, \
+         first_bookmarked_at = CASE WHEN ? AND (first_bookmarked_at IS NULL \
+           OR first_bookmarked_at > ?) THEN ? ELSE first_bookmarked_at END, \
+         listed_at = CASE WHEN ? AND listed_at IS NULL AND bookmark_count + ? >= ? \
+           THEN ? ELSE listed_at END \
+         WHERE id = ?",
+        &[
+            Arg::Int(delta),
+            Arg::Bool(public_at.is_some()),
+            Arg::Int(at),
+            Arg::Int(at),
+            Arg::Bool(public_at.is_some()),
+            Arg::Int(delta),
+            Arg::Int(opts.new_entry_threshold),
+            Arg::Int(opts.now),
+            Arg::Int(id),
+        ],
     )
-    .set(entries::first_bookmarked_at.eq(at))
-    .execute(conn)?;
-    diesel::update(
-        entries::table
-            .find(id)
-            .filter(entries::listed_at.is_null())
-            .filter(entries::bookmark_count.ge(opts.new_entry_threshold)),
-    )
-    .set(entries::listed_at.eq(opts.now))
     .execute(conn)?;
     Ok(())
 }
@@ -101,6 +110,17 @@ pub fn find_public(conn: &mut DbConnection, id: i64) -> Result<Option<EntryView>
         .first(conn)
         .optional()?;
     Ok(with_tags(conn, entry.into_iter().collect())?.pop())
+}
+
+/// Whether entry `id` exists and is publicly bookmarked.
+pub fn is_public(conn: &mut DbConnection, id: i64) -> Result<bool, DbError> {
+    Ok(entries::table
+        .find(id)
+        .filter(entries::bookmark_count.gt(0))
+        .select(entries::id)
+        .first::<i64>(conn)
+        .optional()?
+        .is_some())
 }
 
 pub fn find_public_by_url(
@@ -126,34 +146,21 @@ pub fn counts(conn: &mut DbConnection, urls: &[String]) -> Result<HashMap<String
         .collect())
 }
 
+/// The card tags of each entry: one prepared query per entry that reads its
+/// top rows off the `(entry_id, count DESC, tag_key)` index, where one query
+/// for the whole page would read every tag row of popular entries.
 fn with_tags(conn: &mut DbConnection, list: Vec<Entry>) -> Result<Vec<EntryView>, DbError> {
-    if list.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i64> = list.iter().map(|e| e.id).collect();
-    let rows: Vec<(i64, String, i64)> = entry_tags::table
-        .filter(entry_tags::entry_id.eq_any(&ids))
-        .order((
-            entry_tags::entry_id,
-            entry_tags::count.desc(),
-            entry_tags::tag_key,
-        ))
-        .select((entry_tags::entry_id, entry_tags::tag, entry_tags::count))
-        .load(conn)?;
-    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
-    for (id, tag, _) in rows {
-        let v = tags.entry(id).or_default();
-        if v.len() < CARD_TAGS {
-            v.push(tag);
-        }
-    }
-    Ok(list
-        .into_iter()
-        .map(|entry| EntryView {
-            tags: tags.remove(&entry.id).unwrap_or_default(),
-            entry,
+    list.into_iter()
+        .map(|entry| {
+            let tags = entry_tags::table
+                .filter(entry_tags::entry_id.eq(entry.id))
+                .order((entry_tags::count.desc(), entry_tags::tag_key))
+                .limit(CARD_TAGS as i64)
+                .select(entry_tags::tag)
+                .load(conn)?;
+            Ok(EntryView { tags, entry })
         })
-        .collect())
+        .collect()
 }
 
 /// Entries ranked by hot score (recomputed by [`recompute_hot`]).
@@ -380,6 +387,7 @@ pub fn record_fetch_success(
     now: i64,
 ) -> Result<(), DbError> {
     let current = find(conn, id)?.ok_or(DbError::NotFound)?;
+    crate::versions::touch(crate::versions::Scope::Entry(id));
     diesel::update(entries::table.find(id))
         .set((
             entries::title.eq(meta

@@ -6,6 +6,7 @@
 //! PostgreSQL serialisation failures and deadlocks).
 
 pub mod audit;
+mod batch;
 pub mod bookmarks;
 pub mod entries;
 pub mod leases;
@@ -14,11 +15,13 @@ pub mod pinboard;
 pub mod schema;
 pub mod seed;
 pub mod stars;
+pub mod stmt;
 pub mod tags;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;
 pub mod users;
+pub mod versions;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -85,6 +88,8 @@ pub enum DbError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    #[error("batched write failed: {0}")]
+    Batch(String),
 }
 
 impl DbError {
@@ -138,7 +143,7 @@ impl DbTarget {
 
 /// r2d2 manager that opens the backend named by the URL (diesel's derived
 /// `establish` would try each backend in turn and hide the real error).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ConnectionManager {
     target: DbTarget,
 }
@@ -175,8 +180,11 @@ impl r2d2::ManageConnection for ConnectionManager {
         conn.batch_execute("SELECT 1").map_err(DbError::from)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection left inside a transaction (its user panicked) or whose
+    /// server hung up is dropped instead of going back to the pool.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        std::thread::panicking() || conn.is_broken()
     }
 }
 
@@ -188,6 +196,9 @@ pub struct Db {
     /// SQLite admits one writer at a time; taking this lock first makes
     /// writers of this process queue here instead of failing with `SQLITE_BUSY`.
     writer: Arc<Mutex<()>>,
+    versions: Arc<versions::Versions>,
+    /// SQLite's group-commit queue for [`Db::write_batched`].
+    batcher: Option<Arc<batch::Batcher>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -210,19 +221,43 @@ impl Db {
             }
         }
         let backend = target.backend();
+        let target_copy = target.clone();
         let pool = r2d2::Pool::builder()
             .max_size(max_size.max(1))
             .connection_timeout(Duration::from_secs(10))
+            // A PostgreSQL connection can die with its server (restart,
+            // failover) and is tested before use; a SQLite one cannot, and
+            // testing it would only cost time on every request.
+            .test_on_check_out(backend == Backend::Postgres)
             .build(ConnectionManager { target })?;
+        let writer = Arc::new(Mutex::new(()));
+        let versions: Arc<versions::Versions> = Arc::default();
+        let batcher = match backend {
+            Backend::Sqlite => Some(Arc::new(batch::Batcher::start(
+                ConnectionManager {
+                    target: target_copy,
+                },
+                writer.clone(),
+                versions.clone(),
+            )?)),
+            Backend::Postgres => None,
+        };
         Ok(Db {
             pool,
             backend,
-            writer: Arc::new(Mutex::new(())),
+            writer,
+            versions,
+            batcher,
         })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Versions of the data this process wrote, for caches of what it reads.
+    pub fn versions(&self) -> &versions::Versions {
+        &self.versions
     }
 
     pub fn conn(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, DbError> {
@@ -261,12 +296,30 @@ impl Db {
         // writers waiting on SQLite do not drain the pool the readers need.
         let _guard = self.lock_writer();
         let mut conn = self.conn()?;
+        versions::discard_touched();
         let mut attempt = 0;
-        loop {
+        let result = loop {
             match conn.transaction(|c| f(c)) {
                 Err(e) if e.is_transient() && attempt < 5 => attempt += 1,
-                other => return other,
+                other => break other,
             }
+        };
+        // After the commit (or the rollback, where bumping costs only a miss).
+        self.versions.publish_touched();
+        result
+    }
+
+    /// Runs `f` in a transaction as [`Db::write`] does; on SQLite it joins
+    /// the writes queued meanwhile, committed together (each in a savepoint,
+    /// so one that fails rolls back alone). Its answer comes after the commit.
+    pub fn write_batched<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+    {
+        match &self.batcher {
+            Some(batcher) => batcher.write(f),
+            None => self.write(f),
         }
     }
 

@@ -8,6 +8,7 @@ use diesel::sql_types::Bool;
 
 use crate::models::{split_tags, CommentView, Page, UserRef};
 use crate::schema::{bookmarks, stars, users};
+use crate::versions::{touch, Scope};
 use crate::{per_backend, DbConnection, DbError};
 
 /// The partial indexes' predicate, spelled as they spell it so the planners use them.
@@ -119,20 +120,21 @@ fn visible_star_count(conn: &mut DbConnection, bookmark_id: i64) -> Result<i64, 
 }
 
 /// Locks a visible comment's row for the rest of the transaction, so that a
-/// concurrent delete or change of the bookmark is either seen or waits.
+/// concurrent delete or change of the bookmark is either seen or waits, and
+/// records that its entry's comments change.
 fn lock_comment(conn: &mut DbConnection, bookmark_id: i64) -> Result<(), DbError> {
-    let locked = diesel::update(
-        bookmarks::table
-            .find(bookmark_id)
-            .filter(sql::<Bool>(IS_COMMENT)),
-    )
+    let entry_id: Option<i64> = diesel::update(bookmarks::table.find(bookmark_id).filter(sql::<
+        Bool,
+    >(
+        IS_COMMENT,
+    )))
     .set(bookmarks::star_count.eq(bookmarks::star_count))
-    .execute(conn)?;
-    if locked == 1 {
-        Ok(())
-    } else {
-        Err(DbError::NotFound)
-    }
+    .returning(bookmarks::entry_id)
+    .get_result(conn)
+    .optional()?;
+    let entry_id = entry_id.ok_or(DbError::NotFound)?;
+    touch(Scope::Entry(entry_id));
+    Ok(())
 }
 
 /// Stars a comment (idempotent). Returns its star count.

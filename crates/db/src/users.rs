@@ -41,6 +41,8 @@ pub fn create(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<User, DbErro
 
 pub fn update(conn: &mut DbConnection, id: i64, changes: &UserChanges) -> Result<User, DbError> {
     if changes.display_name.is_some() || changes.bio.is_some() {
+        // The display name shows beside every bookmark and comment of the user.
+        crate::versions::touch_all();
         diesel::update(users::table.find(id))
             .set(changes)
             .execute(conn)?;

@@ -8,9 +8,10 @@ use bukuma_db::stars::{self, CommentSort};
 use bukuma_domain::{normalize_domain, NormalizedUrl, TagName};
 
 use crate::auth::Viewer;
+use crate::cache::{json_bytes, Key};
 use crate::error::ApiError;
 use crate::routes::bookmarks::parse_url;
-use crate::state::{decode_cursor, encode_cursor, page_limit, query, AppState};
+use crate::state::{decode_cursor, encode_cursor, json_response, page_limit, query, AppState};
 use crate::types::{
     Comment, CommentOrder, CommentPage, CommentParams, CountsParams, Entry, EntryCounts,
     EntryOrder, EntryPage, PageParams, SiteEntryParams, UrlParams,
@@ -52,9 +53,7 @@ pub async fn hot(
         None => state.hot_pages.get_or_fill(limit, load).await?,
         Some(_) => load().await?,
     };
-    Ok(HttpResponse::Ok()
-        .content_type("application/json")
-        .body(body))
+    Ok(json_response(body))
 }
 
 #[utoipa::path(
@@ -141,11 +140,16 @@ pub async fn get(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let entry = state
-        .read(move |c| entries::find_public(c, id))
-        .await?
-        .ok_or_else(|| ApiError::not_found("entry"))?;
-    Ok(HttpResponse::Ok().json(Entry::from(entry)))
+    let body = state
+        .cached(Key::Entry(id), || async {
+            let entry = state
+                .read(move |c| entries::find_public(c, id))
+                .await?
+                .ok_or_else(|| ApiError::not_found("entry"))?;
+            json_bytes(&Entry::from(entry))
+        })
+        .await?;
+    Ok(json_response(body))
 }
 
 #[utoipa::path(
@@ -227,17 +231,31 @@ pub async fn comments(
     )?;
     let id = id.into_inner();
     let viewer_id = viewer.user_id();
-    let page = state
-        .read(move |c| {
-            if entries::find_public(c, id)?.is_none() {
-                return Ok(None);
-            }
-            stars::list(c, id, sort, keys.as_deref(), viewer_id, limit).map(Some)
+    let load = || async {
+        let page = state
+            .read(move |c| {
+                if !entries::is_public(c, id)? {
+                    return Ok(None);
+                }
+                stars::list(c, id, sort, keys.as_deref(), viewer_id, limit).map(Some)
+            })
+            .await?
+            .ok_or_else(|| ApiError::not_found("entry"))?;
+        json_bytes(&CommentPage {
+            next_cursor: encode_cursor(page.next),
+            items: page.items.into_iter().map(Comment::from).collect(),
         })
-        .await?
-        .ok_or_else(|| ApiError::not_found("entry"))?;
-    Ok(HttpResponse::Ok().json(CommentPage {
-        next_cursor: encode_cursor(page.next),
-        items: page.items.into_iter().map(Comment::from).collect(),
-    }))
+    };
+    // Signed-in viewers see which comments they starred.
+    let body = match viewer_id {
+        None => {
+            let key = Key::Comments {
+                entry: id,
+                query: req.query_string().into(),
+            };
+            state.cached(key, load).await?
+        }
+        Some(_) => load().await?,
+    };
+    Ok(json_response(body))
 }

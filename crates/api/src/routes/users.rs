@@ -6,8 +6,9 @@ use bukuma_db::{tags, users};
 use bukuma_domain::{normalize_domain, TagName};
 
 use crate::auth::Viewer;
+use crate::cache::{json_bytes, Key};
 use crate::error::{ApiError, Fields};
-use crate::state::{decode_cursor, encode_cursor, page_limit, query, AppState};
+use crate::state::{decode_cursor, encode_cursor, json_response, page_limit, query, AppState};
 use crate::types::{
     Bookmark, BookmarkPage, Profile, SiteCount, SiteCountList, TagCount, TagCountList,
     UserBookmarkParams,
@@ -15,11 +16,27 @@ use crate::types::{
 
 /// The user's id, and whether the viewer is that user.
 async fn owner(state: &AppState, viewer: &Viewer, name: String) -> Result<(i64, bool), ApiError> {
-    let user = state
-        .read(move |c| users::find_by_name(c, &name))
-        .await?
-        .ok_or_else(|| ApiError::not_found("user"))?;
-    Ok((user.id, viewer.user_id() == Some(user.id)))
+    let id = state.user_id(name).await?;
+    Ok((id, viewer.user_id() == Some(id)))
+}
+
+/// The kept answer for everyone but the owner, who sees private bookmarks too.
+async fn for_visitors<F, Fut>(
+    state: &AppState,
+    is_owner: bool,
+    key: Key,
+    load: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<web::Bytes, ApiError>>,
+{
+    let body = if is_owner {
+        load().await?
+    } else {
+        state.cached(key, load).await?
+    };
+    Ok(json_response(body))
 }
 
 #[utoipa::path(
@@ -78,17 +95,24 @@ pub async fn bookmarks(
         site,
         read_later: params.read_later,
     };
-    let page = state
-        .read(move |c| bookmarks::list_for_user(c, owner_id, is_owner, &filter, after, limit))
-        .await?;
-    Ok(HttpResponse::Ok().json(BookmarkPage {
-        next_cursor: encode_cursor(page.next),
-        items: page
-            .items
-            .into_iter()
-            .map(|v| Bookmark::for_viewer(v, viewer_id))
-            .collect(),
-    }))
+    let key = Key::UserBookmarks {
+        user: owner_id,
+        query: req.query_string().into(),
+    };
+    for_visitors(&state, is_owner, key, || async {
+        let page = state
+            .read(move |c| bookmarks::list_for_user(c, owner_id, is_owner, &filter, after, limit))
+            .await?;
+        json_bytes(&BookmarkPage {
+            next_cursor: encode_cursor(page.next),
+            items: page
+                .items
+                .into_iter()
+                .map(|v| Bookmark::for_viewer(v, viewer_id))
+                .collect(),
+        })
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -103,18 +127,21 @@ pub async fn user_tags(
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (owner_id, is_owner) = owner(&state, &viewer, name.into_inner()).await?;
-    let list = state
-        .read(move |c| tags::user_tags(c, owner_id, is_owner))
-        .await?;
-    Ok(HttpResponse::Ok().json(TagCountList {
-        items: list
-            .into_iter()
-            .map(|n| TagCount {
-                tag: n.name,
-                count: n.count,
-            })
-            .collect(),
-    }))
+    for_visitors(&state, is_owner, Key::UserTags(owner_id), || async {
+        let list = state
+            .read(move |c| tags::user_tags(c, owner_id, is_owner))
+            .await?;
+        json_bytes(&TagCountList {
+            items: list
+                .into_iter()
+                .map(|n| TagCount {
+                    tag: n.name,
+                    count: n.count,
+                })
+                .collect(),
+        })
+    })
+    .await
 }
 
 #[utoipa::path(
@@ -129,16 +156,19 @@ pub async fn user_sites(
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (owner_id, is_owner) = owner(&state, &viewer, name.into_inner()).await?;
-    let list = state
-        .read(move |c| tags::user_sites(c, owner_id, is_owner))
-        .await?;
-    Ok(HttpResponse::Ok().json(SiteCountList {
-        items: list
-            .into_iter()
-            .map(|n| SiteCount {
-                domain: n.name,
-                count: n.count,
-            })
-            .collect(),
-    }))
+    for_visitors(&state, is_owner, Key::UserSites(owner_id), || async {
+        let list = state
+            .read(move |c| tags::user_sites(c, owner_id, is_owner))
+            .await?;
+        json_bytes(&SiteCountList {
+            items: list
+                .into_iter()
+                .map(|n| SiteCount {
+                    domain: n.name,
+                    count: n.count,
+                })
+                .collect(),
+        })
+    })
+    .await
 }

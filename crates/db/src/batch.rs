@@ -1,0 +1,182 @@
+//! Group commit for SQLite: one thread takes the write transactions that
+//! concurrent requests queued and commits them together, each inside its own
+//! savepoint. SQLite admits one writer at a time and appends every page a
+//! transaction dirtied to the WAL at commit, so many small transactions pay
+//! for the same index pages over and over; one commit for a batch pays once,
+//! while a write that fails rolls back its own savepoint and nothing else.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+
+use diesel::Connection;
+
+use crate::versions::{self, Versions};
+use crate::{ConnectionManager, DbConnection, DbError};
+
+/// Most writes committed in one transaction.
+pub const MAX_BATCH: usize = 64;
+
+/// A queued write: runs inside the batch, answers after the batch ended.
+trait Job: Send {
+    /// Runs the write in a savepoint of the batch's transaction; false when it panicked.
+    fn run(&mut self, conn: &mut DbConnection) -> bool;
+    /// Sends the write's result, or `failure` when the batch did not commit.
+    fn finish(self: Box<Self>, failure: Option<&str>);
+}
+
+struct Pending<T, F> {
+    f: F,
+    result: Option<Result<T, DbError>>,
+    reply: Sender<Result<T, DbError>>,
+}
+
+impl<T, F> Job for Pending<T, F>
+where
+    T: Send,
+    F: FnMut(&mut DbConnection) -> Result<T, DbError> + Send,
+{
+    fn run(&mut self, conn: &mut DbConnection) -> bool {
+        let f = &mut self.f;
+        match catch_unwind(AssertUnwindSafe(|| conn.transaction(|c| f(c)))) {
+            Ok(result) => {
+                self.result = Some(result);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn finish(self: Box<Self>, failure: Option<&str>) {
+        let result = match (failure, self.result) {
+            (None, Some(result)) => result,
+            // A write that failed by itself says why, even when its batch failed too.
+            (Some(_), Some(Err(e))) => Err(e),
+            (Some(why), _) => Err(DbError::Batch(why.to_owned())),
+            (None, None) => Err(DbError::Batch("the write did not run".into())),
+        };
+        // The caller may have gone (its request was cancelled): nothing to tell.
+        let _ = self.reply.send(result);
+    }
+}
+
+/// The queue in front of the writing thread.
+pub(crate) struct Batcher {
+    queue: Sender<Box<dyn Job>>,
+}
+
+impl Batcher {
+    /// Starts the writing thread; it ends when the batcher is dropped.
+    pub(crate) fn start(
+        manager: ConnectionManager,
+        writer: Arc<Mutex<()>>,
+        versions: Arc<Versions>,
+    ) -> Result<Self, DbError> {
+        let (tx, rx) = mpsc::channel::<Box<dyn Job>>();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || write_loop(&rx, &manager, &writer, &versions))
+            .map_err(|e| DbError::Batch(format!("cannot start the writer thread: {e}")))?;
+        Ok(Batcher { queue: tx })
+    }
+
+    /// Queues `f` and waits until its batch has ended.
+    pub(crate) fn write<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+    {
+        let (reply, answer) = mpsc::channel();
+        let job = Box::new(Pending {
+            f,
+            result: None,
+            reply,
+        });
+        self.queue
+            .send(job)
+            .map_err(|_| DbError::Batch("the writer thread has stopped".into()))?;
+        answer
+            .recv()
+            .map_err(|_| DbError::Batch("the writer thread has stopped".into()))?
+    }
+}
+
+/// Page cache of the writing connection, in KiB: every write walks the same
+/// indexes, and pages it keeps need no read from the file.
+const WRITER_CACHE_KIB: i64 = 32 * 1024;
+
+/// The writing thread's own connection, opened on first use and again after a failure.
+fn writer_connection<'c>(
+    conn: &'c mut Option<DbConnection>,
+    manager: &ConnectionManager,
+) -> Result<&'c mut DbConnection, String> {
+    if conn.is_none() {
+        let mut c = r2d2::ManageConnection::connect(manager).map_err(|e| e.to_string())?;
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut c,
+            &format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"),
+        )
+        .map_err(|e| e.to_string())?;
+        *conn = Some(c);
+    }
+    conn.as_mut().ok_or_else(|| "no connection".to_owned())
+}
+
+fn write_loop(
+    rx: &Receiver<Box<dyn Job>>,
+    manager: &ConnectionManager,
+    writer: &Mutex<()>,
+    versions: &Versions,
+) {
+    let mut conn = None;
+    // Blocks for the first job of each batch, then takes what else is queued.
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let failure = {
+            // The same lock as `Db::write`, whose callers write outside batches.
+            let _guard = writer.lock().unwrap_or_else(|p| p.into_inner());
+            versions::discard_touched();
+            let started = std::time::Instant::now();
+            let failure = match writer_connection(&mut conn, manager) {
+                Ok(c) => commit_batch(c, &mut batch),
+                Err(e) => Some(format!("cannot open the database: {e}")),
+            };
+            if failure.is_some() {
+                // Start over on a fresh connection rather than trust this one.
+                conn = None;
+            }
+            versions.publish_touched();
+            tracing::trace!(
+                writes = batch.len(),
+                micros = started.elapsed().as_micros() as u64,
+                failed = failure.is_some(),
+                "write batch"
+            );
+            failure
+        };
+        for job in batch {
+            job.finish(failure.as_deref());
+        }
+    }
+}
+
+/// Runs the batch in one transaction; the reason when it did not commit.
+fn commit_batch(conn: &mut DbConnection, batch: &mut [Box<dyn Job>]) -> Option<String> {
+    let outcome = conn.transaction(|c| {
+        for job in batch.iter_mut() {
+            if !job.run(c) {
+                // A panic may have left the savepoint open: give the whole
+                // batch up (and the connection with it).
+                return Err(DbError::Batch("a write in the batch panicked".into()));
+            }
+        }
+        Ok(())
+    });
+    outcome.err().map(|e| e.to_string())
+}

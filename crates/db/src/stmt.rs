@@ -1,0 +1,82 @@
+//! Fixed SQL statements that diesel keeps prepared.
+//!
+//! diesel prepares `UPDATE`s, upserts (`ON CONFLICT … DO UPDATE`), multi-row
+//! inserts, `sql_query` and anything holding a `sql` literal anew on every
+//! execution, because their text could vary between calls. The write path
+//! runs a dozen such statements per bookmark; spelled as a [`Stmt`], whose
+//! text is fixed, each is parsed and planned once per connection and then
+//! only bound and stepped. Arguments go in as bind parameters, written `?`
+//! in the text and numbered for PostgreSQL by diesel.
+
+use diesel::backend::Backend;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, Bool, HasSqlType, Text};
+use diesel::{QueryResult, RunQueryDsl};
+
+use crate::{per_backend, DbConnection, DbError};
+
+/// A bind parameter.
+#[derive(Debug, Clone, Copy)]
+pub enum Arg<'a> {
+    Int(i64),
+    Text(&'a str),
+    Bool(bool),
+}
+
+/// One fixed statement with its arguments, one for each `?` of `sql`.
+#[derive(Debug)]
+pub struct Stmt<'a> {
+    sql: &'static str,
+    args: &'a [Arg<'a>],
+}
+
+impl<'a> Stmt<'a> {
+    pub fn new(sql: &'static str, args: &'a [Arg<'a>]) -> Self {
+        debug_assert_eq!(sql.matches('?').count(), args.len(), "{sql}");
+        Stmt { sql, args }
+    }
+
+    /// Runs the statement; the number of rows it changed.
+    pub fn execute(self, conn: &mut DbConnection) -> Result<usize, DbError> {
+        Ok(per_backend!(conn, |c| RunQueryDsl::execute(self, c))?)
+    }
+}
+
+impl<DB> QueryFragment<DB> for Stmt<'_>
+where
+    DB: Backend + HasSqlType<BigInt> + HasSqlType<Text> + HasSqlType<Bool>,
+    i64: ToSql<BigInt, DB>,
+    str: ToSql<Text, DB>,
+    bool: ToSql<Bool, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        let mut args = self.args.iter();
+        let mut parts = self.sql.split('?');
+        if let Some(first) = parts.next() {
+            out.push_sql(first);
+        }
+        for part in parts {
+            match args.next() {
+                Some(Arg::Int(v)) => out.push_bind_param::<BigInt, i64>(v)?,
+                Some(Arg::Text(v)) => out.push_bind_param::<Text, str>(v)?,
+                Some(Arg::Bool(v)) => out.push_bind_param::<Bool, bool>(v)?,
+                None => {
+                    return Err(diesel::result::Error::QueryBuilderError(
+                        format!("missing argument in {:?}", self.sql).into(),
+                    ))
+                }
+            }
+            out.push_sql(part);
+        }
+        Ok(())
+    }
+}
+
+/// Cached by its text: diesel keys statements without a static id by their SQL.
+impl QueryId for Stmt<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Conn> RunQueryDsl<Conn> for Stmt<'_> {}

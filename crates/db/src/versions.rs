@@ -1,0 +1,174 @@
+//! Data versions: a counter per scope (an entry, a user) that moves after
+//! every committed write that may change what the scope shows, so a cache
+//! can key what it keeps by the versions it was read at.
+//!
+//! Write functions call [`touch`] for each scope they change; [`crate::Db::write`]
+//! collects those of its transaction and bumps them once it has ended. A
+//! reader takes the versions *before* it queries: a write that commits after
+//! that moves them on, so whatever the reader kept under the old versions is
+//! never served again. Counters live in a fixed table indexed by a hash of the
+//! scope; two scopes sharing a slot only invalidate each other more often.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Something a cached answer depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// An entry: its row, tags, bookmarks, comments and their stars.
+    Entry(i64),
+    /// A user: their profile, bookmarks, tags and sites.
+    User(i64),
+}
+
+const SLOTS: usize = 1 << 14;
+/// Scopes one transaction records before it stops listing them and bumps everything.
+const MAX_TOUCHED: usize = 4096;
+
+pub struct Versions {
+    /// Moves on writes that touched more scopes than are worth listing.
+    all: AtomicU64,
+    slots: Box<[AtomicU64]>,
+}
+
+impl Default for Versions {
+    fn default() -> Self {
+        Versions {
+            all: AtomicU64::new(0),
+            slots: (0..SLOTS).map(|_| AtomicU64::new(0)).collect(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Versions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Versions").finish_non_exhaustive()
+    }
+}
+
+fn slot(scope: Scope) -> usize {
+    let (kind, id) = match scope {
+        Scope::Entry(id) => (0x9e37_79b9_7f4a_7c15u64, id),
+        Scope::User(id) => (0xc2b2_ae3d_27d4_eb4fu64, id),
+    };
+    // SplitMix64 finaliser: spreads consecutive ids over the table.
+    let mut x = (id as u64) ^ kind;
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^= x >> 31;
+    (x as usize) & (SLOTS - 1)
+}
+
+impl Versions {
+    /// The version of `scope`: equal values mean no write of it ended in between.
+    pub fn get(&self, scope: Scope) -> u64 {
+        // Acquire pairs with the Release of `bump`, which follows the commit.
+        // Both counters only grow, so their sum moves when either does.
+        let all = self.all.load(Ordering::Acquire);
+        let own = self.slots[slot(scope)].load(Ordering::Acquire);
+        all.wrapping_add(own)
+    }
+
+    pub fn bump(&self, scope: Scope) {
+        self.slots[slot(scope)].fetch_add(1, Ordering::Release);
+    }
+
+    pub fn bump_all(&self) {
+        self.all.fetch_add(1, Ordering::Release);
+    }
+
+    /// Bumps what the current thread's transaction touched, and forgets it.
+    pub(crate) fn publish_touched(&self) {
+        let touched = TOUCHED.with(|t| std::mem::take(&mut *t.borrow_mut()));
+        if touched.overflowed {
+            self.bump_all();
+        }
+        for scope in touched.scopes {
+            self.bump(scope);
+        }
+    }
+}
+
+#[derive(Default)]
+struct Touched {
+    scopes: Vec<Scope>,
+    overflowed: bool,
+}
+
+thread_local! {
+    static TOUCHED: RefCell<Touched> = RefCell::default();
+}
+
+/// Records that the running write changes what `scope` shows.
+pub fn touch(scope: Scope) {
+    TOUCHED.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.overflowed || t.scopes.contains(&scope) {
+            return;
+        }
+        if t.scopes.len() >= MAX_TOUCHED {
+            t.overflowed = true;
+            t.scopes = Vec::new();
+        } else {
+            t.scopes.push(scope);
+        }
+    });
+}
+
+/// Records that the running write may change what any scope shows.
+pub fn touch_all() {
+    TOUCHED.with(|t| {
+        let mut t = t.borrow_mut();
+        t.overflowed = true;
+        t.scopes = Vec::new();
+    });
+}
+
+/// Forgets scopes recorded outside [`crate::Db::write`] on this thread.
+pub(crate) fn discard_touched() {
+    TOUCHED.with(|t| *t.borrow_mut() = Touched::default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bump_moves_only_its_scope_and_bump_all_moves_every_scope() {
+        let v = Versions::default();
+        let (e, u) = (Scope::Entry(7), Scope::User(7));
+        let (e0, u0) = (v.get(e), v.get(u));
+        v.bump(e);
+        assert_ne!(v.get(e), e0);
+        assert_eq!(v.get(u), u0);
+        let u1 = v.get(u);
+        v.bump_all();
+        assert_ne!(v.get(u), u1);
+    }
+
+    #[test]
+    fn touched_scopes_are_published_once_then_forgotten() {
+        let v = Versions::default();
+        let s = Scope::User(42);
+        let before = v.get(s);
+        touch(s);
+        touch(s);
+        v.publish_touched();
+        let after = v.get(s);
+        assert_eq!(after, before + 1);
+        v.publish_touched();
+        assert_eq!(v.get(s), after);
+    }
+
+    #[test]
+    fn too_many_touched_scopes_bump_everything() {
+        let v = Versions::default();
+        let other = Scope::Entry(-1);
+        let before = v.get(other);
+        for id in 0..=(MAX_TOUCHED as i64) {
+            touch(Scope::User(id));
+        }
+        v.publish_touched();
+        assert_ne!(v.get(other), before);
+    }
+}
