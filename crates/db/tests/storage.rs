@@ -520,3 +520,97 @@ backend_test!(concurrent_writes_keep_counters_exact, |db: &Db| {
     });
     assert_consistent(db);
 });
+
+/// Writes queued together commit together, but each in its own savepoint:
+/// one that fails rolls back alone, and every caller gets its own answer.
+fn batched_writes_fail_alone_and_answer_each_caller(db: &Db) {
+    let owner = user(db, "batcher");
+    let threads: Vec<_> = (0..24)
+        .map(|i| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                db.write_batched(move |c| {
+                    let url = NormalizedUrl::parse(&format!("https://batch.example/{i}"))
+                        .map_err(|_| DbError::NotFound)?;
+                    let tags = Tags::parse(&["batch"]).map_err(|_| DbError::NotFound)?;
+                    let input = BookmarkInput {
+                        tags: Some(&tags),
+                        ..Default::default()
+                    };
+                    let (b, _) = bookmarks::upsert(c, owner, &url, &input, opts())?;
+                    if i % 4 == 3 {
+                        // Fails after writing: its savepoint must take the bookmark back.
+                        return Err(DbError::Conflict("refused on purpose"));
+                    }
+                    Ok(b.id)
+                })
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for (i, t) in threads.into_iter().enumerate() {
+        match t.join().expect("writer thread") {
+            Ok(_) => ok += 1,
+            Err(DbError::Conflict(_)) => assert_eq!(i % 4, 3, "write {i} failed"),
+            Err(e) => panic!("write {i}: {e}"),
+        }
+    }
+    assert_eq!(ok, 18);
+    let listed = db
+        .read(|c| bookmarks::list_for_user(c, owner, true, &UserFilter::default(), None, 100))
+        .expect("list");
+    let mut urls: Vec<String> = listed.items.iter().map(|v| v.entry.url.clone()).collect();
+    urls.sort();
+    let mut expected: Vec<String> = (0..24)
+        .filter(|i| i % 4 != 3)
+        .map(|i| format!("https://batch.example/{i}"))
+        .collect();
+    expected.sort();
+    assert_eq!(urls, expected);
+    let mismatches = db.read(|c| audit::check_counters(c)).expect("audit");
+    assert!(mismatches.is_empty(), "{mismatches:?}");
+}
+backend_test!(
+    batched_writes_fail_alone_and_answer_each_caller,
+    batched_writes_fail_alone_and_answer_each_caller
+);
+
+/// A committed write moves the versions of what it touched, and only those.
+fn writes_move_the_versions_of_what_they_touch(db: &Db) {
+    use bukuma_db::versions::Scope;
+    let a = user(db, "versioned");
+    let b = user(db, "bystander");
+    let (first, _) = mark(
+        db,
+        a,
+        Mark {
+            url: "https://versions.example/1",
+            comment: "",
+            tags: &[],
+            private: false,
+        },
+    );
+    let before = |s| db.versions().get(s);
+    let (va, vb, ve) = (
+        before(Scope::User(a)),
+        before(Scope::User(b)),
+        before(Scope::Entry(first.entry_id)),
+    );
+    mark(
+        db,
+        a,
+        Mark {
+            url: "https://versions.example/1",
+            comment: "changed",
+            tags: &[],
+            private: false,
+        },
+    );
+    assert_ne!(db.versions().get(Scope::User(a)), va);
+    assert_ne!(db.versions().get(Scope::Entry(first.entry_id)), ve);
+    assert_eq!(db.versions().get(Scope::User(b)), vb);
+}
+backend_test!(
+    writes_move_the_versions_of_what_they_touch,
+    writes_move_the_versions_of_what_they_touch
+);
