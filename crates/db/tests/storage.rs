@@ -567,7 +567,7 @@ fn batched_writes_fail_alone_and_answer_each_caller(db: &Db) {
         .collect();
     expected.sort();
     assert_eq!(urls, expected);
-    let mismatches = db.read(|c| audit::check_counters(c)).expect("audit");
+    let mismatches = db.read(audit::check_counters).expect("audit");
     assert!(mismatches.is_empty(), "{mismatches:?}");
 }
 backend_test!(
