@@ -161,7 +161,7 @@ def http(method, url, body=None, token=None, timeout=30):
 
 
 class Server:
-    def __init__(self, binary, url, backend):
+    def __init__(self, binary, url, backend, extra_env=()):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         state = os.path.join(DATA, "state")
@@ -170,6 +170,7 @@ class Server:
         env = dict(os.environ, DATABASE_URL=url, BUKUMA_BIND=f"127.0.0.1:{self.port}",
                    BUKUMA_DATA_DIR=state, BUKUMA_FETCH_METADATA="false",
                    BUKUMA_ACCESS_TOKEN_SECS="86400", RUST_LOG=os.environ.get("BENCH_RUST_LOG", "warn"))
+        env.update(dict(kv.split("=", 1) for kv in extra_env))
         self.logf = open(self.log_path, "w")
         self.proc = subprocess.Popen([binary, "serve"], env=env, stdout=self.logf,
                                      stderr=subprocess.STDOUT)
@@ -245,7 +246,7 @@ def bench_backend(backend, binary, prof, args):
     server = None
     try:
         log(f"{backend}: starting the server")
-        server = Server(binary, url, backend)
+        server = Server(binary, url, backend, args.server_env)
         with open(os.path.join(manifest, "users.txt")) as f:
             users = [l.strip() for l in f if l.strip()]
         started = time.time()
@@ -322,7 +323,8 @@ def markdown(meta, results):
              f"- commit: `{meta['commit']}`",
              f"- machine: {meta['machine']}",
              f"- load: wrk, {THREADS} threads, {CONNECTIONS} connections, "
-             f"{meta['duration']} s per scenario, {meta['mixed']} s mixed; server log level `warn`",
+             f"{meta['duration']} s per scenario, {meta['mixed']} s mixed; server log level `warn`"
+             + (f"; server environment `{' '.join(meta['server_env'])}`" if meta.get("server_env") else ""),
              ""]
     for backend, r in results.items():
         ceiling = r["healthz_rps"]
@@ -380,13 +382,19 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--reseed", action="store_true", help="rebuild cached datasets")
     p.add_argument("--label", default="", help="suffix of the result file names")
+    def assignment(s):
+        if "=" not in s or s.startswith("="):
+            raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {s!r}")
+        return s
+    p.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE", type=assignment,
+                   help="an environment variable for the server, e.g. BUKUMA_READ_CACHE_MS=0")
     args = p.parse_args()
     prof = PROFILES[args.profile]
     commit = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
                             capture_output=True, text=True).stdout.strip() or "unknown"
     now = datetime.datetime.now(datetime.timezone.utc)
     meta = {"profile": args.profile, "date": now.strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
-            "machine": machine(), **prof}
+            "machine": machine(), "server_env": args.server_env, **prof}
     results = {}
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
         results[backend] = bench_backend(backend, args.bin, prof, args)

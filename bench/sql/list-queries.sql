@@ -6,8 +6,8 @@
 -- name: 1. hot entries, first page
 SELECT * FROM entries WHERE entries.hot_score > 0 ORDER BY entries.hot_score DESC, entries.id DESC LIMIT 21;
 
--- name: 1b. tags of the entries on a page
-SELECT entry_tags.entry_id, entry_tags.tag, entry_tags.count FROM entry_tags WHERE entry_tags.entry_id IN (1, 2, 3, 4, 5) ORDER BY entry_tags.entry_id, entry_tags.count DESC, entry_tags.tag_key;
+-- name: 1b. card tags of one entry on a page (one query per entry)
+SELECT entry_tags.tag FROM entry_tags WHERE entry_tags.entry_id = :entry ORDER BY entry_tags.count DESC, entry_tags.tag_key LIMIT 3;
 
 -- name: 2. popular comments of an entry
 SELECT bookmarks.id, bookmarks.comment, users.username FROM bookmarks INNER JOIN users ON users.id = bookmarks.user_id WHERE bookmarks.entry_id = :entry AND NOT bookmarks.is_private AND bookmarks.comment <> '' ORDER BY bookmarks.star_count DESC, bookmarks.created_at DESC, bookmarks.id DESC LIMIT 21;
