@@ -146,6 +146,8 @@ impl From<DbError> for ApiError {
             DbError::Conflict(msg) => ApiError::Conflict(msg.into()),
             DbError::Pool(e) => ApiError::Unavailable(format!("database unavailable: {e}")),
             DbError::Connection(e) => ApiError::Unavailable(format!("database unavailable: {e}")),
+            // Another write of the batch, or the commit, failed: this one may be sent again.
+            DbError::Batch(e) => ApiError::Unavailable(format!("database unavailable: {e}")),
             other => ApiError::Internal(other.to_string()),
         }
     }

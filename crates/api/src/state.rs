@@ -25,6 +25,10 @@ pub struct AppState {
     pub hot_pages: PageCache,
     /// Answers of public reads, replaced when a write changes them.
     pub reads: ReadCache,
+    /// One permit per pooled connection: reads wait here, on the event
+    /// loop, rather than each on a blocking thread of its own waiting for a
+    /// connection (threads that only wait cost memory and wake-ups).
+    readers: tokio::sync::Semaphore,
 }
 
 /// Serialized first pages of a list, by page size, each kept for a short
@@ -78,6 +82,7 @@ impl AppState {
                 std::time::Duration::from_millis(config.read_cache_ms),
                 config.read_cache_mb * 1024 * 1024,
             ),
+            readers: tokio::sync::Semaphore::new(config.pool_size.max(1) as usize),
             config: Arc::new(config),
             db,
         }
@@ -95,6 +100,11 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
     ) -> Result<T, ApiError> {
+        let _permit = self
+            .readers
+            .acquire()
+            .await
+            .map_err(|_| ApiError::Unavailable("shutting down".into()))?;
         let db = self.db.clone();
         Ok(web::block(move || db.read(f)).await??)
     }

@@ -1,9 +1,10 @@
 //! Group commit for SQLite: one thread takes the write transactions that
 //! concurrent requests queued and commits them together, each inside its own
 //! savepoint. SQLite admits one writer at a time and appends every page a
-//! transaction dirtied to the WAL at commit, so many small transactions pay
-//! for the same index pages over and over; one commit for a batch pays once,
-//! while a write that fails rolls back its own savepoint and nothing else.
+//! transaction dirtied to the WAL at commit; a batch commits once and writes
+//! the pages its writes share (a user's rows, a popular entry's) once, on one
+//! connection whose page cache stays warm, while a write that fails rolls
+//! back its own savepoint and nothing else.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{self, Receiver, Sender};

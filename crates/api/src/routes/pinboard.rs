@@ -866,7 +866,7 @@ async fn by_password(state: &AppState, name: String, password: String) -> Result
     let stored = user
         .as_ref()
         .map_or_else(|| dummy_hash().to_owned(), |u| u.password_hash.clone());
-    let ok = web::block(move || verify_password(&password, &stored))
+    let ok = crate::auth::on_password_thread(move || verify_password(&password, &stored))
         .await
         .map_err(|e| Failure::Internal(e.to_string()))?;
     match user {
