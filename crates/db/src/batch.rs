@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use diesel::Connection;
 
-use crate::versions::{self, Versions};
+use crate::versions::Versions;
 use crate::{ConnectionManager, DbConnection, DbError};
 
 /// Most writes committed in one transaction.
@@ -142,17 +142,15 @@ fn write_loop(
         let failure = {
             // The same lock as `Db::write`, whose callers write outside batches.
             let _guard = writer.lock().unwrap_or_else(|p| p.into_inner());
-            versions::discard_touched();
             let started = std::time::Instant::now();
-            let failure = match writer_connection(&mut conn, manager) {
+            let failure = versions.publish_after(|| match writer_connection(&mut conn, manager) {
                 Ok(c) => commit_batch(c, &mut batch),
                 Err(e) => Some(format!("cannot open the database: {e}")),
-            };
+            });
             if failure.is_some() {
                 // Start over on a fresh connection rather than trust this one.
                 conn = None;
             }
-            versions.publish_touched();
             tracing::trace!(
                 writes = batch.len(),
                 micros = started.elapsed().as_micros() as u64,

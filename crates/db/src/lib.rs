@@ -221,7 +221,7 @@ impl Db {
             }
         }
         let backend = target.backend();
-        let target_copy = target.clone();
+        let manager = ConnectionManager { target };
         let pool = r2d2::Pool::builder()
             .max_size(max_size.max(1))
             .connection_timeout(Duration::from_secs(10))
@@ -229,14 +229,12 @@ impl Db {
             // failover) and is tested before use; a SQLite one cannot, and
             // testing it would only cost time on every request.
             .test_on_check_out(backend == Backend::Postgres)
-            .build(ConnectionManager { target })?;
+            .build(manager.clone())?;
         let writer = Arc::new(Mutex::new(()));
         let versions: Arc<versions::Versions> = Arc::default();
         let batcher = match backend {
             Backend::Sqlite => Some(Arc::new(batch::Batcher::start(
-                ConnectionManager {
-                    target: target_copy,
-                },
+                manager,
                 writer.clone(),
                 versions.clone(),
             )?)),
@@ -296,17 +294,15 @@ impl Db {
         // writers waiting on SQLite do not drain the pool the readers need.
         let _guard = self.lock_writer();
         let mut conn = self.conn()?;
-        versions::discard_touched();
-        let mut attempt = 0;
-        let result = loop {
-            match conn.transaction(|c| f(c)) {
-                Err(e) if e.is_transient() && attempt < 5 => attempt += 1,
-                other => break other,
+        self.versions.publish_after(|| {
+            let mut attempt = 0;
+            loop {
+                match conn.transaction(|c| f(c)) {
+                    Err(e) if e.is_transient() && attempt < 5 => attempt += 1,
+                    other => return other,
+                }
             }
-        };
-        // After the commit (or the rollback, where bumping costs only a miss).
-        self.versions.publish_touched();
-        result
+        })
     }
 
     /// Runs `f` in a transaction as [`Db::write`] does; on SQLite it joins

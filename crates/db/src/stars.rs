@@ -123,15 +123,14 @@ fn visible_star_count(conn: &mut DbConnection, bookmark_id: i64) -> Result<i64, 
 /// concurrent delete or change of the bookmark is either seen or waits, and
 /// records that its entry's comments change.
 fn lock_comment(conn: &mut DbConnection, bookmark_id: i64) -> Result<(), DbError> {
-    let entry_id: Option<i64> = diesel::update(bookmarks::table.find(bookmark_id).filter(sql::<
-        Bool,
-    >(
-        IS_COMMENT,
-    )))
-    .set(bookmarks::star_count.eq(bookmarks::star_count))
-    .returning(bookmarks::entry_id)
-    .get_result(conn)
-    .optional()?;
+    let comment = bookmarks::table
+        .find(bookmark_id)
+        .filter(sql::<Bool>(IS_COMMENT));
+    let entry_id: Option<i64> = diesel::update(comment)
+        .set(bookmarks::star_count.eq(bookmarks::star_count))
+        .returning(bookmarks::entry_id)
+        .get_result(conn)
+        .optional()?;
     let entry_id = entry_id.ok_or(DbError::NotFound)?;
     touch(Scope::Entry(entry_id));
     Ok(())

@@ -45,9 +45,7 @@ pub async fn hot(
         let page = state
             .read(move |c| entries::hot(c, None, after, limit))
             .await?;
-        serde_json::to_vec(&entry_page(page))
-            .map(web::Bytes::from)
-            .map_err(|e| ApiError::Internal(format!("serializing the hot list: {e}")))
+        json_bytes(&entry_page(page))
     };
     let body = match after {
         None => state.hot_pages.get_or_fill(limit, load).await?,
