@@ -11,7 +11,7 @@
 use diesel::backend::Backend;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, Bool, HasSqlType, Text};
+use diesel::sql_types::{BigInt, Bool, Double, HasSqlType, Nullable, Text};
 use diesel::{QueryResult, RunQueryDsl};
 
 use crate::{per_backend, DbConnection, DbError};
@@ -20,6 +20,8 @@ use crate::{per_backend, DbConnection, DbError};
 #[derive(Debug, Clone, Copy)]
 pub enum Arg<'a> {
     Int(i64),
+    OptInt(Option<i64>),
+    Float(f64),
     Text(&'a str),
     Bool(bool),
 }
@@ -27,12 +29,12 @@ pub enum Arg<'a> {
 /// One fixed statement with its arguments, one for each `?` of `sql`.
 #[derive(Debug)]
 pub struct Stmt<'a> {
-    sql: &'static str,
+    sql: &'a str,
     args: &'a [Arg<'a>],
 }
 
 impl<'a> Stmt<'a> {
-    pub fn new(sql: &'static str, args: &'a [Arg<'a>]) -> Self {
+    pub fn new(sql: &'a str, args: &'a [Arg<'a>]) -> Self {
         debug_assert_eq!(sql.matches('?').count(), args.len(), "{sql}");
         Stmt { sql, args }
     }
@@ -45,8 +47,10 @@ impl<'a> Stmt<'a> {
 
 impl<DB> QueryFragment<DB> for Stmt<'_>
 where
-    DB: Backend + HasSqlType<BigInt> + HasSqlType<Text> + HasSqlType<Bool>,
+    DB: Backend + HasSqlType<BigInt> + HasSqlType<Text> + HasSqlType<Bool> + HasSqlType<Double>,
     i64: ToSql<BigInt, DB>,
+    Option<i64>: ToSql<Nullable<BigInt>, DB>,
+    f64: ToSql<Double, DB>,
     str: ToSql<Text, DB>,
     bool: ToSql<Bool, DB>,
 {
@@ -59,6 +63,8 @@ where
         for part in parts {
             match args.next() {
                 Some(Arg::Int(v)) => out.push_bind_param::<BigInt, i64>(v)?,
+                Some(Arg::OptInt(v)) => out.push_bind_param::<Nullable<BigInt>, Option<i64>>(v)?,
+                Some(Arg::Float(v)) => out.push_bind_param::<Double, f64>(v)?,
                 Some(Arg::Text(v)) => out.push_bind_param::<Text, str>(v)?,
                 Some(Arg::Bool(v)) => out.push_bind_param::<Bool, bool>(v)?,
                 None => {

@@ -614,3 +614,27 @@ backend_test!(
     writes_move_the_versions_of_what_they_touch,
     writes_move_the_versions_of_what_they_touch
 );
+
+/// The bundled SQLite is built with the query planner stability guarantee
+/// (`.cargo/config.toml`); without it every cached statement with `LIMIT ?`
+/// is parsed and planned again on each execution.
+#[test]
+fn sqlite_keeps_plans_of_bound_statements() {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Integer;
+    use diesel::RunQueryDsl;
+    let t = bukuma_db::testing::TestDb::sqlite();
+    let used: i32 =
+        t.db.read(|c| match c {
+            bukuma_db::DbConnection::Sqlite(c) => Ok(diesel::select(sql::<Integer>(
+                "sqlite_compileoption_used('ENABLE_QPSG')",
+            ))
+            .get_result(c)?),
+            bukuma_db::DbConnection::Pg(_) => unreachable!(),
+        })
+        .expect("query");
+    assert_eq!(
+        used, 1,
+        "build libsqlite3-sys with LIBSQLITE3_FLAGS=-DSQLITE_ENABLE_QPSG"
+    );
+}
