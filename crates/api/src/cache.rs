@@ -6,6 +6,13 @@
 //! bookmark count of an entry in a user's list) and writes of other
 //! processes. Only answers that are the same for every viewer are kept;
 //! owners and signed-in viewers of comments (their stars) always query.
+//!
+//! Answers up to [`COMPRESS_UP_TO`] bytes are kept LZ4-compressed and weighed
+//! compressed: JSON lists repeat their field names and users, so the same
+//! memory holds several times as many, for a few microseconds of
+//! decompression per hit. Larger ones (the full tag clouds of the busiest
+//! users, who are also the most visited) are kept as they are, since
+//! decompressing them on every hit would cost as much as the rest of it.
 
 use std::future::Future;
 use std::time::Duration;
@@ -62,8 +69,46 @@ struct Versioned {
 /// Most usernames whose ids are kept (usernames never change hands).
 const MAX_USER_IDS: u64 = 200_000;
 
+/// Largest answer kept compressed.
+pub const COMPRESS_UP_TO: usize = 32 * 1024;
+
+/// A kept answer.
+#[derive(Clone)]
+enum Kept {
+    Plain(Bytes),
+    /// An LZ4 block with its uncompressed size prepended.
+    Lz4(Bytes),
+}
+
+impl Kept {
+    fn new(body: Bytes) -> Self {
+        if body.len() > COMPRESS_UP_TO {
+            return Kept::Plain(body);
+        }
+        let mut block = lz4_flex::block::compress_prepend_size(&body);
+        // Kept for long: no more allocation than it needs.
+        block.shrink_to_fit();
+        Kept::Lz4(Bytes::from(block))
+    }
+
+    fn weight(&self) -> usize {
+        match self {
+            Kept::Plain(b) | Kept::Lz4(b) => b.len(),
+        }
+    }
+
+    fn body(&self) -> Result<Bytes, ApiError> {
+        match self {
+            Kept::Plain(b) => Ok(b.clone()),
+            Kept::Lz4(block) => lz4_flex::block::decompress_size_prepended(block)
+                .map(Bytes::from)
+                .map_err(|e| ApiError::Internal(format!("a kept answer does not decompress: {e}"))),
+        }
+    }
+}
+
 pub struct ReadCache {
-    answers: Option<Cache<Versioned, Bytes>>,
+    answers: Option<Cache<Versioned, Kept>>,
     /// Lowercase username → user id, for users that exist.
     user_ids: Option<Cache<Box<str>, i64>>,
 }
@@ -79,8 +124,8 @@ impl ReadCache {
         }
         let answers = Cache::builder()
             .max_capacity(max_bytes)
-            .weigher(|k: &Versioned, v: &Bytes| {
-                u32::try_from(k.key.weight() + v.len()).unwrap_or(u32::MAX)
+            .weigher(|k: &Versioned, v: &Kept| {
+                u32::try_from(k.key.weight() + v.weight()).unwrap_or(u32::MAX)
             })
             .time_to_live(ttl)
             .build();
@@ -108,9 +153,12 @@ impl ReadCache {
         // Read the version before querying: see `bukuma_db::versions`.
         let version = versions.get(key.scope());
         answers
-            .try_get_with(Versioned { key, version }, load())
+            .try_get_with(Versioned { key, version }, async {
+                Ok(Kept::new(load().await?))
+            })
             .await
-            .map_err(|e| (*e).clone())
+            .map_err(|e: std::sync::Arc<ApiError>| (*e).clone())?
+            .body()
     }
 
     /// The id of the user called `name` (any letter case), or `None`.
@@ -136,9 +184,67 @@ impl ReadCache {
 
 /// `value` as a JSON body.
 pub fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Bytes, ApiError> {
-    let mut body = serde_json::to_vec(value)
+    let body = serde_json::to_vec(value)
         .map_err(|e| ApiError::Internal(format!("serializing an answer: {e}")))?;
-    // Kept answers hold their allocation: no more than they need.
-    body.shrink_to_fit();
     Ok(Bytes::from(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page of bookmarks as JSON: repetitive, like the real ones.
+    fn page(n: usize) -> Bytes {
+        let items: Vec<String> = (0..20)
+            .map(|i| {
+                format!(
+                    r#"{{"id":{},"user":{{"username":"user{n}","display_name":"User {n}"}},"entry":{{"id":{},"url":"https://example.com/{n}/{i}","title":"Notes {i}"}},"tags":["rust","web"],"private":false}}"#,
+                    n * 100 + i,
+                    n * 1000 + i
+                )
+            })
+            .collect();
+        Bytes::from(format!(r#"{{"items":[{}]}}"#, items.join(",")))
+    }
+
+    #[test]
+    fn large_answers_are_kept_as_they_are() {
+        let large = Bytes::from(vec![b'x'; COMPRESS_UP_TO + 1]);
+        let kept = Kept::new(large.clone());
+        assert!(matches!(kept, Kept::Plain(_)));
+        assert_eq!(kept.body().expect("body"), large);
+        let small = Bytes::from(vec![b'x'; COMPRESS_UP_TO]);
+        let kept = Kept::new(small.clone());
+        assert!(matches!(kept, Kept::Lz4(_)) && kept.weight() < small.len() / 10);
+        assert_eq!(kept.body().expect("body"), small);
+    }
+
+    #[actix_web::test]
+    async fn kept_answers_come_back_whole_and_weigh_compressed() {
+        let answers: Vec<Bytes> = (0..40).map(page).collect();
+        let total: usize = answers.iter().map(Bytes::len).sum();
+        // Room for half of the answers uncompressed.
+        let cache = ReadCache::new(Duration::from_secs(60), (total / 2) as u64);
+        let versions = Versions::default();
+        for (n, body) in answers.iter().enumerate() {
+            let body = body.clone();
+            let got = cache
+                .get_or_load(&versions, Key::UserTags(n as i64), || async { Ok(body) })
+                .await
+                .expect("load");
+            assert_eq!(got, answers[n]);
+        }
+        if let Some(a) = &cache.answers {
+            a.run_pending_tasks().await;
+        }
+        for (n, body) in answers.iter().enumerate() {
+            let got = cache
+                .get_or_load(&versions, Key::UserTags(n as i64), || async {
+                    Err(ApiError::Internal(format!("answer {n} was not kept")))
+                })
+                .await
+                .expect("every answer kept");
+            assert_eq!(&got, body);
+        }
+    }
 }
