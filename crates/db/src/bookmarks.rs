@@ -19,7 +19,7 @@ use crate::schema::{
 };
 use crate::stmt::{Arg, Stmt};
 use crate::versions::{touch, Scope};
-use crate::{DbConnection, DbError};
+use crate::{per_backend, DbConnection, DbError};
 
 /// Settings that shape how a write moves entries between lists.
 #[derive(Debug, Clone, Copy)]
@@ -130,24 +130,24 @@ pub fn upsert(
         None => {
             let tags = input.tags.map(tag_pairs).unwrap_or_default();
             let created_at = input.created_at.unwrap_or(opts.now);
-            let id: i64 = diesel::insert_into(bookmarks::table)
-                .values((
-                    bookmarks::user_id.eq(user_id),
-                    bookmarks::entry_id.eq(entry.id),
-                    bookmarks::domain.eq(&entry.domain),
-                    bookmarks::comment.eq(input.comment.unwrap_or("")),
-                    bookmarks::note.eq(input.note.unwrap_or("")),
-                    bookmarks::tags.eq(join_tags(&tags)),
-                    bookmarks::is_private.eq(input.is_private.unwrap_or(false)),
-                    bookmarks::read_later.eq(input.read_later.unwrap_or(false)),
-                    bookmarks::created_at.eq(created_at),
-                    bookmarks::updated_at.eq(opts.now),
-                ))
-                .returning(bookmarks::id)
-                .get_result(conn)?;
-            let new = find(conn, id)?.ok_or(DbError::NotFound)?;
+            let new: Bookmark =
+                per_backend!(&mut *conn, |c| diesel::insert_into(bookmarks::table)
+                    .values((
+                        bookmarks::user_id.eq(user_id),
+                        bookmarks::entry_id.eq(entry.id),
+                        bookmarks::domain.eq(&entry.domain),
+                        bookmarks::comment.eq(input.comment.unwrap_or("")),
+                        bookmarks::note.eq(input.note.unwrap_or("")),
+                        bookmarks::tags.eq(join_tags(&tags)),
+                        bookmarks::is_private.eq(input.is_private.unwrap_or(false)),
+                        bookmarks::read_later.eq(input.read_later.unwrap_or(false)),
+                        bookmarks::created_at.eq(created_at),
+                        bookmarks::updated_at.eq(opts.now),
+                    ))
+                    .returning(Bookmark::as_returning())
+                    .get_result(c))?;
             let counted = Counted::of(&new);
-            write_bookmark_tags(conn, user_id, id, None, &counted)?;
+            write_bookmark_tags(conn, user_id, new.id, None, &counted)?;
             apply_counts(conn, user_id, None, Some(&counted), opts)?;
             Ok((new, true))
         }
@@ -284,21 +284,35 @@ fn write_bookmark_tags(
         diesel::delete(bookmark_tags::table.filter(bookmark_tags::bookmark_id.eq(bookmark_id)))
             .execute(conn)?;
     }
-    for (_, key) in &after.tags {
-        Stmt::new(
-            "INSERT INTO bookmark_tags (bookmark_id, tag_key, user_id, is_private, created_at) \
-             VALUES (?, ?, ?, ?, ?)",
-            &[
-                Arg::Int(bookmark_id),
-                Arg::Text(key),
-                Arg::Int(user_id),
-                Arg::Bool(after.is_private),
-                Arg::Int(after.created_at),
-            ],
-        )
-        .execute(conn)?;
+    if after.tags.is_empty() {
+        return Ok(());
     }
+    let mut args = Vec::with_capacity(after.tags.len() * 5);
+    for (_, key) in &after.tags {
+        args.extend([
+            Arg::Int(bookmark_id),
+            Arg::Text(key),
+            Arg::Int(user_id),
+            Arg::Bool(after.is_private),
+            Arg::Int(after.created_at),
+        ]);
+    }
+    let sql = rows_sql(
+        "INSERT INTO bookmark_tags (bookmark_id, tag_key, user_id, is_private, created_at) VALUES ",
+        5,
+        after.tags.len(),
+        "",
+    );
+    Stmt::new(&sql, &args).execute(conn)?;
     Ok(())
+}
+
+/// `head`, then `rows` groups of `columns` parameters, then `tail`: one
+/// statement for a bookmark's rows of a table. Its text depends on the
+/// number of rows alone, so diesel keeps one prepared statement per count.
+fn rows_sql(head: &str, columns: usize, rows: usize, tail: &str) -> String {
+    let row = format!("({})", vec!["?"; columns].join(", "));
+    format!("{head}{}{tail}", vec![row; rows].join(", "))
 }
 
 /// Net change of one counter row: (spelling, all bookmarks, public bookmarks).
@@ -360,6 +374,7 @@ fn apply_counts(
         }
     }
     let first_at = after.or(before).map_or(opts.now, |c| c.created_at);
+    let mut upserts = Vec::new();
     for (key, (spelling, all, public)) in &tag_deltas {
         if *all == 0 && *public == 0 {
             // Same counts, but maybe a new spelling (renaming `web` to `Web`):
@@ -377,21 +392,26 @@ fn apply_counts(
             }
             continue;
         }
-        Stmt::new(
-            "INSERT INTO user_tags (user_id, tag_key, tag, count, public_count) \
-             VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, tag_key) DO UPDATE SET \
+        upserts.extend([
+            Arg::Int(user_id),
+            Arg::Text(key),
+            Arg::Text(spelling),
+            Arg::Int(*all),
+            Arg::Int(*public),
+        ]);
+    }
+    if !upserts.is_empty() {
+        // Keys are distinct (one delta each), as PostgreSQL requires of one upsert.
+        let sql = rows_sql(
+            "INSERT INTO user_tags (user_id, tag_key, tag, count, public_count) VALUES ",
+            5,
+            upserts.len() / 5,
+            " ON CONFLICT (user_id, tag_key) DO UPDATE SET \
              count = user_tags.count + excluded.count, \
              public_count = user_tags.public_count + excluded.public_count, \
              tag = excluded.tag",
-            &[
-                Arg::Int(user_id),
-                Arg::Text(key),
-                Arg::Text(spelling),
-                Arg::Int(*all),
-                Arg::Int(*public),
-            ],
-        )
-        .execute(conn)?;
+        );
+        Stmt::new(&sql, &upserts).execute(conn)?;
     }
     if tag_deltas.values().any(|(_, all, _)| *all < 0) {
         diesel::delete(
@@ -401,23 +421,27 @@ fn apply_counts(
         )
         .execute(conn)?;
     }
+    let mut upserts = Vec::new();
     for (key, (spelling, all, _)) in &entry_tag_deltas {
-        if *all == 0 {
-            continue;
-        }
-        Stmt::new(
-            "INSERT INTO entry_tags (entry_id, tag_key, tag, count, first_at) \
-             VALUES (?, ?, ?, ?, ?) ON CONFLICT (entry_id, tag_key) DO UPDATE SET \
-             count = entry_tags.count + excluded.count",
-            &[
+        if *all != 0 {
+            upserts.extend([
                 Arg::Int(entry_id),
                 Arg::Text(key),
                 Arg::Text(spelling),
                 Arg::Int(*all),
                 Arg::Int(first_at),
-            ],
-        )
-        .execute(conn)?;
+            ]);
+        }
+    }
+    if !upserts.is_empty() {
+        let sql = rows_sql(
+            "INSERT INTO entry_tags (entry_id, tag_key, tag, count, first_at) VALUES ",
+            5,
+            upserts.len() / 5,
+            " ON CONFLICT (entry_id, tag_key) DO UPDATE SET \
+             count = entry_tags.count + excluded.count",
+        );
+        Stmt::new(&sql, &upserts).execute(conn)?;
     }
     if entry_tag_deltas.values().any(|(_, all, _)| *all < 0) {
         diesel::delete(

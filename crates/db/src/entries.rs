@@ -43,7 +43,7 @@ pub fn find_or_create(
     if let Some(e) = find_by_url(conn, url.as_str())? {
         return Ok(e);
     }
-    per_backend!(&mut *conn, |c| diesel::insert_into(entries::table)
+    let created = per_backend!(&mut *conn, |c| diesel::insert_into(entries::table)
         .values((
             entries::url.eq(url.as_str()),
             entries::domain.eq(url.domain()),
@@ -53,8 +53,14 @@ pub fn find_or_create(
         ))
         .on_conflict(entries::url)
         .do_nothing()
-        .execute(c))?;
-    find_by_url(conn, url.as_str())?.ok_or(DbError::NotFound)
+        .returning(Entry::as_returning())
+        .get_result(c)
+        .optional())?;
+    match created {
+        Some(e) => Ok(e),
+        // Another writer created it in between.
+        None => find_by_url(conn, url.as_str())?.ok_or(DbError::NotFound),
+    }
 }
 
 /// Sets the title typed by a bookmarker while the page's own is unknown.
