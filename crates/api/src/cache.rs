@@ -184,8 +184,10 @@ impl ReadCache {
 
 /// `value` as a JSON body.
 pub fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Bytes, ApiError> {
-    let body = serde_json::to_vec(value)
+    let mut body = serde_json::to_vec(value)
         .map_err(|e| ApiError::Internal(format!("serializing an answer: {e}")))?;
+    // Large answers are kept as they are: no more allocation than they need.
+    body.shrink_to_fit();
     Ok(Bytes::from(body))
 }
 

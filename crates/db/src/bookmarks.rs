@@ -17,7 +17,7 @@ use crate::models::{Bookmark, BookmarkView, Entry, Page, UserRef};
 use crate::schema::{
     bookmark_tags, bookmarks, entries as entries_t, entry_tags, user_sites, user_tags, users,
 };
-use crate::stmt::{Arg, Stmt};
+use crate::stmt::{values_sql, Arg, Stmt};
 use crate::versions::{touch, Scope};
 use crate::{per_backend, DbConnection, DbError};
 
@@ -297,22 +297,12 @@ fn write_bookmark_tags(
             Arg::Int(after.created_at),
         ]);
     }
-    let sql = rows_sql(
-        "INSERT INTO bookmark_tags (bookmark_id, tag_key, user_id, is_private, created_at) VALUES ",
-        5,
-        after.tags.len(),
-        "",
+    let sql = format!(
+        "INSERT INTO bookmark_tags (bookmark_id, tag_key, user_id, is_private, created_at) VALUES {}",
+        values_sql(5, after.tags.len())
     );
     Stmt::new(&sql, &args).execute(conn)?;
     Ok(())
-}
-
-/// `head`, then `rows` groups of `columns` parameters, then `tail`: one
-/// statement for a bookmark's rows of a table. Its text depends on the
-/// number of rows alone, so diesel keeps one prepared statement per count.
-fn rows_sql(head: &str, columns: usize, rows: usize, tail: &str) -> String {
-    let row = format!("({})", vec!["?"; columns].join(", "));
-    format!("{head}{}{tail}", vec![row; rows].join(", "))
 }
 
 /// Net change of one counter row: (spelling, all bookmarks, public bookmarks).
@@ -402,14 +392,13 @@ fn apply_counts(
     }
     if !upserts.is_empty() {
         // Keys are distinct (one delta each), as PostgreSQL requires of one upsert.
-        let sql = rows_sql(
-            "INSERT INTO user_tags (user_id, tag_key, tag, count, public_count) VALUES ",
-            5,
-            upserts.len() / 5,
-            " ON CONFLICT (user_id, tag_key) DO UPDATE SET \
+        let sql = format!(
+            "INSERT INTO user_tags (user_id, tag_key, tag, count, public_count) VALUES {} \
+             ON CONFLICT (user_id, tag_key) DO UPDATE SET \
              count = user_tags.count + excluded.count, \
              public_count = user_tags.public_count + excluded.public_count, \
              tag = excluded.tag",
+            values_sql(5, upserts.len() / 5)
         );
         Stmt::new(&sql, &upserts).execute(conn)?;
     }
@@ -434,12 +423,11 @@ fn apply_counts(
         }
     }
     if !upserts.is_empty() {
-        let sql = rows_sql(
-            "INSERT INTO entry_tags (entry_id, tag_key, tag, count, first_at) VALUES ",
-            5,
-            upserts.len() / 5,
-            " ON CONFLICT (entry_id, tag_key) DO UPDATE SET \
+        let sql = format!(
+            "INSERT INTO entry_tags (entry_id, tag_key, tag, count, first_at) VALUES {} \
+             ON CONFLICT (entry_id, tag_key) DO UPDATE SET \
              count = entry_tags.count + excluded.count",
+            values_sql(5, upserts.len() / 5)
         );
         Stmt::new(&sql, &upserts).execute(conn)?;
     }

@@ -39,7 +39,7 @@ use rand_chacha::ChaCha8Rng;
 use thiserror::Error;
 
 use crate::schema::{entries, users};
-use crate::stmt::{Arg, Stmt};
+use crate::stmt::{values_sql, Arg, Stmt};
 use crate::{per_backend, DbConnection, DbError};
 
 /// Bumped whenever the generated data changes, so cached datasets are rebuilt.
@@ -973,11 +973,10 @@ fn secondary_indexes(conn: &mut DbConnection) -> Result<Vec<IndexDef>, SeedError
 
 /// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows.
 fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
-    let row = format!("({})", vec!["?"; columns.len()].join(", "));
     format!(
         "INSERT INTO {table} ({}) VALUES {}",
         columns.join(", "),
-        vec![row; rows].join(", ")
+        values_sql(columns.len(), rows)
     )
 }
 
@@ -1058,7 +1057,7 @@ fn write_all(
     let domain = |d: u32| data.domains[d as usize].0.as_str();
     let tag = |t: u16| data.tags[usize::from(t)].as_str();
     let tag_key = |t: u16| data.tag_keys[usize::from(t)].as_str();
-    let user_id = |u: u32| i64::from(u) + 1;
+    let user_id = |u: u32| id(u as usize);
 
     let lower_names: Vec<String> = data
         .users
@@ -1168,7 +1167,7 @@ fn write_all(
             a.extend([
                 Arg::Int(id(i)),
                 Arg::Int(user_id(b.user)),
-                Arg::Int(i64::from(b.entry) + 1),
+                Arg::Int(id(b.entry as usize)),
                 Arg::Text(domain(data.entries[b.entry as usize].domain)),
                 Arg::Text(&b.comment),
                 Arg::Text(&tag_strings[i]),
@@ -1261,7 +1260,7 @@ fn write_all(
         progress,
         |_, ((e, t), (count, first_at)), a| {
             a.extend([
-                Arg::Int(i64::from(*e) + 1),
+                Arg::Int(id(*e as usize)),
                 Arg::Text(tag_key(*t)),
                 Arg::Text(tag(*t)),
                 Arg::Int(*count),
@@ -1279,11 +1278,7 @@ fn write_all(
         total,
         progress,
         |_, &(b, u, at), a| {
-            a.extend([
-                Arg::Int(i64::from(b) + 1),
-                Arg::Int(user_id(u)),
-                Arg::Int(at),
-            ])
+            a.extend([Arg::Int(id(b as usize)), Arg::Int(user_id(u)), Arg::Int(at)])
         },
     )?;
     Ok(n_bookmark_tags)

@@ -26,6 +26,14 @@ pub enum Arg<'a> {
     Bool(bool),
 }
 
+/// `(?, …), (?, …), …`: `rows` groups of `columns` parameters, the values
+/// of a multi-row `INSERT`. The text depends on the counts alone, so diesel
+/// keeps one prepared statement per count.
+pub fn values_sql(columns: usize, rows: usize) -> String {
+    let row = format!("({})", vec!["?"; columns].join(", "));
+    vec![row; rows].join(", ")
+}
+
 /// One fixed statement with its arguments, one for each `?` of `sql`.
 #[derive(Debug)]
 pub struct Stmt<'a> {
