@@ -98,7 +98,7 @@ impl AppState {
     /// Runs read-only queries on a blocking thread.
     pub async fn read<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+        f: impl FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let _permit = self
             .readers

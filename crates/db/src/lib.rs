@@ -93,6 +93,18 @@ pub enum DbError {
 }
 
 impl DbError {
+    /// The server behind the connection went away (restart, failover, a
+    /// dropped socket): the connection is useless, the database is not.
+    pub fn is_disconnect(&self) -> bool {
+        matches!(
+            self,
+            DbError::Query(DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _
+            ))
+        )
+    }
+
     /// PostgreSQL aborted the transaction because of a concurrent one; running it again is safe.
     fn is_transient(&self) -> bool {
         match self {
@@ -192,6 +204,8 @@ impl r2d2::ManageConnection for ConnectionManager {
 #[derive(Clone)]
 pub struct Db {
     pool: r2d2::Pool<ConnectionManager>,
+    /// Opens the replacement of a pooled connection whose server hung up.
+    manager: ConnectionManager,
     backend: Backend,
     /// SQLite admits one writer at a time; taking this lock first makes
     /// writers of this process queue here instead of failing with `SQLITE_BUSY`.
@@ -225,16 +239,17 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(max_size.max(1))
             .connection_timeout(Duration::from_secs(10))
-            // A PostgreSQL connection can die with its server (restart,
-            // failover) and is tested before use; a SQLite one cannot, and
-            // testing it would only cost time on every request.
-            .test_on_check_out(backend == Backend::Postgres)
+            // Testing each connection on checkout would cost PostgreSQL a
+            // round trip per request (a fifth of its write throughput); one
+            // whose server hung up is replaced when it fails instead, see
+            // `Db::read` and `Db::write`. A SQLite connection cannot die so.
+            .test_on_check_out(false)
             .build(manager.clone())?;
         let writer = Arc::new(Mutex::new(()));
         let versions: Arc<versions::Versions> = Arc::default();
         let batcher = match backend {
             Backend::Sqlite => Some(Arc::new(batch::Batcher::start(
-                manager,
+                manager.clone(),
                 writer.clone(),
                 versions.clone(),
             )?)),
@@ -242,6 +257,7 @@ impl Db {
         };
         Ok(Db {
             pool,
+            manager,
             backend,
             writer,
             versions,
@@ -275,13 +291,27 @@ impl Db {
         result.map_err(|e| DbError::Migration(e.to_string()))
     }
 
-    /// Runs read-only work on a pooled connection.
+    /// Runs read-only work on a pooled connection; once more on a new one
+    /// when the server behind the first had hung up.
     pub fn read<T>(
         &self,
-        f: impl FnOnce(&mut DbConnection) -> Result<T, DbError>,
+        mut f: impl FnMut(&mut DbConnection) -> Result<T, DbError>,
     ) -> Result<T, DbError> {
         let mut conn = self.conn()?;
-        f(&mut conn)
+        match f(&mut conn) {
+            Err(e) if e.is_disconnect() => {
+                self.reconnect(&mut conn)?;
+                f(&mut conn)
+            }
+            other => other,
+        }
+    }
+
+    /// Puts a new connection in the place of a dead pooled one, so that the
+    /// pool does not hand the dead one out again.
+    fn reconnect(&self, conn: &mut DbConnection) -> Result<(), DbError> {
+        *conn = r2d2::ManageConnection::connect(&self.manager)?;
+        Ok(())
     }
 
     /// Runs `f` in a transaction; on PostgreSQL it is retried a few times when
@@ -299,6 +329,13 @@ impl Db {
             loop {
                 match conn.transaction(|c| f(c)) {
                     Err(e) if e.is_transient() && attempt < 5 => attempt += 1,
+                    Err(e) if e.is_disconnect() => {
+                        // Whether a lost COMMIT took effect is unknown, so
+                        // the write is not repeated; the next one gets a new
+                        // connection.
+                        let _ = self.reconnect(&mut conn);
+                        return Err(e);
+                    }
                     other => return other,
                 }
             }

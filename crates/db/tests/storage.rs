@@ -638,3 +638,58 @@ fn sqlite_keeps_plans_of_bound_statements() {
         "build libsqlite3-sys with LIBSQLITE3_FLAGS=-DSQLITE_ENABLE_QPSG"
     );
 }
+
+/// Pooled PostgreSQL connections are not tested on checkout; one whose
+/// server hung up is replaced when it fails: a read runs again on the new
+/// connection, a write (whose COMMIT may or may not have landed) reports the
+/// failure, and the pool never hands out the dead connection again.
+#[test]
+fn postgres_connections_whose_server_hung_up_are_replaced() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let t = bukuma_db::testing::TestDb::postgres();
+    let db = &t.db;
+    let me = user(db, "alice");
+    let kill_all = || {
+        let mut admin = diesel::pg::PgConnection::establish(&t.url).expect("admin connection");
+        admin
+            .batch_execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .expect("terminate backends");
+    };
+
+    kill_all();
+    for _ in 0..20 {
+        let found = db
+            .read(|c| users::find_by_name(c, "alice"))
+            .expect("a read survives a dead connection");
+        assert_eq!(found.map(|u| u.id), Some(me));
+    }
+
+    kill_all();
+    let mut failed = 0;
+    let mut i = 0;
+    loop {
+        let url = format!("https://example.com/after-restart/{i}");
+        i += 1;
+        let url = NormalizedUrl::parse(&url).expect("url");
+        let input = BookmarkInput::default();
+        match db.write(|c| bookmarks::upsert(c, me, &url, &input, opts())) {
+            Ok(_) => break,
+            Err(e) => {
+                assert!(e.is_disconnect(), "unexpected error {e}");
+                failed += 1;
+                assert!(failed <= 8, "a dead connection was handed out twice");
+            }
+        }
+    }
+    for j in 0..20 {
+        let url = NormalizedUrl::parse(&format!("https://example.com/later/{j}")).expect("url");
+        let input = BookmarkInput::default();
+        db.write(|c| bookmarks::upsert(c, me, &url, &input, opts()))
+            .expect("writes after the dead connections were replaced");
+    }
+    assert_consistent(db);
+}

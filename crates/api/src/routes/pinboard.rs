@@ -373,7 +373,7 @@ async fn posts_get(state: &AppState, caller: &Caller, p: &Params) -> Result<Repl
                 c,
                 user_id,
                 &PostFilter {
-                    tags: keys,
+                    tags: keys.clone(),
                     from: Some(day),
                     until: Some(day.saturating_add(DAY_MICROS)),
                     ..PostFilter::default()
@@ -406,7 +406,7 @@ async fn posts_recent(state: &AppState, caller: &Caller, p: &Params) -> Result<R
                 c,
                 user_id,
                 &PostFilter {
-                    tags: keys,
+                    tags: keys.clone(),
                     limit: Some(count),
                     ..PostFilter::default()
                 },
@@ -471,7 +471,7 @@ async fn posts_all(state: &AppState, caller: &Caller, p: &Params) -> Result<Repl
                 c,
                 user_id,
                 &PostFilter {
-                    tags: keys,
+                    tags: keys.clone(),
                     from,
                     until,
                     offset: start,
