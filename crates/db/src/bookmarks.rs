@@ -17,7 +17,7 @@ use crate::models::{Bookmark, BookmarkView, Entry, Page, UserRef};
 use crate::schema::{
     bookmark_tags, bookmarks, entries as entries_t, entry_tags, user_sites, user_tags, users,
 };
-use crate::stmt::{values_sql, Arg, Stmt};
+use crate::stmt::{values_sql, Arg, Combined, Stmt};
 use crate::versions::{touch, Scope};
 use crate::{per_backend, DbConnection, DbError};
 
@@ -147,8 +147,9 @@ pub fn upsert(
                     .returning(Bookmark::as_returning())
                     .get_result(c))?;
             let counted = Counted::of(&new);
-            write_bookmark_tags(conn, user_id, new.id, None, &counted)?;
-            apply_counts(conn, user_id, None, Some(&counted), opts)?;
+            let mut w = Combined::default();
+            write_bookmark_tags(conn, &mut w, user_id, new.id, None, &counted)?;
+            apply_counts(conn, w, user_id, None, Some(&counted), opts)?;
             Ok((new, true))
         }
     }
@@ -233,8 +234,9 @@ fn apply_input(
         ..before.clone()
     };
     if after != before {
-        write_bookmark_tags(conn, old.user_id, old.id, Some(&before), &after)?;
-        apply_counts(conn, old.user_id, Some(&before), Some(&after), opts)?;
+        let mut w = Combined::default();
+        write_bookmark_tags(conn, &mut w, old.user_id, old.id, Some(&before), &after)?;
+        apply_counts(conn, w, old.user_id, Some(&before), Some(&after), opts)?;
     }
     find(conn, old.id)?.ok_or(DbError::NotFound)
 }
@@ -268,17 +270,27 @@ pub fn delete(
     touch(Scope::User(user_id));
     touch(Scope::Entry(old.entry_id));
     let before = Counted::of(&old);
-    apply_counts(conn, user_id, Some(&before), None, opts)?;
+    apply_counts(
+        conn,
+        Combined::default(),
+        user_id,
+        Some(&before),
+        None,
+        opts,
+    )?;
     diesel::delete(bookmarks::table.find(id)).execute(conn)?;
     Ok(())
 }
 
-fn write_bookmark_tags(
+/// Replaces the bookmark's tag rows: the old ones go at once, the insert of
+/// the new ones is added to `w`.
+fn write_bookmark_tags<'a>(
     conn: &mut DbConnection,
+    w: &mut Combined<'a>,
     user_id: i64,
     bookmark_id: i64,
     before: Option<&Counted>,
-    after: &Counted,
+    after: &'a Counted,
 ) -> Result<(), DbError> {
     if before.is_some() {
         diesel::delete(bookmark_tags::table.filter(bookmark_tags::bookmark_id.eq(bookmark_id)))
@@ -297,11 +309,13 @@ fn write_bookmark_tags(
             Arg::Int(after.created_at),
         ]);
     }
-    let sql = format!(
-        "INSERT INTO bookmark_tags (bookmark_id, tag_key, user_id, is_private, created_at) VALUES {}",
-        values_sql(5, after.tags.len())
+    w.push(
+        format!(
+            "INSERT INTO bookmark_tags (bookmark_id, tag_key, user_id, is_private, created_at) VALUES {}",
+            values_sql(5, after.tags.len())
+        ),
+        args,
     );
-    Stmt::new(&sql, &args).execute(conn)?;
     Ok(())
 }
 
@@ -320,8 +334,11 @@ fn add_delta(map: &mut Deltas, key: &str, spelling: &str, all: i64, public: i64)
 }
 
 /// Moves every counter from `before` to `after` (`None` = no bookmark).
+/// The counter updates join the statements of `w` and go as one; the
+/// counter rows they empty are deleted after them.
 fn apply_counts(
     conn: &mut DbConnection,
+    w: Combined<'_>,
     user_id: i64,
     before: Option<&Counted>,
     after: Option<&Counted>,
@@ -332,21 +349,21 @@ fn apply_counts(
     let d_all = exists(after) - exists(before);
     let d_pub = public(after) - public(before);
 
+    let mut w = w;
     if d_all != 0 || d_pub != 0 {
-        Stmt::new(
+        w.push(
             "UPDATE users SET bookmark_count = bookmark_count + ?, \
              public_bookmark_count = public_bookmark_count + ? WHERE id = ?",
-            &[Arg::Int(d_all), Arg::Int(d_pub), Arg::Int(user_id)],
-        )
-        .execute(conn)?;
+            vec![Arg::Int(d_all), Arg::Int(d_pub), Arg::Int(user_id)],
+        );
     }
 
     let Some(entry_id) = after.or(before).map(|c| c.entry_id) else {
-        return Ok(());
+        return w.execute(conn);
     };
     let public_at = after.filter(|a| !a.is_private).map(|a| a.created_at);
     if d_pub != 0 || public_at.is_some() {
-        entries::count_public_bookmark(conn, entry_id, d_pub, public_at, opts)?;
+        entries::count_public_bookmark(&mut w, entry_id, d_pub, public_at, opts);
     }
 
     // user_tags and entry_tags
@@ -400,15 +417,7 @@ fn apply_counts(
              tag = excluded.tag",
             values_sql(5, upserts.len() / 5)
         );
-        Stmt::new(&sql, &upserts).execute(conn)?;
-    }
-    if tag_deltas.values().any(|(_, all, _)| *all < 0) {
-        diesel::delete(
-            user_tags::table
-                .filter(user_tags::user_id.eq(user_id))
-                .filter(user_tags::count.le(0)),
-        )
-        .execute(conn)?;
+        w.push(sql, upserts);
     }
     let mut upserts = Vec::new();
     for (key, (spelling, all, _)) in &entry_tag_deltas {
@@ -429,7 +438,38 @@ fn apply_counts(
              count = entry_tags.count + excluded.count",
             values_sql(5, upserts.len() / 5)
         );
-        Stmt::new(&sql, &upserts).execute(conn)?;
+        w.push(sql, upserts);
+    }
+
+    // user_sites
+    let domain = after
+        .or(before)
+        .map(|c| c.domain.clone())
+        .unwrap_or_default();
+    if d_all != 0 || d_pub != 0 {
+        w.push(
+            "INSERT INTO user_sites (user_id, domain, count, public_count) \
+             VALUES (?, ?, ?, ?) ON CONFLICT (user_id, domain) DO UPDATE SET \
+             count = user_sites.count + excluded.count, \
+             public_count = user_sites.public_count + excluded.public_count",
+            vec![
+                Arg::Int(user_id),
+                Arg::Text(&domain),
+                Arg::Int(d_all),
+                Arg::Int(d_pub),
+            ],
+        );
+    }
+    w.execute(conn)?;
+
+    // Counter rows that fell to zero go; they see the updates above.
+    if tag_deltas.values().any(|(_, all, _)| *all < 0) {
+        diesel::delete(
+            user_tags::table
+                .filter(user_tags::user_id.eq(user_id))
+                .filter(user_tags::count.le(0)),
+        )
+        .execute(conn)?;
     }
     if entry_tag_deltas.values().any(|(_, all, _)| *all < 0) {
         diesel::delete(
@@ -439,35 +479,14 @@ fn apply_counts(
         )
         .execute(conn)?;
     }
-
-    // user_sites
-    let domain = after
-        .or(before)
-        .map(|c| c.domain.clone())
-        .unwrap_or_default();
-    if d_all != 0 || d_pub != 0 {
-        Stmt::new(
-            "INSERT INTO user_sites (user_id, domain, count, public_count) \
-             VALUES (?, ?, ?, ?) ON CONFLICT (user_id, domain) DO UPDATE SET \
-             count = user_sites.count + excluded.count, \
-             public_count = user_sites.public_count + excluded.public_count",
-            &[
-                Arg::Int(user_id),
-                Arg::Text(&domain),
-                Arg::Int(d_all),
-                Arg::Int(d_pub),
-            ],
+    if d_all < 0 {
+        diesel::delete(
+            user_sites::table
+                .filter(user_sites::user_id.eq(user_id))
+                .filter(user_sites::domain.eq(&domain))
+                .filter(user_sites::count.le(0)),
         )
         .execute(conn)?;
-        if d_all < 0 {
-            diesel::delete(
-                user_sites::table
-                    .filter(user_sites::user_id.eq(user_id))
-                    .filter(user_sites::domain.eq(&domain))
-                    .filter(user_sites::count.le(0)),
-            )
-            .execute(conn)?;
-        }
     }
     Ok(())
 }

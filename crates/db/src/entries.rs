@@ -11,7 +11,7 @@ use diesel::sql_types::Bool;
 use crate::bookmarks::WriteOptions;
 use crate::models::{Entry, EntryView, Page};
 use crate::schema::{bookmarks, entries, entry_tags};
-use crate::stmt::{Arg, Stmt};
+use crate::stmt::{Arg, Combined, Stmt};
 use crate::{per_backend, DbConnection, DbError};
 
 /// Tags shown on an entry card.
@@ -75,23 +75,24 @@ pub fn set_fallback_title(conn: &mut DbConnection, id: i64, title: &str) -> Resu
 
 /// Moves the public bookmark count by `delta` and, for a public bookmark
 /// made at `public_at`, records the first-bookmark date and, once enough
-/// people bookmarked the entry, its place among new entries. One statement.
+/// people bookmarked the entry, its place among new entries. One statement,
+/// added to `w`.
 pub fn count_public_bookmark(
-    conn: &mut DbConnection,
+    w: &mut Combined<'_>,
     id: i64,
     delta: i64,
     public_at: Option<i64>,
     opts: WriteOptions,
-) -> Result<(), DbError> {
+) {
     let at = public_at.unwrap_or(0);
-    Stmt::new(
+    w.push(
         "UPDATE entries SET bookmark_count = bookmark_count + ?, \
          first_bookmarked_at = CASE WHEN ? AND (first_bookmarked_at IS NULL \
            OR first_bookmarked_at > ?) THEN ? ELSE first_bookmarked_at END, \
          listed_at = CASE WHEN ? AND listed_at IS NULL AND bookmark_count + ? >= ? \
            THEN ? ELSE listed_at END \
          WHERE id = ?",
-        &[
+        vec![
             Arg::Int(delta),
             Arg::Bool(public_at.is_some()),
             Arg::Int(at),
@@ -102,9 +103,7 @@ pub fn count_public_bookmark(
             Arg::Int(opts.now),
             Arg::Int(id),
         ],
-    )
-    .execute(conn)?;
-    Ok(())
+    );
 }
 
 /// A publicly bookmarked entry (entries only private bookmarks point at are hidden).

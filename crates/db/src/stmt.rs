@@ -8,6 +8,9 @@
 //! only bound and stepped. Arguments go in as bind parameters, written `?`
 //! in the text and numbered for PostgreSQL by diesel.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
 use diesel::backend::Backend;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
@@ -87,6 +90,62 @@ where
     }
 }
 
+/// Data-modifying statements that neither read what another writes nor
+/// touch the same rows, sent to PostgreSQL as one statement (all but the
+/// last as data-modifying `WITH` clauses, which see one snapshot and run
+/// together) and run one after another on SQLite, which has no
+/// data-modifying CTEs. One round trip instead of one per statement.
+#[derive(Debug, Default)]
+pub struct Combined<'a> {
+    parts: Vec<(Cow<'a, str>, Vec<Arg<'a>>)>,
+}
+
+impl<'a> Combined<'a> {
+    pub fn push(&mut self, sql: impl Into<Cow<'a, str>>, args: Vec<Arg<'a>>) {
+        let sql = sql.into();
+        debug_assert_eq!(sql.matches('?').count(), args.len(), "{sql}");
+        self.parts.push((sql, args));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// The PostgreSQL statement and its arguments; `None` when empty.
+    fn joined(&self) -> Option<(String, Vec<Arg<'a>>)> {
+        let ((last, last_args), init) = self.parts.split_last()?;
+        let mut sql = String::new();
+        let mut args = Vec::with_capacity(self.parts.iter().map(|(_, a)| a.len()).sum());
+        for (i, (part, part_args)) in init.iter().enumerate() {
+            sql.push_str(if i == 0 { "WITH " } else { ", " });
+            let _ = write!(sql, "w{i} AS ({part})");
+            args.extend_from_slice(part_args);
+        }
+        if !init.is_empty() {
+            sql.push(' ');
+        }
+        sql.push_str(last);
+        args.extend_from_slice(last_args);
+        Some((sql, args))
+    }
+
+    pub fn execute(self, conn: &mut DbConnection) -> Result<(), DbError> {
+        match conn {
+            DbConnection::Pg(_) => {
+                if let Some((sql, args)) = self.joined() {
+                    Stmt::new(&sql, &args).execute(conn)?;
+                }
+            }
+            DbConnection::Sqlite(_) => {
+                for (sql, args) in &self.parts {
+                    Stmt::new(sql, args).execute(conn)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Cached by its text: diesel keys statements without a static id by their SQL.
 impl QueryId for Stmt<'_> {
     type QueryId = ();
@@ -94,3 +153,34 @@ impl QueryId for Stmt<'_> {
 }
 
 impl<Conn> RunQueryDsl<Conn> for Stmt<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combined_statements_become_data_modifying_ctes_before_the_last() {
+        let mut w = Combined::default();
+        assert!(w.joined().is_none());
+        w.push(
+            "UPDATE a SET n = n + ? WHERE id = ?",
+            vec![Arg::Int(1), Arg::Int(2)],
+        );
+        assert_eq!(
+            w.joined().map(|(s, a)| (s, a.len())),
+            Some(("UPDATE a SET n = n + ? WHERE id = ?".into(), 2))
+        );
+        w.push("INSERT INTO b (x) VALUES (?)", vec![Arg::Text("t")]);
+        w.push("DELETE FROM c WHERE id = ?", vec![Arg::Int(3)]);
+        let (sql, args) = w.joined().expect("statement");
+        assert_eq!(
+            sql,
+            "WITH w0 AS (UPDATE a SET n = n + ? WHERE id = ?), \
+             w1 AS (INSERT INTO b (x) VALUES (?)) DELETE FROM c WHERE id = ?"
+        );
+        assert!(matches!(
+            args.as_slice(),
+            [Arg::Int(1), Arg::Int(2), Arg::Text("t"), Arg::Int(3)]
+        ));
+    }
+}
