@@ -108,7 +108,8 @@ pub fn upsert(
     opts: WriteOptions,
 ) -> Result<(Bookmark, bool), DbError> {
     lock_user(conn, user_id)?;
-    let entry = entries::find_or_create(conn, url, input.title.unwrap_or(""), opts.now)?;
+    let (entry, existing) =
+        entries::find_or_create(conn, url, input.title.unwrap_or(""), user_id, opts.now)?;
     touch(Scope::User(user_id));
     touch(Scope::Entry(entry.id));
     if let Some(title) = input.title.filter(|t| !t.is_empty()) {
@@ -116,12 +117,6 @@ pub fn upsert(
             entries::set_fallback_title(conn, entry.id, title)?;
         }
     }
-    let existing = bookmarks::table
-        .filter(bookmarks::user_id.eq(user_id))
-        .filter(bookmarks::entry_id.eq(entry.id))
-        .select(Bookmark::as_select())
-        .first(conn)
-        .optional()?;
     match existing {
         Some(old) => {
             let updated = apply_input(conn, &old, input, opts)?;

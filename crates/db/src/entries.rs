@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
 use crate::bookmarks::WriteOptions;
-use crate::models::{Entry, EntryView, Page};
+use crate::models::{Bookmark, Entry, EntryView, Page};
 use crate::schema::{bookmarks, entries, entry_tags};
 use crate::stmt::{Arg, Combined, Stmt};
 use crate::{per_backend, DbConnection, DbError};
@@ -33,15 +33,27 @@ pub fn find_by_url(conn: &mut DbConnection, url: &str) -> Result<Option<Entry>, 
         .optional()?)
 }
 
-/// The entry of `url`, created (with `title` as its fallback title) if new.
+/// The entry of `url`, created (with `title` as its fallback title) if new,
+/// and `user_id`'s bookmark of it: one query when the entry exists.
 pub fn find_or_create(
     conn: &mut DbConnection,
     url: &NormalizedUrl,
     title: &str,
+    user_id: i64,
     now: i64,
-) -> Result<Entry, DbError> {
-    if let Some(e) = find_by_url(conn, url.as_str())? {
-        return Ok(e);
+) -> Result<(Entry, Option<Bookmark>), DbError> {
+    let found = entries::table
+        .left_join(
+            bookmarks::table.on(bookmarks::entry_id
+                .eq(entries::id)
+                .and(bookmarks::user_id.eq(user_id))),
+        )
+        .filter(entries::url.eq(url.as_str()))
+        .select((Entry::as_select(), Option::<Bookmark>::as_select()))
+        .first::<(Entry, Option<Bookmark>)>(conn)
+        .optional()?;
+    if let Some(found) = found {
+        return Ok(found);
     }
     let created = per_backend!(&mut *conn, |c| diesel::insert_into(entries::table)
         .values((
@@ -57,9 +69,14 @@ pub fn find_or_create(
         .get_result(c)
         .optional())?;
     match created {
-        Some(e) => Ok(e),
-        // Another writer created it in between.
-        None => find_by_url(conn, url.as_str())?.ok_or(DbError::NotFound),
+        // Nobody can have bookmarked an entry this transaction just made.
+        Some(e) => Ok((e, None)),
+        // Another writer created it in between; this user's writes are
+        // serialised, so they have no bookmark of it.
+        None => Ok((
+            find_by_url(conn, url.as_str())?.ok_or(DbError::NotFound)?,
+            None,
+        )),
     }
 }
 
