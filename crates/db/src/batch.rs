@@ -7,10 +7,13 @@
 //! back its own savepoint and nothing else.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 
-use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use diesel::sql_types::Integer;
+use diesel::{Connection, RunQueryDsl};
 
 use crate::versions::Versions;
 use crate::{ConnectionManager, DbConnection, DbError};
@@ -74,9 +77,10 @@ impl Batcher {
         versions: Arc<Versions>,
     ) -> Result<Self, DbError> {
         let (tx, rx) = mpsc::channel::<Box<dyn Job>>();
+        let checkpoints = Checkpoints::start(manager.clone(), writer.clone())?;
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || write_loop(&rx, &manager, &writer, &versions))
+            .spawn(move || write_loop(&rx, &manager, &writer, &versions, &checkpoints))
             .map_err(|e| DbError::Batch(format!("cannot start the writer thread: {e}")))?;
         Ok(Batcher { queue: tx })
     }
@@ -113,10 +117,11 @@ fn writer_connection<'c>(
 ) -> Result<&'c mut DbConnection, String> {
     if conn.is_none() {
         let mut c = r2d2::ManageConnection::connect(manager).map_err(|e| e.to_string())?;
-        diesel::connection::SimpleConnection::batch_execute(
-            &mut c,
-            &format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"),
-        )
+        // Checkpoints are the business of [`Checkpoints`], not of COMMIT.
+        c.batch_execute(&format!(
+            "PRAGMA cache_size = -{WRITER_CACHE_KIB}; PRAGMA wal_autocheckpoint = 0; \
+             PRAGMA journal_size_limit = {WAL_KEEP_BYTES}"
+        ))
         .map_err(|e| e.to_string())?;
         *conn = Some(c);
     }
@@ -128,6 +133,7 @@ fn write_loop(
     manager: &ConnectionManager,
     writer: &Mutex<()>,
     versions: &Versions,
+    checkpoints: &Checkpoints,
 ) {
     let mut conn = None;
     // Blocks for the first job of each batch, then takes what else is queued.
@@ -162,9 +168,91 @@ fn write_loop(
         for job in batch {
             job.finish(failure.as_deref());
         }
+        if let Some(c) = conn.as_mut() {
+            let _guard = writer.lock().unwrap_or_else(|p| p.into_inner());
+            checkpoints.after_commit(c);
+        }
     }
 }
 
+/// WAL size (in pages) from which the checkpoint thread, after a pass
+/// beside the writer, copies the rest while holding the writer back, so
+/// that the next batch starts the WAL over (SQLite can only when every
+/// page in it is in the database and no reader still needs it).
+const WAL_RESTART_PAGES: i64 = 16 * 1024;
+/// WAL size from which the writer waits for readers to let it start the
+/// WAL over: the bound on its growth when readers never pause.
+const WAL_MAX_PAGES: i64 = 64 * 1024;
+/// The WAL file is cut back to this size when it starts over.
+const WAL_KEEP_BYTES: i64 = 64 * 1024 * 1024;
+
+#[derive(diesel::QueryableByName)]
+struct CheckpointResult {
+    #[diesel(sql_type = Integer)]
+    log: i32,
+}
+
+/// `PRAGMA wal_checkpoint(mode)`; the WAL's size in pages afterwards.
+fn checkpoint(conn: &mut DbConnection, mode: &str) -> Option<i64> {
+    let DbConnection::Sqlite(c) = conn else {
+        return None;
+    };
+    diesel::sql_query(format!("PRAGMA wal_checkpoint({mode})"))
+        .get_result::<CheckpointResult>(c)
+        .ok()
+        .map(|r| i64::from(r.log))
+}
+
+/// Copies the WAL back into the database beside the writer. An automatic
+/// checkpoint runs inside the COMMIT that crossed its threshold, on the
+/// writer thread, where its `fsync`s stall every queued write: half of the
+/// writer's time under a steady stream of bookmarks. Here a thread of its
+/// own runs a passive checkpoint after each commit instead.
+pub(crate) struct Checkpoints {
+    wake: SyncSender<()>,
+    wal_pages: Arc<AtomicI64>,
+}
+
+impl Checkpoints {
+    fn start(manager: ConnectionManager, writer: Arc<Mutex<()>>) -> Result<Self, DbError> {
+        let (wake, woken) = mpsc::sync_channel::<()>(1);
+        let wal_pages = Arc::new(AtomicI64::new(0));
+        let pages = wal_pages.clone();
+        std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || {
+                let mut conn = None;
+                while woken.recv().is_ok() {
+                    if conn.is_none() {
+                        conn = r2d2::ManageConnection::connect(&manager).ok();
+                    }
+                    let Some(c) = conn.as_mut() else { continue };
+                    let mut log = checkpoint(c, "PASSIVE");
+                    if log.is_some_and(|l| l >= WAL_RESTART_PAGES) {
+                        let _guard = writer.lock().unwrap_or_else(|p| p.into_inner());
+                        log = checkpoint(c, "PASSIVE");
+                    }
+                    match log {
+                        Some(log) => pages.store(log, Ordering::Relaxed),
+                        None => conn = None,
+                    }
+                }
+            })
+            .map_err(|e| DbError::Batch(format!("cannot start the checkpoint thread: {e}")))?;
+        Ok(Checkpoints { wake, wal_pages })
+    }
+
+    /// Called by the writer after each batch, holding the writer lock.
+    fn after_commit(&self, conn: &mut DbConnection) {
+        if self.wal_pages.load(Ordering::Relaxed) >= WAL_MAX_PAGES {
+            if let Some(log) = checkpoint(conn, "RESTART") {
+                self.wal_pages.store(log, Ordering::Relaxed);
+            }
+        }
+        // A full channel means a wake-up is pending already.
+        let _ = self.wake.try_send(());
+    }
+}
 /// Runs the batch in one transaction; the reason when it did not commit.
 fn commit_batch(conn: &mut DbConnection, batch: &mut [Box<dyn Job>]) -> Option<String> {
     let outcome = conn.transaction(|c| {
