@@ -76,8 +76,17 @@ impl Batcher {
         writer: Arc<Mutex<()>>,
         versions: Arc<Versions>,
     ) -> Result<Self, DbError> {
+        Self::start_with(manager, writer, versions, WalLimits::DEFAULT)
+    }
+
+    fn start_with(
+        manager: ConnectionManager,
+        writer: Arc<Mutex<()>>,
+        versions: Arc<Versions>,
+        limits: WalLimits,
+    ) -> Result<Self, DbError> {
         let (tx, rx) = mpsc::channel::<Box<dyn Job>>();
-        let checkpoints = Checkpoints::start(manager.clone(), writer.clone())?;
+        let checkpoints = Checkpoints::start(manager.clone(), writer.clone(), limits)?;
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || write_loop(&rx, &manager, &writer, &versions, &checkpoints))
@@ -114,13 +123,15 @@ const WRITER_CACHE_KIB: i64 = 8 * 1024;
 fn writer_connection<'c>(
     conn: &'c mut Option<DbConnection>,
     manager: &ConnectionManager,
+    limits: &WalLimits,
 ) -> Result<&'c mut DbConnection, String> {
     if conn.is_none() {
         let mut c = r2d2::ManageConnection::connect(manager).map_err(|e| e.to_string())?;
         // Checkpoints are the business of [`Checkpoints`], not of COMMIT.
         c.batch_execute(&format!(
             "PRAGMA cache_size = -{WRITER_CACHE_KIB}; PRAGMA wal_autocheckpoint = 0; \
-             PRAGMA journal_size_limit = {WAL_KEEP_BYTES}"
+             PRAGMA journal_size_limit = {}",
+            limits.keep_bytes
         ))
         .map_err(|e| e.to_string())?;
         *conn = Some(c);
@@ -149,9 +160,11 @@ fn write_loop(
             // The same lock as `Db::write`, whose callers write outside batches.
             let _guard = writer.lock().unwrap_or_else(|p| p.into_inner());
             let started = std::time::Instant::now();
-            let failure = versions.publish_after(|| match writer_connection(&mut conn, manager) {
-                Ok(c) => commit_batch(c, &mut batch),
-                Err(e) => Some(format!("cannot open the database: {e}")),
+            let failure = versions.publish_after(|| {
+                match writer_connection(&mut conn, manager, &checkpoints.limits) {
+                    Ok(c) => commit_batch(c, &mut batch),
+                    Err(e) => Some(format!("cannot open the database: {e}")),
+                }
             });
             if failure.is_some() {
                 // Start over on a fresh connection rather than trust this one.
@@ -175,16 +188,28 @@ fn write_loop(
     }
 }
 
-/// WAL size (in pages) from which the checkpoint thread, after a pass
-/// beside the writer, copies the rest while holding the writer back, so
-/// that the next batch starts the WAL over (SQLite can only when every
-/// page in it is in the database and no reader still needs it).
-const WAL_RESTART_PAGES: i64 = 16 * 1024;
-/// WAL size from which the writer waits for readers to let it start the
-/// WAL over: the bound on its growth when readers never pause.
-const WAL_MAX_PAGES: i64 = 64 * 1024;
-/// The WAL file is cut back to this size when it starts over.
-const WAL_KEEP_BYTES: i64 = 64 * 1024 * 1024;
+/// How large the WAL may grow.
+#[derive(Debug, Clone, Copy)]
+struct WalLimits {
+    /// Size in pages from which the checkpoint thread, after a pass beside
+    /// the writer, copies the rest while holding the writer back, so that
+    /// the next batch starts the WAL over (SQLite can only when every page
+    /// in it is in the database and no reader still needs it).
+    restart_pages: i64,
+    /// Size from which the writer waits for readers to let it start the
+    /// WAL over: the bound on its growth when readers never pause.
+    max_pages: i64,
+    /// The WAL file is cut back to this size when it starts over.
+    keep_bytes: i64,
+}
+
+impl WalLimits {
+    const DEFAULT: WalLimits = WalLimits {
+        restart_pages: 16 * 1024,
+        max_pages: 64 * 1024,
+        keep_bytes: 64 * 1024 * 1024,
+    };
+}
 
 #[derive(diesel::QueryableByName)]
 struct CheckpointResult {
@@ -211,10 +236,15 @@ fn checkpoint(conn: &mut DbConnection, mode: &str) -> Option<i64> {
 pub(crate) struct Checkpoints {
     wake: SyncSender<()>,
     wal_pages: Arc<AtomicI64>,
+    limits: WalLimits,
 }
 
 impl Checkpoints {
-    fn start(manager: ConnectionManager, writer: Arc<Mutex<()>>) -> Result<Self, DbError> {
+    fn start(
+        manager: ConnectionManager,
+        writer: Arc<Mutex<()>>,
+        limits: WalLimits,
+    ) -> Result<Self, DbError> {
         let (wake, woken) = mpsc::sync_channel::<()>(1);
         let wal_pages = Arc::new(AtomicI64::new(0));
         let pages = wal_pages.clone();
@@ -228,7 +258,7 @@ impl Checkpoints {
                     }
                     let Some(c) = conn.as_mut() else { continue };
                     let mut log = checkpoint(c, "PASSIVE");
-                    if log.is_some_and(|l| l >= WAL_RESTART_PAGES) {
+                    if log.is_some_and(|l| l >= limits.restart_pages) {
                         let _guard = writer.lock().unwrap_or_else(|p| p.into_inner());
                         log = checkpoint(c, "PASSIVE");
                     }
@@ -239,12 +269,16 @@ impl Checkpoints {
                 }
             })
             .map_err(|e| DbError::Batch(format!("cannot start the checkpoint thread: {e}")))?;
-        Ok(Checkpoints { wake, wal_pages })
+        Ok(Checkpoints {
+            wake,
+            wal_pages,
+            limits,
+        })
     }
 
     /// Called by the writer after each batch, holding the writer lock.
     fn after_commit(&self, conn: &mut DbConnection) {
-        if self.wal_pages.load(Ordering::Relaxed) >= WAL_MAX_PAGES {
+        if self.wal_pages.load(Ordering::Relaxed) >= self.limits.max_pages {
             if let Some(log) = checkpoint(conn, "RESTART") {
                 self.wal_pages.store(log, Ordering::Relaxed);
             }
@@ -266,4 +300,71 @@ fn commit_batch(conn: &mut DbConnection, batch: &mut [Box<dyn Job>]) -> Option<S
         Ok(())
     });
     outcome.err().map(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DbTarget;
+
+    /// Neither the writer nor any COMMIT checkpoints; the checkpoint thread
+    /// alone keeps the WAL from growing with the writes (the `RESTART`
+    /// fallback is out of reach here), and every write is in the database.
+    #[test]
+    fn the_wal_starts_over_while_writes_keep_coming() {
+        let dir = std::env::temp_dir().join(format!(
+            "bukuma-wal-{}-{}",
+            std::process::id(),
+            crate::now_micros()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("wal.sqlite3");
+        let wal = dir.join("wal.sqlite3-wal");
+        let manager = ConnectionManager {
+            target: DbTarget::Sqlite(path),
+        };
+        let mut check = r2d2::ManageConnection::connect(&manager).expect("open");
+        check
+            .batch_execute("CREATE TABLE blobs (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+            .expect("create table");
+        let limits = WalLimits {
+            restart_pages: 64,
+            max_pages: i64::MAX,
+            keep_bytes: 64 * 4096,
+        };
+        let batcher =
+            Batcher::start_with(manager, Arc::default(), Arc::default(), limits).expect("start");
+        const WRITES: usize = 2_000;
+        let mut largest = 0;
+        for _ in 0..WRITES {
+            batcher
+                .write(|c| {
+                    c.batch_execute("INSERT INTO blobs (body) VALUES (randomblob(3000))")
+                        .map_err(DbError::from)
+                })
+                .expect("write");
+            largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+        }
+        drop(batcher);
+        // Each write adds a page of its own: without the WAL starting over it
+        // would hold all 2 000 of them.
+        assert!(
+            largest < 1_000 * 4_096,
+            "the WAL grew to {largest} bytes over {WRITES} writes"
+        );
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let DbConnection::Sqlite(c) = &mut check else {
+            unreachable!()
+        };
+        let count = diesel::sql_query("SELECT count(*) AS n FROM blobs")
+            .get_result::<Count>(c)
+            .expect("count");
+        assert_eq!(count.n, WRITES as i64);
+        drop(check);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
