@@ -344,6 +344,7 @@ fn apply_counts(
     let d_all = exists(after) - exists(before);
     let d_pub = public(after) - public(before);
 
+    // Rebound so that the statements may also borrow this function's locals.
     let mut w = w;
     if d_all != 0 || d_pub != 0 {
         w.push(

@@ -107,10 +107,6 @@ impl<'a> Combined<'a> {
         self.parts.push((sql, args));
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.parts.is_empty()
-    }
-
     /// The PostgreSQL statement and its arguments; `None` when empty.
     fn joined(&self) -> Option<(String, Vec<Arg<'a>>)> {
         let ((last, last_args), init) = self.parts.split_last()?;
