@@ -5,8 +5,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm as Argon2Algorithm, Argon2, Block, Params, Version};
 use base64::Engine;
@@ -282,7 +285,24 @@ impl FromRequest for Viewer {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let credential = bearer(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let req = req.clone();
         Box::pin(async move {
+            let viewer = Self::resolve(credential, state).await?;
+            // For `note_writers`.
+            if let Some(p) = viewer.0 {
+                req.extensions_mut().insert(p);
+            }
+            Ok(viewer)
+        })
+    }
+}
+
+impl Viewer {
+    async fn resolve(
+        credential: Result<Option<String>, ApiError>,
+        state: Option<web::Data<AppState>>,
+    ) -> Result<Viewer, ApiError> {
+        {
             let Some(token) = credential? else {
                 return Ok(Viewer(None));
             };
@@ -315,8 +335,33 @@ impl FromRequest for Viewer {
                     scope: Scope::Write,
                 })))
             }
-        })
+        }
     }
+}
+
+/// Middleware: after a request that may write (any method but `GET`,
+/// `HEAD`, `OPTIONS` and `TRACE`) by a signed-in caller, tells the read cache
+/// that they wrote, so their next reads see what they wrote.
+pub async fn note_writers<B>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<B>, actix_web::Error>
+where
+    B: MessageBody,
+{
+    let writes = !req.method().is_safe();
+    let res = next.call(req).await?;
+    if writes {
+        let writer = res
+            .request()
+            .extensions()
+            .get::<Principal>()
+            .map(|p| p.user_id);
+        if let (Some(id), Some(state)) = (writer, res.request().app_data::<web::Data<AppState>>()) {
+            state.reads.wrote(id).await;
+        }
+    }
+    Ok(res)
 }
 
 /// The Bearer credential of a request: `Ok(None)` without an `Authorization`

@@ -1,11 +1,18 @@
-//! Serialized answers of public reads, kept in memory and keyed by the data
-//! versions they were read at (`bukuma_db::versions`): a write through this
-//! process moves the versions of what it changed, so the next read of those
-//! misses and queries again. Answers also expire after `BUKUMA_READ_CACHE_MS`,
-//! which bounds how late figures they show of other scopes appear (the
-//! bookmark count of an entry in a user's list) and writes of other
-//! processes. Only answers that are the same for every viewer are kept;
-//! owners and signed-in viewers of comments (their stars) always query.
+//! Serialized answers of public reads, kept in memory with the data versions
+//! they were read at (`bukuma_db::versions`): a write through this process
+//! moves the versions of what it changed, so its writer, and every viewer once
+//! [`ReadCache::lag`] has passed, gets an answer read after it. Answers also
+//! expire after `BUKUMA_READ_CACHE_MS`, which bounds how late figures they
+//! show of other scopes appear (the bookmark count of an entry in a user's
+//! list) and writes of other processes. Only answers that are the same for
+//! every viewer are kept; owners and signed-in viewers of comments (their
+//! stars) always query.
+//!
+//! Within the lag, viewers who have not written lately may get the answer of
+//! before a write: each answer is then read again at most once per lag
+//! however often its scope is written (the busiest users and the most
+//! bookmarked entries are written to many times a second and read far more
+//! often).
 //!
 //! Answers up to [`COMPRESS_UP_TO`] bytes are kept LZ4-compressed and weighed
 //! compressed: JSON lists repeat their field names and users, so the same
@@ -15,11 +22,12 @@
 //! decompressing them on every hit would cost as much as the rest of it.
 
 use std::future::Future;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix_web::web::Bytes;
 use bukuma_db::versions::{Scope, Versions};
 use moka::future::Cache;
+use moka::ops::compute::{CompResult, Op};
 
 use crate::error::ApiError;
 
@@ -58,12 +66,6 @@ impl Key {
                 _ => 0,
             }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Versioned {
-    key: Key,
-    version: u64,
 }
 
 /// Most usernames whose ids are kept (usernames never change hands).
@@ -107,40 +109,85 @@ impl Kept {
     }
 }
 
+/// An answer with the version of its scope it was read at.
+#[derive(Clone)]
+struct Slot {
+    version: u64,
+    kept: Kept,
+    at: Instant,
+}
+
+/// Most users remembered as having written lately.
+const MAX_WRITERS: u64 = 100_000;
+
 pub struct ReadCache {
-    answers: Option<Cache<Versioned, Kept>>,
+    answers: Option<Cache<Key, Slot>>,
+    /// How long an answer outdated by a write may still go to viewers who
+    /// did not write within it.
+    lag: Duration,
+    /// Users who wrote within `lag`.
+    writers: Option<Cache<i64, ()>>,
     /// Lowercase username → user id, for users that exist.
     user_ids: Option<Cache<Box<str>, i64>>,
 }
 
 impl ReadCache {
-    /// A cache keeping answers for `ttl` in about `max_bytes`; a zero `ttl` keeps nothing.
-    pub fn new(ttl: Duration, max_bytes: u64) -> Self {
+    /// A cache keeping answers for `ttl` in about `max_bytes`, serving answers
+    /// outdated by writes for up to `lag` to viewers who did not write; a zero
+    /// `ttl` keeps nothing.
+    pub fn new(ttl: Duration, max_bytes: u64, lag: Duration) -> Self {
         if ttl.is_zero() {
             return ReadCache {
                 answers: None,
+                lag: Duration::ZERO,
+                writers: None,
                 user_ids: None,
             };
         }
+        let lag = lag.min(ttl);
         let answers = Cache::builder()
             .max_capacity(max_bytes)
-            .weigher(|k: &Versioned, v: &Kept| {
-                u32::try_from(k.key.weight() + v.weight()).unwrap_or(u32::MAX)
+            .weigher(|k: &Key, v: &Slot| {
+                u32::try_from(k.weight() + std::mem::size_of::<Slot>() + v.kept.weight())
+                    .unwrap_or(u32::MAX)
             })
             .time_to_live(ttl)
             .build();
+        let writers = (!lag.is_zero()).then(|| {
+            Cache::builder()
+                .max_capacity(MAX_WRITERS)
+                .time_to_live(lag)
+                .build()
+        });
         ReadCache {
             answers: Some(answers),
+            lag,
+            writers,
             user_ids: Some(Cache::new(MAX_USER_IDS)),
         }
     }
 
+    /// How long other viewers may get the answers of before a write.
+    pub fn lag(&self) -> Duration {
+        self.lag
+    }
+
+    /// Notes that `user_id` has just written: for the next [`Self::lag`] they
+    /// get answers read after their writes.
+    pub async fn wrote(&self, user_id: i64) {
+        if let Some(writers) = &self.writers {
+            writers.insert(user_id, ()).await;
+        }
+    }
+
     /// The kept answer to `key`, or the one `load` makes (kept if it succeeds).
-    /// Concurrent misses of one key wait for a single `load`.
+    /// `viewer` is the signed-in viewer, if any. Concurrent misses of one key
+    /// wait for a single `load`.
     pub async fn get_or_load<F, Fut>(
         &self,
         versions: &Versions,
         key: Key,
+        viewer: Option<i64>,
         load: F,
     ) -> Result<Bytes, ApiError>
     where
@@ -152,13 +199,43 @@ impl ReadCache {
         };
         // Read the version before querying: see `bukuma_db::versions`.
         let version = versions.get(key.scope());
-        answers
-            .try_get_with(Versioned { key, version }, async {
-                Ok(Kept::new(load().await?))
+        let wrote_lately = match (&self.writers, viewer) {
+            (Some(writers), Some(id)) => writers.contains_key(&id),
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        let usable = |slot: &Slot| {
+            slot.version >= version || (!wrote_lately && slot.at.elapsed() < self.lag)
+        };
+        if let Some(slot) = answers.get(&key).await {
+            if usable(&slot) {
+                return slot.kept.body();
+            }
+        }
+        // Calls on one key run one at a time: the first loads, those waiting
+        // behind it find its answer.
+        let done = answers
+            .entry(key)
+            .and_try_compute_with(|kept| async move {
+                if kept.is_some_and(|e| usable(e.value())) {
+                    return Ok(Op::Nop);
+                }
+                let body = load().await?;
+                Ok::<_, ApiError>(Op::Put(Slot {
+                    version,
+                    kept: Kept::new(body),
+                    at: Instant::now(),
+                }))
             })
-            .await
-            .map_err(|e: std::sync::Arc<ApiError>| (*e).clone())?
-            .body()
+            .await?;
+        match done {
+            CompResult::Unchanged(e) | CompResult::Inserted(e) | CompResult::ReplacedWith(e) => {
+                e.into_value().kept.body()
+            }
+            CompResult::StillNone(_) | CompResult::Removed(_) => Err(ApiError::Internal(
+                "a read answer was neither kept nor made".into(),
+            )),
+        }
     }
 
     /// The id of the user called `name` (any letter case), or `None`.
@@ -226,12 +303,14 @@ mod tests {
         let answers: Vec<Bytes> = (0..40).map(page).collect();
         let total: usize = answers.iter().map(Bytes::len).sum();
         // Room for half of the answers uncompressed.
-        let cache = ReadCache::new(Duration::from_secs(60), (total / 2) as u64);
+        let cache = ReadCache::new(Duration::from_secs(60), (total / 2) as u64, Duration::ZERO);
         let versions = Versions::default();
         for (n, body) in answers.iter().enumerate() {
             let body = body.clone();
             let got = cache
-                .get_or_load(&versions, Key::UserTags(n as i64), || async { Ok(body) })
+                .get_or_load(&versions, Key::UserTags(n as i64), None, || async {
+                    Ok(body)
+                })
                 .await
                 .expect("load");
             assert_eq!(got, answers[n]);
@@ -241,12 +320,61 @@ mod tests {
         }
         for (n, body) in answers.iter().enumerate() {
             let got = cache
-                .get_or_load(&versions, Key::UserTags(n as i64), || async {
+                .get_or_load(&versions, Key::UserTags(n as i64), None, || async {
                     Err(ApiError::Internal(format!("answer {n} was not kept")))
                 })
                 .await
                 .expect("every answer kept");
             assert_eq!(&got, body);
         }
+    }
+
+    /// What `cache` answers `viewer` for user 1's tags when a load would say `fresh`.
+    async fn tags_of_1(cache: &ReadCache, versions: &Versions, viewer: Option<i64>) -> Bytes {
+        cache
+            .get_or_load(versions, Key::UserTags(1), viewer, || async {
+                Ok(Bytes::from_static(b"fresh"))
+            })
+            .await
+            .expect("answer")
+    }
+
+    /// Keeps `body` as user 1's tags.
+    async fn keep(cache: &ReadCache, versions: &Versions, body: &'static [u8]) {
+        let got = cache
+            .get_or_load(versions, Key::UserTags(1), None, || async {
+                Ok(Bytes::from_static(body))
+            })
+            .await
+            .expect("load");
+        assert_eq!(got, body);
+    }
+
+    #[actix_web::test]
+    async fn within_the_lag_only_writers_get_answers_read_after_a_write() {
+        let hour = Duration::from_secs(3600);
+        let cache = ReadCache::new(hour, 1 << 20, hour);
+        let versions = Versions::default();
+        keep(&cache, &versions, b"old").await;
+        // User 7 writes something of user 1's.
+        versions.bump(Scope::User(1));
+        cache.wrote(7).await;
+        assert_eq!(tags_of_1(&cache, &versions, None).await, "old");
+        assert_eq!(tags_of_1(&cache, &versions, Some(8)).await, "old");
+        assert_eq!(tags_of_1(&cache, &versions, Some(7)).await, "fresh");
+        // The writer's answer is kept for everyone.
+        assert_eq!(tags_of_1(&cache, &versions, None).await, "fresh");
+    }
+
+    #[actix_web::test]
+    async fn without_a_lag_every_write_replaces_what_it_changed() {
+        let cache = ReadCache::new(Duration::from_secs(3600), 1 << 20, Duration::ZERO);
+        let versions = Versions::default();
+        keep(&cache, &versions, b"old").await;
+        assert_eq!(tags_of_1(&cache, &versions, None).await, "old");
+        versions.bump(Scope::User(2));
+        assert_eq!(tags_of_1(&cache, &versions, None).await, "old");
+        versions.bump(Scope::User(1));
+        assert_eq!(tags_of_1(&cache, &versions, None).await, "fresh");
     }
 }

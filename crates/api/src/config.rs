@@ -33,6 +33,12 @@ pub struct Config {
     pub read_cache_ms: u64,
     /// `BUKUMA_READ_CACHE_MB`: memory for those answers; default 32.
     pub read_cache_mb: u64,
+    /// `BUKUMA_READ_LAG_MS`: how long viewers who did not write themselves
+    /// may still get a kept answer that a write has outdated, so that an
+    /// answer written to many times a second is read again at most once in
+    /// that time; the writer always gets answers read after their writes.
+    /// Default 1000, 0 replaces answers at every write.
+    pub read_lag_ms: u64,
     /// `BUKUMA_DB_POOL_SIZE`: pooled connections for reads and PostgreSQL
     /// writes; default 16 on PostgreSQL, 4 on SQLite (its reads are CPU
     /// work on this process's cores, writes have a connection of their own,
@@ -127,6 +133,7 @@ impl Config {
             hot_cache_ms: parsed("BUKUMA_HOT_CACHE_MS", 2000u64)?.min(60_000),
             read_cache_ms: parsed("BUKUMA_READ_CACHE_MS", 60_000u64)?.min(3_600_000),
             read_cache_mb: parsed("BUKUMA_READ_CACHE_MB", 32u64)?.clamp(1, 65_536),
+            read_lag_ms: parsed("BUKUMA_READ_LAG_MS", 1000u64)?.min(60_000),
             pool_size: parsed("BUKUMA_DB_POOL_SIZE", default_pool)?.max(1),
             access_token_secs: parsed("BUKUMA_ACCESS_TOKEN_SECS", 900i64)?.max(10),
             refresh_token_days: parsed("BUKUMA_REFRESH_TOKEN_DAYS", 30i64)?.max(1),
@@ -173,6 +180,8 @@ impl Config {
             // checks that writes replace the answers they change.
             read_cache_ms: 3_600_000,
             read_cache_mb: 8,
+            // Every viewer gets answers read after every write.
+            read_lag_ms: 0,
             pool_size: 8,
             access_token_secs: 900,
             refresh_token_days: 30,

@@ -42,6 +42,7 @@ pub fn app(
         .app_data(web::PathConfig::default().error_handler(|e, _| {
             error::ApiError::NotFound(format!("no such resource: {e}")).into()
         }))
+        .wrap(actix_web::middleware::from_fn(auth::note_writers))
         .wrap(ErrorHandlers::new().default_handler(error::problem_middleware))
         .wrap(Compress::default())
         .wrap(tracing_actix_web::TracingLogger::<logging::RequestSpan>::new())

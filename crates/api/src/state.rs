@@ -81,6 +81,7 @@ impl AppState {
             reads: ReadCache::new(
                 std::time::Duration::from_millis(config.read_cache_ms),
                 config.read_cache_mb * 1024 * 1024,
+                std::time::Duration::from_millis(config.read_lag_ms),
             ),
             readers: tokio::sync::Semaphore::new(config.pool_size.max(1) as usize),
             config: Arc::new(config),
@@ -109,13 +110,21 @@ impl AppState {
         Ok(web::block(move || db.read(f)).await??)
     }
 
-    /// The kept answer to a public read, or the one `load` makes.
-    pub async fn cached<F, Fut>(&self, key: cache::Key, load: F) -> Result<web::Bytes, ApiError>
+    /// The kept answer to a public read for `viewer` (signed in or not), or
+    /// the one `load` makes.
+    pub async fn cached<F, Fut>(
+        &self,
+        key: cache::Key,
+        viewer: Option<i64>,
+        load: F,
+    ) -> Result<web::Bytes, ApiError>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<web::Bytes, ApiError>>,
     {
-        self.reads.get_or_load(self.db.versions(), key, load).await
+        self.reads
+            .get_or_load(self.db.versions(), key, viewer, load)
+            .await
     }
 
     /// The id of the user called `name`, or 404.

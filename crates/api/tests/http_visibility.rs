@@ -454,3 +454,57 @@ async fn hot_cache_sqlite() {
 async fn hot_cache_postgres() {
     the_first_hot_page_is_served_from_the_cache(Backend::Postgres).await;
 }
+
+/// With a read lag, a write reaches its writer at once and other viewers
+/// within the lag; the writer's read keeps the new answer for everyone.
+async fn within_the_read_lag_writers_see_their_writes(backend: Backend) {
+    let app = TestApp::configured(backend, |c| c.read_lag_ms = 60_000).await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let carol = app.register("carol").await;
+    let first = app
+        .bookmark(&alice.access, "https://lag.example/", json!({}))
+        .await;
+    let entry = format!("/api/v1/entries/{}", first["entry"]["id"]);
+    let count = |v: Value| v["bookmark_count"].as_i64();
+    assert_eq!(count(app.get(&entry, None).await.expect(200)), Some(1));
+    app.bookmark(&bob.access, "https://lag.example/", json!({}))
+        .await;
+    assert_eq!(
+        count(app.get(&entry, None).await.expect(200)),
+        Some(1),
+        "other viewers get the kept answer within the lag"
+    );
+    assert_eq!(
+        count(app.get(&entry, carol.access.as_str()).await.expect(200)),
+        Some(1)
+    );
+    assert_eq!(
+        count(app.get(&entry, bob.access.as_str()).await.expect(200)),
+        Some(2),
+        "the writer gets an answer read after the write"
+    );
+    assert_eq!(count(app.get(&entry, None).await.expect(200)), Some(2));
+
+    // Writes through the Pinboard-compatible API count too.
+    let (_, secret) = app.api_token(&carol.access, "write").await;
+    let add = format!(
+        "/api/pinboard/v1/posts/add?auth_token=carol:{secret}&url={}&description=x&format=json",
+        enc("https://lag.example/")
+    );
+    app.get(&add, None).await.expect(200);
+    assert_eq!(count(app.get(&entry, None).await.expect(200)), Some(2));
+    assert_eq!(
+        count(app.get(&entry, carol.access.as_str()).await.expect(200)),
+        Some(3)
+    );
+}
+#[actix_web::test]
+async fn read_lag_sqlite() {
+    within_the_read_lag_writers_see_their_writes(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn read_lag_postgres() {
+    within_the_read_lag_writers_see_their_writes(Backend::Postgres).await;
+}

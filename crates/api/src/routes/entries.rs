@@ -134,12 +134,12 @@ pub async fn tagged(
 )]
 pub async fn get(
     state: web::Data<AppState>,
-    _viewer: Viewer,
+    viewer: Viewer,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = state
-        .cached(Key::Entry(id), || async {
+        .cached(Key::Entry(id), viewer.user_id(), || async {
             let entry = state
                 .read(move |c| entries::find_public(c, id))
                 .await?
@@ -251,7 +251,7 @@ pub async fn comments(
                 entry: id,
                 query: req.query_string().into(),
             };
-            state.cached(key, load).await?
+            state.cached(key, None, load).await?
         }
         Some(_) => load().await?,
     };

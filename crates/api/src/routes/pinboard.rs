@@ -215,7 +215,7 @@ async fn call(
         .pinboard
         .take(caller.user_id, m.bucket(), Instant::now())
         .map_err(|wait| Failure::RateLimited { wait })?;
-    match m {
+    let reply = match m {
         Method::PostsUpdate => posts_update(state, &caller).await,
         Method::PostsAdd => posts_add(state, &caller, p).await,
         Method::PostsDelete => posts_delete(state, &caller, p).await,
@@ -228,7 +228,11 @@ async fn call(
         Method::TagsDelete => tags_delete(state, &caller, p).await,
         Method::TagsRename => tags_rename(state, &caller, p).await,
         Method::UserApiToken => user_api_token(state, &caller).await,
+    };
+    if m.writes() {
+        state.reads.wrote(caller.user_id).await;
     }
+    reply
 }
 
 // ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ async fn owner(state: &AppState, viewer: &Viewer, name: String) -> Result<(i64, 
 /// The kept answer for everyone but the owner, who sees private bookmarks too.
 async fn for_visitors<F, Fut>(
     state: &AppState,
+    viewer: &Viewer,
     is_owner: bool,
     key: Key,
     load: F,
@@ -34,7 +35,7 @@ where
     let body = if is_owner {
         load().await?
     } else {
-        state.cached(key, load).await?
+        state.cached(key, viewer.user_id(), load).await?
     };
     Ok(json_response(body))
 }
@@ -99,7 +100,7 @@ pub async fn bookmarks(
         user: owner_id,
         query: req.query_string().into(),
     };
-    for_visitors(&state, is_owner, key, || async {
+    for_visitors(&state, &viewer, is_owner, key, || async {
         let page = state
             .read(move |c| bookmarks::list_for_user(c, owner_id, is_owner, &filter, after, limit))
             .await?;
@@ -127,20 +128,26 @@ pub async fn user_tags(
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (owner_id, is_owner) = owner(&state, &viewer, name.into_inner()).await?;
-    for_visitors(&state, is_owner, Key::UserTags(owner_id), || async {
-        let list = state
-            .read(move |c| tags::user_tags(c, owner_id, is_owner))
-            .await?;
-        json_bytes(&TagCountList {
-            items: list
-                .into_iter()
-                .map(|n| TagCount {
-                    tag: n.name,
-                    count: n.count,
-                })
-                .collect(),
-        })
-    })
+    for_visitors(
+        &state,
+        &viewer,
+        is_owner,
+        Key::UserTags(owner_id),
+        || async {
+            let list = state
+                .read(move |c| tags::user_tags(c, owner_id, is_owner))
+                .await?;
+            json_bytes(&TagCountList {
+                items: list
+                    .into_iter()
+                    .map(|n| TagCount {
+                        tag: n.name,
+                        count: n.count,
+                    })
+                    .collect(),
+            })
+        },
+    )
     .await
 }
 
@@ -156,19 +163,25 @@ pub async fn user_sites(
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (owner_id, is_owner) = owner(&state, &viewer, name.into_inner()).await?;
-    for_visitors(&state, is_owner, Key::UserSites(owner_id), || async {
-        let list = state
-            .read(move |c| tags::user_sites(c, owner_id, is_owner))
-            .await?;
-        json_bytes(&SiteCountList {
-            items: list
-                .into_iter()
-                .map(|n| SiteCount {
-                    domain: n.name,
-                    count: n.count,
-                })
-                .collect(),
-        })
-    })
+    for_visitors(
+        &state,
+        &viewer,
+        is_owner,
+        Key::UserSites(owner_id),
+        || async {
+            let list = state
+                .read(move |c| tags::user_sites(c, owner_id, is_owner))
+                .await?;
+            json_bytes(&SiteCountList {
+                items: list
+                    .into_iter()
+                    .map(|n| SiteCount {
+                        domain: n.name,
+                        count: n.count,
+                    })
+                    .collect(),
+            })
+        },
+    )
     .await
 }
