@@ -25,7 +25,7 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use actix_web::web::Bytes;
-use bukuma_db::versions::{Scope, Versions};
+use bukuma_db::versions::{user_part, Scope, Versions};
 use moka::future::Cache;
 use moka::ops::compute::{CompResult, Op};
 
@@ -40,9 +40,11 @@ pub enum Key {
         entry: i64,
         query: Box<str>,
     },
-    /// A user's public bookmarks; `query` is the request's query string.
+    /// A user's public bookmarks; `query` is the request's query string,
+    /// `tag` the key of the first tag it filters by.
     UserBookmarks {
         user: i64,
+        tag: Option<Box<str>>,
         query: Box<str>,
     },
     UserTags(i64),
@@ -50,11 +52,17 @@ pub enum Key {
 }
 
 impl Key {
-    fn scope(&self) -> Scope {
+    /// The version of what the answer shows. A list filtered by tags shows
+    /// only bookmarks carrying the first of them, and every write of such a
+    /// bookmark touches that tag's scope.
+    fn version(&self, versions: &Versions) -> u64 {
         match self {
-            Key::Entry(id) | Key::Comments { entry: id, .. } => Scope::Entry(*id),
-            Key::UserBookmarks { user: id, .. } | Key::UserTags(id) | Key::UserSites(id) => {
-                Scope::User(*id)
+            Key::Entry(id) | Key::Comments { entry: id, .. } => versions.get(Scope::Entry(*id)),
+            Key::UserBookmarks { user, tag, .. } => {
+                versions.get2(Scope::User(*user), user_part(*user, tag.as_deref()))
+            }
+            Key::UserTags(id) | Key::UserSites(id) => {
+                versions.get2(Scope::User(*id), user_part(*id, None))
             }
         }
     }
@@ -62,7 +70,10 @@ impl Key {
     fn weight(&self) -> usize {
         std::mem::size_of::<Self>()
             + match self {
-                Key::Comments { query, .. } | Key::UserBookmarks { query, .. } => query.len(),
+                Key::Comments { query, .. } => query.len(),
+                Key::UserBookmarks { query, tag, .. } => {
+                    query.len() + tag.as_deref().map_or(0, str::len)
+                }
                 _ => 0,
             }
     }
@@ -198,7 +209,7 @@ impl ReadCache {
             return load().await;
         };
         // Read the version before querying: see `bukuma_db::versions`.
-        let version = versions.get(key.scope());
+        let version = key.version(versions);
         let wrote_lately = match (&self.writers, viewer) {
             (Some(writers), Some(id)) => writers.contains_key(&id),
             (Some(_), None) => false,

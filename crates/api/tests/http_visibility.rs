@@ -508,3 +508,58 @@ async fn read_lag_sqlite() {
 async fn read_lag_postgres() {
     within_the_read_lag_writers_see_their_writes(Backend::Postgres).await;
 }
+
+/// Lists filtered by tags are kept per tag: a write reaches the lists of
+/// the tags its bookmark carries before and after it, and no others.
+async fn tag_lists_follow_the_bookmarks_that_carry_the_tag(app: TestApp) {
+    let alice = app.register("alice").await;
+    let x = app
+        .bookmark(&alice.access, "https://x.example/", json!({"tags": ["a"]}))
+        .await;
+    let y = app
+        .bookmark(&alice.access, "https://y.example/", json!({"tags": ["b"]}))
+        .await;
+    let listed = |query: &'static str| {
+        let app = &app;
+        async move {
+            let page = app
+                .get(&format!("/api/v1/users/alice/bookmarks?{query}"), None)
+                .await
+                .expect(200);
+            pluck(page["items"].as_array().expect("items"), "/id")
+        }
+    };
+    assert_eq!(listed("tag=a").await, [x["id"].clone()]);
+    assert_eq!(listed("tag=b").await, [y["id"].clone()]);
+    assert!(listed("tag=a&tag=b").await.is_empty());
+    assert_eq!(listed("tag=B&tag=a").await.len(), 0);
+    app.patch(
+        &format!("/api/v1/bookmarks/{}", id(&y)),
+        alice.access.as_str(),
+        json!({"tags": ["a", "b"]}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(listed("tag=a").await, [y["id"].clone(), x["id"].clone()]);
+    assert_eq!(listed("tag=a&tag=b").await, [y["id"].clone()]);
+    assert_eq!(listed("tag=B&tag=a").await, [y["id"].clone()]);
+    app.patch(
+        &format!("/api/v1/bookmarks/{}", id(&y)),
+        alice.access.as_str(),
+        json!({"tags": ["c"]}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(listed("tag=a").await, [x["id"].clone()]);
+    assert!(listed("tag=b").await.is_empty());
+    assert_eq!(listed("tag=c").await, [y["id"].clone()]);
+    app.delete(
+        &format!("/api/v1/bookmarks/{}", id(&x)),
+        alice.access.as_str(),
+    )
+    .await
+    .expect(204);
+    assert!(listed("tag=a").await.is_empty());
+    assert_eq!(listed("").await, [y["id"].clone()]);
+}
+both_backends!(tag_lists_follow_the_bookmarks_that_carry_the_tag);

@@ -18,7 +18,7 @@ use crate::schema::{
     bookmark_tags, bookmarks, entries as entries_t, entry_tags, user_sites, user_tags, users,
 };
 use crate::stmt::{values_sql, Arg, Combined, Stmt};
-use crate::versions::{touch, Scope};
+use crate::versions::{touch, touch_bookmark, Scope};
 use crate::{per_backend, DbConnection, DbError};
 
 /// Settings that shape how a write moves entries between lists.
@@ -110,7 +110,6 @@ pub fn upsert(
     lock_user(conn, user_id)?;
     let (entry, existing) =
         entries::find_or_create(conn, url, input.title.unwrap_or(""), user_id, opts.now)?;
-    touch(Scope::User(user_id));
     touch(Scope::Entry(entry.id));
     if let Some(title) = input.title.filter(|t| !t.is_empty()) {
         if entry.title.is_empty() {
@@ -124,6 +123,7 @@ pub fn upsert(
         }
         None => {
             let tags = input.tags.map(tag_pairs).unwrap_or_default();
+            touch_bookmark(user_id, tags.iter().map(|(_, k)| k.as_str()));
             let created_at = input.created_at.unwrap_or(opts.now);
             let new: Bookmark =
                 per_backend!(&mut *conn, |c| diesel::insert_into(bookmarks::table)
@@ -197,13 +197,16 @@ fn apply_input(
     input: &BookmarkInput<'_>,
     opts: WriteOptions,
 ) -> Result<Bookmark, DbError> {
-    touch(Scope::User(old.user_id));
     touch(Scope::Entry(old.entry_id));
     let before = Counted::of(old);
     let tags = input
         .tags
         .map(tag_pairs)
         .unwrap_or_else(|| before.tags.clone());
+    touch_bookmark(
+        old.user_id,
+        before.tags.iter().chain(&tags).map(|(_, k)| k.as_str()),
+    );
     let is_private = input.is_private.unwrap_or(old.is_private);
     let created_at = input.created_at.unwrap_or(old.created_at);
     let joined = join_tags(&tags);
@@ -262,9 +265,9 @@ pub fn delete(
     let old = find(conn, id)?
         .filter(|b| b.user_id == user_id)
         .ok_or(DbError::NotFound)?;
-    touch(Scope::User(user_id));
     touch(Scope::Entry(old.entry_id));
     let before = Counted::of(&old);
+    touch_bookmark(user_id, before.tags.iter().map(|(_, k)| k.as_str()));
     apply_counts(
         conn,
         Combined::default(),

@@ -17,8 +17,40 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub enum Scope {
     /// An entry: its row, tags, bookmarks, comments and their stars.
     Entry(i64),
-    /// A user: their profile, bookmarks, tags and sites.
+    /// Everything a user shows: their profile, bookmarks, tags and sites.
     User(i64),
+    /// A user's unfiltered list of bookmarks, their tags and sites: every
+    /// write of one of their bookmarks changes it.
+    UserLists(i64),
+    /// A user's bookmarks with one tag ([`tag_hash`] of its key): only writes
+    /// of bookmarks that carry the tag, before or after, change it.
+    UserTag(i64, u64),
+}
+
+/// What an answer about user `user` depends on besides `Scope::User`: the
+/// list of their bookmarks filtered by `tag` (a key), or everything else.
+pub fn user_part(user: i64, tag: Option<&str>) -> Scope {
+    match tag {
+        Some(key) => Scope::UserTag(user, tag_hash(key)),
+        None => Scope::UserLists(user),
+    }
+}
+
+/// A stable hash of a tag key, for [`Scope::UserTag`].
+pub fn tag_hash(key: &str) -> u64 {
+    // FNV-1a: the same in every process, and only a table slot rides on it.
+    key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Records that the running write changes a bookmark of `user` that
+/// carries (before or after) the tags with these keys.
+pub fn touch_bookmark<'a>(user: i64, tag_keys: impl IntoIterator<Item = &'a str>) {
+    touch(Scope::UserLists(user));
+    for key in tag_keys {
+        touch(user_part(user, Some(key)));
+    }
 }
 
 const SLOTS: usize = 1 << 14;
@@ -48,11 +80,16 @@ impl std::fmt::Debug for Versions {
 
 fn slot(scope: Scope) -> usize {
     let (kind, id) = match scope {
-        Scope::Entry(id) => (0x9e37_79b9_7f4a_7c15u64, id),
-        Scope::User(id) => (0xc2b2_ae3d_27d4_eb4fu64, id),
+        Scope::Entry(id) => (0x9e37_79b9_7f4a_7c15u64, id as u64),
+        Scope::User(id) => (0xc2b2_ae3d_27d4_eb4fu64, id as u64),
+        Scope::UserLists(id) => (0x1656_67b1_9e37_79f9u64, id as u64),
+        Scope::UserTag(id, tag) => (
+            0x27d4_eb2f_1656_67c5u64 ^ tag,
+            (id as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+        ),
     };
     // SplitMix64 finaliser: spreads consecutive ids over the table.
-    let mut x = (id as u64) ^ kind;
+    let mut x = id ^ kind;
     x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     x ^= x >> 31;
@@ -67,6 +104,11 @@ impl Versions {
         let all = self.all.load(Ordering::Acquire);
         let own = self.slots[slot(scope)].load(Ordering::Acquire);
         all.wrapping_add(own)
+    }
+
+    /// The version of an answer that depends on both scopes.
+    pub fn get2(&self, a: Scope, b: Scope) -> u64 {
+        self.get(a).wrapping_add(self.get(b))
     }
 
     pub fn bump(&self, scope: Scope) {
@@ -153,6 +195,24 @@ mod tests {
         let u1 = v.get(u);
         v.bump_all();
         assert_ne!(v.get(u), u1);
+    }
+
+    #[test]
+    fn a_bookmark_write_moves_its_tags_lists_and_no_other_tag() {
+        let v = Versions::default();
+        let scopes = [
+            user_part(1, Some("rust")),
+            user_part(1, Some("go")),
+            user_part(1, None),
+            user_part(2, Some("rust")),
+            Scope::User(1),
+        ];
+        let before = scopes.map(|s| v.get(s));
+        touch_bookmark(1, ["rust"]);
+        v.publish_touched();
+        let after = scopes.map(|s| v.get(s));
+        let moved: Vec<bool> = before.iter().zip(&after).map(|(b, a)| a != b).collect();
+        assert_eq!(moved, [true, false, true, false, false]);
     }
 
     #[test]

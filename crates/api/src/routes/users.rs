@@ -98,6 +98,7 @@ pub async fn bookmarks(
     };
     let key = Key::UserBookmarks {
         user: owner_id,
+        tag: filter.tags.first().map(|t| t.as_str().into()),
         query: req.query_string().into(),
     };
     for_visitors(&state, &viewer, is_owner, key, || async {
