@@ -12,21 +12,22 @@ use futures_util::future::join_all;
 
 /// Recomputes hot scores; returns how many entries are hot.
 ///
-/// The scores are computed on a read connection and stored in batches, each
-/// its own short write transaction (86 000 hot entries take ~5 s at 1M
-/// bookmarks): one transaction over every hot entry held
+/// The scores are computed on a read connection; those off by more than
+/// `entries::HOT_TOLERANCE` are stored in batches, each its own short write
+/// transaction (all 86 000 hot entries at 1M bookmarks took ~5 s; a minute
+/// later nearly none are off by that much): one transaction over every hot entry held
 /// SQLite's writer (and PostgreSQL's row locks on those entries) for seconds
 /// at 1M bookmarks, so every bookmark written meanwhile waited past its
 /// client's timeout and the waiting writers drained the connection pool.
 pub fn recompute_hot(db: &Db) -> Result<usize, DbError> {
     let scores = db.read(|c| entries::hot_scores(c, now_micros()))?;
-    for batch in scores.chunks(entries::HOT_BATCH) {
+    for batch in scores.changed.chunks(entries::HOT_BATCH) {
         db.write(|c| entries::store_hot_scores(c, batch))?;
         // The writer lock is not fair: without a pause this loop takes it
         // straight back and the bookmarks queued behind it still wait.
         std::thread::sleep(HOT_BATCH_PAUSE);
     }
-    Ok(scores.iter().filter(|(_, s)| *s > 0.0).count())
+    Ok(scores.hot)
 }
 
 /// Pause between two batches of hot scores, for the writers queued meanwhile.

@@ -1,6 +1,6 @@
 //! Entries: one per normalized URL, with the hot, new, site and tag lists.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
 use bukuma_domain::NormalizedUrl;
@@ -307,11 +307,27 @@ fn page_with_tags(conn: &mut DbConnection, page: Page<Entry>) -> Result<Page<Ent
     })
 }
 
-/// Hot scores as of `now` from the public bookmarks of the last week, as
-/// `(entry id, score)` for every entry whose score must change: those with
-/// recent bookmarks, and those still scored that fell out of the window (0).
-/// Only reads, so the job computes without holding any lock.
-pub fn hot_scores(conn: &mut DbConnection, now: i64) -> Result<Vec<(i64, f64)>, DbError> {
+/// How far a stored hot score may be from the computed one before it is
+/// written again. Scores decay by the same factor for every entry (0.19 % a
+/// minute), which leaves their order as it is, so most of a minute's changes
+/// need no write; 1 % is about five minutes of decay, or one new bookmark of
+/// an entry scored 100.
+pub const HOT_TOLERANCE: f64 = 0.01;
+
+/// Hot scores as of `now` from the public bookmarks of the last week.
+#[derive(Debug, Default)]
+pub struct HotScores {
+    /// `(entry id, score)` of every entry whose stored score is off by more
+    /// than [`HOT_TOLERANCE`]: recently bookmarked ones, and those still
+    /// scored that fell out of the window (0). By id.
+    pub changed: Vec<(i64, f64)>,
+    /// Entries with a score.
+    pub hot: usize,
+}
+
+/// Computes [`HotScores`]. Only reads, so the job computes without holding
+/// any lock.
+pub fn hot_scores(conn: &mut DbConnection, now: i64) -> Result<HotScores, DbError> {
     let since = now - HORIZON_SECONDS * 1_000_000;
     let rows: Vec<(i64, i64)> = bookmarks::table
         .filter(sql::<Bool>("NOT bookmarks.is_private"))
@@ -323,20 +339,29 @@ pub fn hot_scores(conn: &mut DbConnection, now: i64) -> Result<Vec<(i64, f64)>, 
         let age = (now - at) as f64 / 1e6;
         *scores.entry(entry).or_default() += bookmark_weight(age);
     }
-    let scored: Vec<i64> = entries::table
+    let stored: HashMap<i64, f64> = entries::table
         .filter(entries::hot_score.gt(0.0))
-        .select(entries::id)
-        .load(conn)?;
-    let stale: HashSet<i64> = scored
+        .select((entries::id, entries::hot_score))
+        .load::<(i64, f64)>(conn)?
         .into_iter()
+        .collect();
+    let hot = scores.len();
+    let stale = stored
+        .keys()
         .filter(|id| !scores.contains_key(id))
+        .map(|id| (*id, 0.0));
+    let mut changed: Vec<(i64, f64)> = scores
+        .iter()
+        .filter(|(id, score)| {
+            stored
+                .get(id)
+                .is_none_or(|old| (*score - old).abs() > HOT_TOLERANCE * score.max(*old))
+        })
+        .map(|(id, score)| (*id, *score))
+        .chain(stale)
         .collect();
-    let mut out: Vec<(i64, f64)> = scores
-        .into_iter()
-        .chain(stale.into_iter().map(|id| (id, 0.0)))
-        .collect();
-    out.sort_unstable_by_key(|(id, _)| *id);
-    Ok(out)
+    changed.sort_unstable_by_key(|(id, _)| *id);
+    Ok(HotScores { changed, hot })
 }
 
 /// Entries whose hot score one [`store_hot_scores`] call should set.
@@ -363,15 +388,16 @@ pub fn store_hot_scores(conn: &mut DbConnection, scores: &[(i64, f64)]) -> Resul
     Ok(())
 }
 
-/// Recomputes every hot score from the public bookmarks of the last week.
-/// Returns how many entries have a score. (The server's job does the same in
-/// short write transactions: see `bukuma_api::jobs`.)
+/// Recomputes the hot scores from the public bookmarks of the last week,
+/// writing those off by more than [`HOT_TOLERANCE`]. Returns how many
+/// entries have a score. (The server's job does the same in short write
+/// transactions: see `bukuma_api::jobs`.)
 pub fn recompute_hot(conn: &mut DbConnection, now: i64) -> Result<usize, DbError> {
     let scores = hot_scores(conn, now)?;
-    for batch in scores.chunks(HOT_BATCH) {
+    for batch in scores.changed.chunks(HOT_BATCH) {
         store_hot_scores(conn, batch)?;
     }
-    Ok(scores.iter().filter(|(_, s)| *s > 0.0).count())
+    Ok(scores.hot)
 }
 
 /// Most attempts at fetching a page before giving up.

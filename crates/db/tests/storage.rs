@@ -577,7 +577,7 @@ backend_test!(
 
 /// A committed write moves the versions of what it touched, and only those.
 fn writes_move_the_versions_of_what_they_touch(db: &Db) {
-    use bukuma_db::versions::Scope;
+    use bukuma_db::versions::{user_part, Scope};
     let a = user(db, "versioned");
     let b = user(db, "bystander");
     let (first, _) = mark(
@@ -592,8 +592,8 @@ fn writes_move_the_versions_of_what_they_touch(db: &Db) {
     );
     let before = |s| db.versions().get(s);
     let (va, vb, ve) = (
-        before(Scope::User(a)),
-        before(Scope::User(b)),
+        before(user_part(a, None)),
+        before(user_part(b, None)),
         before(Scope::Entry(first.entry_id)),
     );
     mark(
@@ -606,9 +606,9 @@ fn writes_move_the_versions_of_what_they_touch(db: &Db) {
             private: false,
         },
     );
-    assert_ne!(db.versions().get(Scope::User(a)), va);
+    assert_ne!(db.versions().get(user_part(a, None)), va);
     assert_ne!(db.versions().get(Scope::Entry(first.entry_id)), ve);
-    assert_eq!(db.versions().get(Scope::User(b)), vb);
+    assert_eq!(db.versions().get(user_part(b, None)), vb);
 }
 backend_test!(
     writes_move_the_versions_of_what_they_touch,
@@ -693,3 +693,33 @@ fn postgres_connections_whose_server_hung_up_are_replaced() {
     }
     assert_consistent(db);
 }
+
+backend_test!(
+    the_hot_job_writes_only_scores_that_moved_beyond_the_tolerance,
+    |db: &Db| {
+        let (a, b) = (user(db, "alice"), user(db, "bob"));
+        let (x, _) = mark(db, a, public("https://hot.example/x", "", &[]));
+        let (y, _) = mark(db, a, public("https://hot.example/y", "", &[]));
+        let now = now_micros();
+        db.write(|c| entries::recompute_hot(c, now)).expect("hot");
+        let changed = |at: i64| {
+            db.read(|c| entries::hot_scores(c, at))
+                .expect("scores")
+                .changed
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect::<Vec<_>>()
+        };
+        let minute = 60 * 1_000_000;
+        // A minute of decay is within the tolerance, an hour is not.
+        assert!(changed(now + minute).is_empty());
+        let mut both = vec![x.entry_id, y.entry_id];
+        both.sort_unstable();
+        assert_eq!(changed(now + 60 * minute), both);
+        // A new bookmark moves its entry's score by far more.
+        mark(db, b, public("https://hot.example/y", "", &[]));
+        assert_eq!(changed(now + minute), [y.entry_id]);
+        let scores = db.read(|c| entries::hot_scores(c, now)).expect("scores");
+        assert_eq!(scores.hot, 2);
+    }
+);
