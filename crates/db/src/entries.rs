@@ -311,14 +311,25 @@ fn page_with_tags(conn: &mut DbConnection, page: Page<Entry>) -> Result<Page<Ent
 /// written again. Scores decay by the same factor for every entry (0.19 % a
 /// minute), which leaves their order as it is, so most of a minute's changes
 /// need no write; 1 % is about five minutes of decay, or one new bookmark of
-/// an entry scored 100.
+/// an entry scored 100. Each entry's own tolerance lies between half of this
+/// and all of it ([`hot_tolerance`]), so entries whose scores were written
+/// together (all of them, after a seed or a pause) fall due over a few
+/// minutes rather than all in the same run.
 pub const HOT_TOLERANCE: f64 = 0.01;
+
+/// The tolerance of entry `id`: the same in every run.
+fn hot_tolerance(id: i64) -> f64 {
+    // Fibonacci hashing spreads consecutive ids over [0, 1).
+    let spread =
+        ((id as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 11) as f64 / (1u64 << 53) as f64;
+    HOT_TOLERANCE * (0.5 + 0.5 * spread)
+}
 
 /// Hot scores as of `now` from the public bookmarks of the last week.
 #[derive(Debug, Default)]
 pub struct HotScores {
     /// `(entry id, score)` of every entry whose stored score is off by more
-    /// than [`HOT_TOLERANCE`]: recently bookmarked ones, and those still
+    /// than its tolerance (see [`HOT_TOLERANCE`]): recently bookmarked ones, and those still
     /// scored that fell out of the window (0). By id.
     pub changed: Vec<(i64, f64)>,
     /// Entries with a score.
@@ -355,7 +366,7 @@ pub fn hot_scores(conn: &mut DbConnection, now: i64) -> Result<HotScores, DbErro
         .filter(|(id, score)| {
             stored
                 .get(id)
-                .is_none_or(|old| (*score - old).abs() > HOT_TOLERANCE * score.max(*old))
+                .is_none_or(|old| (*score - old).abs() > hot_tolerance(**id) * score.max(*old))
         })
         .map(|(id, score)| (*id, *score))
         .chain(stale)
@@ -501,4 +512,20 @@ pub fn fetch_state(
             entries::fetch_error,
         ))
         .first(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hot_tolerances_spread_between_half_and_all_of_the_tolerance() {
+        let t: Vec<f64> = (1..=1000).map(hot_tolerance).collect();
+        assert!(t
+            .iter()
+            .all(|t| (HOT_TOLERANCE * 0.5..HOT_TOLERANCE).contains(t)));
+        let low = t.iter().filter(|t| **t < HOT_TOLERANCE * 0.75).count();
+        assert!((400..600).contains(&low), "{low} of 1000 in the lower half");
+        assert_eq!(hot_tolerance(42), hot_tolerance(42));
+    }
 }
