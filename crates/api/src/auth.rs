@@ -298,43 +298,42 @@ impl FromRequest for Viewer {
 }
 
 impl Viewer {
+    /// The caller the credential names, if any.
     async fn resolve(
         credential: Result<Option<String>, ApiError>,
         state: Option<web::Data<AppState>>,
     ) -> Result<Viewer, ApiError> {
-        {
-            let Some(token) = credential? else {
-                return Ok(Viewer(None));
-            };
-            let state = state.ok_or_else(|| ApiError::Internal("no app state".into()))?;
-            if token.starts_with(API_TOKEN_PREFIX) {
-                let hash = hash_secret(&token);
-                let db = state.db.clone();
-                let found = web::block(move || {
-                    let t = db.read(|c| bukuma_db::tokens::find_api_token(c, &hash))?;
-                    let now = bukuma_db::now_micros();
-                    if let Some(t) = t
-                        .as_ref()
-                        .filter(|t| bukuma_db::tokens::needs_touch(t, now))
-                    {
-                        db.write(|c| bukuma_db::tokens::touch_api_token(c, t.id, now))?;
-                    }
-                    Ok::<_, bukuma_db::DbError>(t)
-                })
-                .await??;
-                let t = found.ok_or_else(|| ApiError::Unauthorized("invalid API token".into()))?;
-                let scope = Scope::from_db(&t.scope).unwrap_or(Scope::Read);
-                Ok(Viewer(Some(Principal {
-                    user_id: t.user_id,
-                    scope,
-                })))
-            } else {
-                let user_id = state.jwt.verify(&token)?;
-                Ok(Viewer(Some(Principal {
-                    user_id,
-                    scope: Scope::Write,
-                })))
-            }
+        let Some(token) = credential? else {
+            return Ok(Viewer(None));
+        };
+        let state = state.ok_or_else(|| ApiError::Internal("no app state".into()))?;
+        if token.starts_with(API_TOKEN_PREFIX) {
+            let hash = hash_secret(&token);
+            let db = state.db.clone();
+            let found = web::block(move || {
+                let t = db.read(|c| bukuma_db::tokens::find_api_token(c, &hash))?;
+                let now = bukuma_db::now_micros();
+                if let Some(t) = t
+                    .as_ref()
+                    .filter(|t| bukuma_db::tokens::needs_touch(t, now))
+                {
+                    db.write(|c| bukuma_db::tokens::touch_api_token(c, t.id, now))?;
+                }
+                Ok::<_, bukuma_db::DbError>(t)
+            })
+            .await??;
+            let t = found.ok_or_else(|| ApiError::Unauthorized("invalid API token".into()))?;
+            let scope = Scope::from_db(&t.scope).unwrap_or(Scope::Read);
+            Ok(Viewer(Some(Principal {
+                user_id: t.user_id,
+                scope,
+            })))
+        } else {
+            let user_id = state.jwt.verify(&token)?;
+            Ok(Viewer(Some(Principal {
+                user_id,
+                scope: Scope::Write,
+            })))
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Serialized answers of public reads, kept in memory with the data versions
 //! they were read at (`bukuma_db::versions`): a write through this process
 //! moves the versions of what it changed, so its writer, and every viewer once
-//! [`ReadCache::lag`] has passed, gets an answer read after it. Answers also
+//! the lag (`BUKUMA_READ_LAG_MS`) has passed, gets an answer read after it. Answers also
 //! expire after `BUKUMA_READ_CACHE_MS`, which bounds how late figures they
 //! show of other scopes appear (the bookmark count of an entry in a user's
 //! list) and writes of other processes. Only answers that are the same for
@@ -176,11 +176,6 @@ impl ReadCache {
             writers,
             user_ids: Some(Cache::new(MAX_USER_IDS)),
         }
-    }
-
-    /// How long other viewers may get the answers of before a write.
-    pub fn lag(&self) -> Duration {
-        self.lag
     }
 
     /// Notes that `user_id` has just written: for the next [`Self::lag`] they

@@ -15,8 +15,8 @@ use futures_util::future::join_all;
 /// The scores are computed on a read connection; those off by more than
 /// `entries::HOT_TOLERANCE` are stored in batches, each its own short write
 /// transaction (all 86 000 hot entries at 1M bookmarks took ~5 s; a minute
-/// later nearly none are off by that much): one transaction over every hot entry held
-/// SQLite's writer (and PostgreSQL's row locks on those entries) for seconds
+/// later nearly none are off by that much): one transaction over every hot
+/// entry held SQLite's writer (and PostgreSQL's row locks on those entries) for seconds
 /// at 1M bookmarks, so every bookmark written meanwhile waited past its
 /// client's timeout and the waiting writers drained the connection pool.
 pub fn recompute_hot(db: &Db) -> Result<usize, DbError> {

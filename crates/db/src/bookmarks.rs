@@ -80,6 +80,11 @@ fn tag_pairs(tags: &Tags) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The keys of (spelling, key) pairs.
+fn tag_keys(tags: &[(String, String)]) -> impl Iterator<Item = &str> {
+    tags.iter().map(|(_, k)| k.as_str())
+}
+
 fn join_tags(tags: &[(String, String)]) -> String {
     tags.iter()
         .map(|(t, _)| t.as_str())
@@ -123,7 +128,7 @@ pub fn upsert(
         }
         None => {
             let tags = input.tags.map(tag_pairs).unwrap_or_default();
-            touch_bookmark(user_id, tags.iter().map(|(_, k)| k.as_str()));
+            touch_bookmark(user_id, tag_keys(&tags));
             let created_at = input.created_at.unwrap_or(opts.now);
             let new: Bookmark =
                 per_backend!(&mut *conn, |c| diesel::insert_into(bookmarks::table)
@@ -203,10 +208,7 @@ fn apply_input(
         .tags
         .map(tag_pairs)
         .unwrap_or_else(|| before.tags.clone());
-    touch_bookmark(
-        old.user_id,
-        before.tags.iter().chain(&tags).map(|(_, k)| k.as_str()),
-    );
+    touch_bookmark(old.user_id, tag_keys(&before.tags).chain(tag_keys(&tags)));
     let is_private = input.is_private.unwrap_or(old.is_private);
     let created_at = input.created_at.unwrap_or(old.created_at);
     let joined = join_tags(&tags);
@@ -267,7 +269,7 @@ pub fn delete(
         .ok_or(DbError::NotFound)?;
     touch(Scope::Entry(old.entry_id));
     let before = Counted::of(&old);
-    touch_bookmark(user_id, before.tags.iter().map(|(_, k)| k.as_str()));
+    touch_bookmark(user_id, tag_keys(&before.tags));
     apply_counts(
         conn,
         Combined::default(),

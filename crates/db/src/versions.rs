@@ -36,12 +36,13 @@ pub fn user_part(user: i64, tag: Option<&str>) -> Scope {
     }
 }
 
-/// A stable hash of a tag key, for [`Scope::UserTag`].
+/// A hash of a tag key, for [`Scope::UserTag`]: the same throughout the
+/// process, which is all versions live for.
 pub fn tag_hash(key: &str) -> u64 {
-    // FNV-1a: the same in every process, and only a table slot rides on it.
-    key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
 }
 
 /// Records that the running write changes a bookmark of `user` that

@@ -129,26 +129,21 @@ pub async fn user_tags(
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (owner_id, is_owner) = owner(&state, &viewer, name.into_inner()).await?;
-    for_visitors(
-        &state,
-        &viewer,
-        is_owner,
-        Key::UserTags(owner_id),
-        || async {
-            let list = state
-                .read(move |c| tags::user_tags(c, owner_id, is_owner))
-                .await?;
-            json_bytes(&TagCountList {
-                items: list
-                    .into_iter()
-                    .map(|n| TagCount {
-                        tag: n.name,
-                        count: n.count,
-                    })
-                    .collect(),
-            })
-        },
-    )
+    let key = Key::UserTags(owner_id);
+    for_visitors(&state, &viewer, is_owner, key, || async {
+        let list = state
+            .read(move |c| tags::user_tags(c, owner_id, is_owner))
+            .await?;
+        json_bytes(&TagCountList {
+            items: list
+                .into_iter()
+                .map(|n| TagCount {
+                    tag: n.name,
+                    count: n.count,
+                })
+                .collect(),
+        })
+    })
     .await
 }
 
@@ -164,25 +159,20 @@ pub async fn user_sites(
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (owner_id, is_owner) = owner(&state, &viewer, name.into_inner()).await?;
-    for_visitors(
-        &state,
-        &viewer,
-        is_owner,
-        Key::UserSites(owner_id),
-        || async {
-            let list = state
-                .read(move |c| tags::user_sites(c, owner_id, is_owner))
-                .await?;
-            json_bytes(&SiteCountList {
-                items: list
-                    .into_iter()
-                    .map(|n| SiteCount {
-                        domain: n.name,
-                        count: n.count,
-                    })
-                    .collect(),
-            })
-        },
-    )
+    let key = Key::UserSites(owner_id);
+    for_visitors(&state, &viewer, is_owner, key, || async {
+        let list = state
+            .read(move |c| tags::user_sites(c, owner_id, is_owner))
+            .await?;
+        json_bytes(&SiteCountList {
+            items: list
+                .into_iter()
+                .map(|n| SiteCount {
+                    domain: n.name,
+                    count: n.count,
+                })
+                .collect(),
+        })
+    })
     .await
 }
