@@ -274,10 +274,10 @@ fn seed(args: SeedArgs) -> Result<(), AnyError> {
         report.user_sites, report.entry_tags, report.stars
     );
     eprintln!(
-        "time: generate {:.2}s, write {:.2}s, indexes+analyze {:.2}s, total {total:.2}s = {:.0} bookmarks/s",
+        "time: generate {:.2}s, rows+indexes {:.2}s, analyze {:.2}s, total {total:.2}s = {:.0} bookmarks/s",
         report.generate_secs,
-        report.write_secs,
-        report.index_secs,
+        report.load_secs,
+        report.analyze_secs,
         report.bookmarks as f64 / total.max(1e-9)
     );
     Ok(())

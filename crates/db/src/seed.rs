@@ -7,7 +7,10 @@
 //! written with multi-row `INSERT`s inside transactions. Secondary indexes of
 //! the loaded tables are dropped for the load and rebuilt from their own
 //! stored definitions afterwards, which is much faster than maintaining them
-//! row by row and keeps no second copy of the schema here.
+//! row by row and keeps no second copy of the schema here. On SQLite a
+//! second thread loads and indexes the tag and star tables in a file of
+//! their own meanwhile, which then moves over by record copy (see
+//! [`load_split`]), so both cores work.
 //!
 //! Shape of the data:
 //! - user activity follows a power law (a few users with thousands of
@@ -26,14 +29,19 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
-use std::path::Path;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::Instant;
 
 use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
 use bukuma_domain::Cursor;
+use diesel::backend::Backend;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, Bool, Double, HasSqlType, Nullable, Text};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use thiserror::Error;
@@ -64,6 +72,8 @@ pub enum SeedError {
     Db(#[from] DbError),
     #[error("seeding query failed: {0}")]
     Query(#[from] diesel::result::Error),
+    #[error("cannot open the side database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
     #[error("cannot write the manifest: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -108,15 +118,17 @@ pub struct SeedReport {
     pub stars: usize,
     pub max_entry_bookmarks: i64,
     pub generate_secs: f64,
-    pub write_secs: f64,
-    pub index_secs: f64,
+    /// Writing the rows and building the indexes.
+    pub load_secs: f64,
+    /// `ANALYZE` and restoring the connection's settings.
+    pub analyze_secs: f64,
     /// Sample targets for load generators (see [`write_manifest`]).
     pub manifest: Manifest,
 }
 
 impl SeedReport {
     pub fn total_secs(&self) -> f64 {
-        self.generate_secs + self.write_secs + self.index_secs
+        self.generate_secs + self.load_secs + self.analyze_secs
     }
 }
 
@@ -948,6 +960,8 @@ struct IndexDef {
     #[diesel(sql_type = Text)]
     name: String,
     #[diesel(sql_type = Text)]
+    tbl: String,
+    #[diesel(sql_type = Text)]
     sql: String,
 }
 
@@ -959,11 +973,11 @@ const LOADED_TABLES: &str =
 fn secondary_indexes(conn: &mut DbConnection) -> Result<Vec<IndexDef>, SeedError> {
     let q = match conn {
         DbConnection::Sqlite(_) => format!(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+            "SELECT name, tbl_name AS tbl, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
              AND tbl_name IN ({LOADED_TABLES}) ORDER BY name"
         ),
         DbConnection::Pg(_) => format!(
-            "SELECT indexname AS name, indexdef AS sql FROM pg_indexes \
+            "SELECT indexname AS name, tablename AS tbl, indexdef AS sql FROM pg_indexes \
              WHERE schemaname = current_schema() AND tablename IN ({LOADED_TABLES}) \
              AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname"
         ),
@@ -980,22 +994,65 @@ fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
     )
 }
 
+/// A multi-row `INSERT` of [`ROWS_PER_STATEMENT`] rows into one table,
+/// kept prepared by diesel under the type `M`, which names the table: a
+/// statement with a static id is looked up by that id, so its text (some
+/// 10 KB of placeholders) is neither rebuilt nor hashed on each execution,
+/// as a [`Stmt`]'s is. Every `M` must stand for one table and column list.
+struct FullInsert<'a, M> {
+    /// `INSERT INTO table (columns)`
+    head: &'a str,
+    columns: usize,
+    args: &'a [Arg<'a>],
+    table: PhantomData<M>,
+}
+
+impl<M: 'static> QueryId for FullInsert<'_, M> {
+    type QueryId = M;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<DB, M> QueryFragment<DB> for FullInsert<'_, M>
+where
+    DB: Backend + HasSqlType<BigInt> + HasSqlType<Text> + HasSqlType<Bool> + HasSqlType<Double>,
+    i64: ToSql<BigInt, DB>,
+    Option<i64>: ToSql<Nullable<BigInt>, DB>,
+    f64: ToSql<Double, DB>,
+    str: ToSql<Text, DB>,
+    bool: ToSql<Bool, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(self.head);
+        for (i, row) in self.args.chunks(self.columns).enumerate() {
+            out.push_sql(if i == 0 { " VALUES (" } else { "), (" });
+            for (j, arg) in row.iter().enumerate() {
+                if j > 0 {
+                    out.push_sql(", ");
+                }
+                arg.push_to(&mut out)?;
+            }
+        }
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl<Conn, M> RunQueryDsl<Conn> for FullInsert<'_, M> {}
+
 /// Writes `rows` into `table` in transactions of about [`ROWS_PER_TX`] rows,
-/// through multi-row statements of [`ROWS_PER_STATEMENT`] rows whose text is
-/// fixed, so each is prepared once and then only bound and stepped. `fill`
-/// pushes one row's values, in the order of `columns`.
-#[allow(clippy::too_many_arguments)]
-fn write_rows<'a, T>(
+/// through multi-row statements of [`ROWS_PER_STATEMENT`] rows, prepared
+/// once under the marker type `M` (one per table) and then only bound and
+/// stepped. `fill` pushes one row's values, in the order of `columns`;
+/// `report` hears the rows of each committed transaction.
+fn write_rows<'a, M: 'static, T>(
     conn: &mut DbConnection,
     table: &str,
     columns: &[&str],
     rows: &'a [T],
-    done: &mut u64,
-    total: u64,
-    progress: &mut dyn FnMut(Phase, u64, u64),
+    report: &mut dyn FnMut(u64),
     mut fill: impl FnMut(usize, &'a T, &mut Vec<Arg<'a>>),
 ) -> Result<(), SeedError> {
-    let full = insert_sql(table, columns, ROWS_PER_STATEMENT);
+    let head = format!("INSERT INTO {table} ({})", columns.join(", "));
     let mut args: Vec<Arg<'a>> = Vec::with_capacity(ROWS_PER_STATEMENT * columns.len());
     for (t, tx_rows) in rows.chunks(ROWS_PER_TX).enumerate() {
         conn.transaction(|c| {
@@ -1005,19 +1062,22 @@ fn write_rows<'a, T>(
                 for (i, row) in chunk.iter().enumerate() {
                     fill(offset + i, row, &mut args);
                 }
-                let rest;
-                let sql = if chunk.len() == ROWS_PER_STATEMENT {
-                    full.as_str()
+                if chunk.len() == ROWS_PER_STATEMENT {
+                    let insert = FullInsert::<M> {
+                        head: &head,
+                        columns: columns.len(),
+                        args: &args,
+                        table: PhantomData,
+                    };
+                    per_backend!(&mut *c, |c| RunQueryDsl::execute(insert, c))?;
                 } else {
-                    rest = insert_sql(table, columns, chunk.len());
-                    rest.as_str()
-                };
-                Stmt::new(sql, &args).execute(c)?;
+                    let rest = insert_sql(table, columns, chunk.len());
+                    Stmt::new(&rest, &args).execute(c)?;
+                }
             }
             Ok::<_, SeedError>(())
         })?;
-        *done += tx_rows.len() as u64;
-        progress(Phase::Write, *done, total);
+        report(tx_rows.len() as u64);
     }
     Ok(())
 }
@@ -1037,22 +1097,43 @@ fn id(index: usize) -> i64 {
     index as i64 + 1
 }
 
-fn write_all(
-    conn: &mut DbConnection,
-    cfg: &SeedConfig,
-    data: &Dataset,
-    progress: &mut dyn FnMut(Phase, u64, u64),
-) -> Result<usize, SeedError> {
-    let n_bookmark_tags: usize = data.bookmarks.iter().map(|b| b.tag_ids().len()).sum();
-    let total = (data.users.len()
+// One statement type per table (see `FullInsert`).
+struct Users;
+struct Entries;
+struct Bookmarks;
+struct BookmarkTags;
+struct UserTags;
+struct UserSites;
+struct EntryTags;
+struct Stars;
+
+/// Tables that, on SQLite, a second connection loads into a file of its
+/// own while the main connection loads the others (see [`load_split`]).
+const SIDE_TABLES: [&str; 3] = ["bookmark_tags", "entry_tags", "stars"];
+
+/// Rows of every table, for the progress total.
+fn row_count(data: &Dataset) -> u64 {
+    (data.users.len()
         + data.entries.len()
         + data.bookmarks.len()
-        + n_bookmark_tags
+        + bookmark_tag_count(data)
         + data.user_tags.len()
         + data.user_sites.len()
         + data.entry_tags.len()
-        + data.stars.len()) as u64;
-    let mut done = 0u64;
+        + data.stars.len()) as u64
+}
+
+fn bookmark_tag_count(data: &Dataset) -> usize {
+    data.bookmarks.iter().map(|b| b.tag_ids().len()).sum()
+}
+
+/// Writes every table but the [`SIDE_TABLES`].
+fn write_main(
+    conn: &mut DbConnection,
+    cfg: &SeedConfig,
+    data: &Dataset,
+    report: &mut dyn FnMut(u64),
+) -> Result<(), SeedError> {
     let hash = cfg.password_hash.as_str();
     let domain = |d: u32| data.domains[d as usize].0.as_str();
     let tag = |t: u16| data.tags[usize::from(t)].as_str();
@@ -1064,7 +1145,7 @@ fn write_all(
         .iter()
         .map(|u| u.username.to_ascii_lowercase())
         .collect();
-    write_rows(
+    write_rows::<Users, _>(
         conn,
         "users",
         &[
@@ -1081,9 +1162,7 @@ fn write_all(
             "updated_at",
         ],
         &data.users,
-        &mut done,
-        total,
-        progress,
+        report,
         |i, u, a| {
             a.extend([
                 Arg::Int(id(i)),
@@ -1101,7 +1180,7 @@ fn write_all(
         },
     )?;
 
-    write_rows(
+    write_rows::<Entries, _>(
         conn,
         "entries",
         &[
@@ -1120,9 +1199,7 @@ fn write_all(
             "fetched_at",
         ],
         &data.entries,
-        &mut done,
-        total,
-        progress,
+        report,
         |i, e, a| {
             a.extend([
                 Arg::Int(id(i)),
@@ -1143,7 +1220,7 @@ fn write_all(
     )?;
 
     let tag_strings: Vec<String> = data.bookmarks.iter().map(|b| tag_string(data, b)).collect();
-    write_rows(
+    write_rows::<Bookmarks, _>(
         conn,
         "bookmarks",
         &[
@@ -1160,9 +1237,7 @@ fn write_all(
             "updated_at",
         ],
         &data.bookmarks,
-        &mut done,
-        total,
-        progress,
+        report,
         |i, b, a| {
             a.extend([
                 Arg::Int(id(i)),
@@ -1181,13 +1256,58 @@ fn write_all(
     )?;
     drop(tag_strings);
 
+    write_rows::<UserTags, _>(
+        conn,
+        "user_tags",
+        &["user_id", "tag_key", "tag", "count", "public_count"],
+        &data.user_tags,
+        report,
+        |_, ((u, t), n), a| {
+            a.extend([
+                Arg::Int(user_id(*u)),
+                Arg::Text(tag_key(*t)),
+                Arg::Text(tag(*t)),
+                Arg::Int(n.count),
+                Arg::Int(n.public_count),
+            ])
+        },
+    )?;
+
+    write_rows::<UserSites, _>(
+        conn,
+        "user_sites",
+        &["user_id", "domain", "count", "public_count"],
+        &data.user_sites,
+        report,
+        |_, ((u, d), n), a| {
+            a.extend([
+                Arg::Int(user_id(*u)),
+                Arg::Text(domain(*d)),
+                Arg::Int(n.count),
+                Arg::Int(n.public_count),
+            ])
+        },
+    )?;
+
+    Ok(())
+}
+
+/// Writes the [`SIDE_TABLES`].
+fn write_side(
+    conn: &mut DbConnection,
+    data: &Dataset,
+    report: &mut dyn FnMut(u64),
+) -> Result<(), SeedError> {
+    let tag = |t: u16| data.tags[usize::from(t)].as_str();
+    let tag_key = |t: u16| data.tag_keys[usize::from(t)].as_str();
+    let user_id = |u: u32| id(u as usize);
     let tag_rows: Vec<(usize, u16)> = data
         .bookmarks
         .iter()
         .enumerate()
         .flat_map(|(i, b)| b.tag_ids().iter().map(move |&t| (i, t)))
         .collect();
-    write_rows(
+    write_rows::<BookmarkTags, _>(
         conn,
         "bookmark_tags",
         &[
@@ -1198,9 +1318,7 @@ fn write_all(
             "created_at",
         ],
         &tag_rows,
-        &mut done,
-        total,
-        progress,
+        report,
         |_, &(i, t), a| {
             let b = &data.bookmarks[i];
             a.extend([
@@ -1213,51 +1331,12 @@ fn write_all(
         },
     )?;
 
-    write_rows(
-        conn,
-        "user_tags",
-        &["user_id", "tag_key", "tag", "count", "public_count"],
-        &data.user_tags,
-        &mut done,
-        total,
-        progress,
-        |_, ((u, t), n), a| {
-            a.extend([
-                Arg::Int(user_id(*u)),
-                Arg::Text(tag_key(*t)),
-                Arg::Text(tag(*t)),
-                Arg::Int(n.count),
-                Arg::Int(n.public_count),
-            ])
-        },
-    )?;
-
-    write_rows(
-        conn,
-        "user_sites",
-        &["user_id", "domain", "count", "public_count"],
-        &data.user_sites,
-        &mut done,
-        total,
-        progress,
-        |_, ((u, d), n), a| {
-            a.extend([
-                Arg::Int(user_id(*u)),
-                Arg::Text(domain(*d)),
-                Arg::Int(n.count),
-                Arg::Int(n.public_count),
-            ])
-        },
-    )?;
-
-    write_rows(
+    write_rows::<EntryTags, _>(
         conn,
         "entry_tags",
         &["entry_id", "tag_key", "tag", "count", "first_at"],
         &data.entry_tags,
-        &mut done,
-        total,
-        progress,
+        report,
         |_, ((e, t), (count, first_at)), a| {
             a.extend([
                 Arg::Int(id(*e as usize)),
@@ -1269,19 +1348,211 @@ fn write_all(
         },
     )?;
 
-    write_rows(
+    write_rows::<Stars, _>(
         conn,
         "stars",
         &["bookmark_id", "user_id", "created_at"],
         &data.stars,
-        &mut done,
-        total,
-        progress,
+        report,
         |_, &(b, u, at), a| {
             a.extend([Arg::Int(id(b as usize)), Arg::Int(user_id(u)), Arg::Int(at)])
         },
     )?;
-    Ok(n_bookmark_tags)
+    Ok(())
+}
+
+/// Settings for `CREATE INDEX` on SQLite: it sorts in chunks the size of
+/// the page cache, spilled to temporary files unless temp_store is MEMORY;
+/// small chunks, sorted by worker threads and merged, build the indexes
+/// about twice as fast as one large in-memory sort.
+const SQLITE_INDEX_SETTINGS: &str = "PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -2000";
+
+/// Builds `indexes` from their stored statements; `built` hears each one.
+fn build_indexes<'a>(
+    conn: &mut DbConnection,
+    indexes: impl IntoIterator<Item = &'a IndexDef>,
+    built: &mut dyn FnMut(),
+) -> Result<(), SeedError> {
+    for ix in indexes {
+        conn.batch_execute(&ix.sql)?;
+        built();
+    }
+    Ok(())
+}
+
+/// The file behind the main database of a SQLite connection; `None` for
+/// one in memory.
+fn main_file(conn: &mut DbConnection) -> Result<Option<String>, SeedError> {
+    #[derive(QueryableByName)]
+    struct Database {
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Text)]
+        file: String,
+    }
+    let list = per_backend!(&mut *conn, |c| diesel::sql_query("PRAGMA database_list")
+        .load::<Database>(c))?;
+    Ok(list
+        .into_iter()
+        .find(|d| d.name == "main")
+        .map(|d| d.file)
+        .filter(|f| !f.is_empty()))
+}
+
+/// Writes every table and builds its indexes on the one connection
+/// (PostgreSQL, and SQLite in memory). The indexes are rebuilt even when
+/// writing failed, so the schema is whole again either way.
+fn load_serial(
+    conn: &mut DbConnection,
+    cfg: &SeedConfig,
+    data: &Dataset,
+    indexes: &[IndexDef],
+    total: u64,
+    progress: &mut dyn FnMut(Phase, u64, u64),
+) -> Result<(), SeedError> {
+    let mut done = 0;
+    let mut report = |n| {
+        done += n;
+        progress(Phase::Write, done, total);
+    };
+    let written =
+        write_main(conn, cfg, data, &mut report).and_then(|()| write_side(conn, data, &mut report));
+    if matches!(conn, DbConnection::Sqlite(_)) {
+        conn.batch_execute(SQLITE_INDEX_SETTINGS)?;
+    }
+    let mut built = 0;
+    progress(Phase::Index, 0, indexes.len() as u64);
+    build_indexes(conn, indexes, &mut || {
+        built += 1;
+        progress(Phase::Index, built, indexes.len() as u64);
+    })?;
+    written
+}
+
+/// Progress of the side loader, sent to the thread that reports it.
+enum Tick {
+    Rows(u64),
+    Index,
+}
+
+/// Loads a SQLite database on two cores: a second thread writes the
+/// [`SIDE_TABLES`] into a file of their own (`side`, removed afterwards) and
+/// builds their indexes there, while this connection writes and indexes
+/// the other tables; the side tables then move over with
+/// `INSERT INTO t SELECT * FROM side.t`, which SQLite carries out as a
+/// copy of the records of the table and of each index (the transfer
+/// optimization: identical schemas, an empty destination, foreign keys
+/// off), much cheaper than writing and sorting them again.
+fn load_split(
+    conn: &mut DbConnection,
+    cfg: &SeedConfig,
+    data: &Dataset,
+    indexes: &[IndexDef],
+    side: &Path,
+    total: u64,
+    progress: &mut dyn FnMut(Phase, u64, u64),
+) -> Result<(), SeedError> {
+    #[derive(QueryableByName)]
+    struct TableDef {
+        #[diesel(sql_type = Text)]
+        sql: String,
+    }
+    struct Remove<'a>(&'a Path);
+    impl Drop for Remove<'_> {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(self.0);
+        }
+    }
+    let side_path = side
+        .to_str()
+        .ok_or_else(|| SeedError::Invalid(format!("{} is not UTF-8", side.display())))?;
+    let _ = std::fs::remove_file(side);
+    let _remove = Remove(side);
+    let tables: Vec<TableDef> = per_backend!(&mut *conn, |c| diesel::sql_query(format!(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN ('{}')",
+        SIDE_TABLES.join("', '")
+    ))
+    .load(c))?;
+    let (main_indexes, side_indexes): (Vec<&IndexDef>, Vec<&IndexDef>) = indexes
+        .iter()
+        .partition(|ix| !SIDE_TABLES.contains(&ix.tbl.as_str()));
+    let n_indexes = indexes.len() as u64;
+    let (tx, rx) = mpsc::channel::<Tick>();
+
+    let (main_loaded, side_loaded) = std::thread::scope(|scope| {
+        let side_indexes = &side_indexes;
+        let tables = &tables;
+        let loader = scope.spawn(move || -> Result<(), SeedError> {
+            let mut c = DbConnection::Sqlite(SqliteConnection::establish(side_path)?);
+            c.batch_execute(
+                "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; \
+                 PRAGMA foreign_keys = OFF; PRAGMA cache_size = -262144; PRAGMA threads = 4;",
+            )?;
+            for t in tables {
+                c.batch_execute(&t.sql)?;
+            }
+            write_side(&mut c, data, &mut |n| {
+                let _ = tx.send(Tick::Rows(n));
+            })?;
+            c.batch_execute(SQLITE_INDEX_SETTINGS)?;
+            build_indexes(&mut c, side_indexes.iter().copied(), &mut || {
+                let _ = tx.send(Tick::Index);
+            })
+        });
+
+        let (mut rows, mut built) = (0, 0);
+        let heard = |rows: &mut u64, built: &mut u64, tick| match tick {
+            Tick::Rows(n) => *rows += n,
+            Tick::Index => *built += 1,
+        };
+        let written = write_main(conn, cfg, data, &mut |n| {
+            rows += n;
+            for t in rx.try_iter() {
+                heard(&mut rows, &mut built, t);
+            }
+            progress(Phase::Write, rows, total);
+        });
+        // Indexes are rebuilt even when writing failed (see `load_serial`).
+        let indexed = conn
+            .batch_execute(SQLITE_INDEX_SETTINGS)
+            .map_err(SeedError::from)
+            .and_then(|()| {
+                build_indexes(conn, main_indexes.iter().copied(), &mut || {
+                    built += 1;
+                    progress(Phase::Index, built, n_indexes);
+                })
+            });
+        for t in rx.iter() {
+            heard(&mut rows, &mut built, t);
+            progress(Phase::Index, built, n_indexes);
+        }
+        let side = loader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (written.and(indexed), side)
+    });
+    // The side tables' indexes exist on the main database before the
+    // transfer (so their records move over with it), and also after a
+    // failure, so the schema is whole again either way.
+    build_indexes(conn, side_indexes.iter().copied(), &mut || {})?;
+    main_loaded?;
+    side_loaded?;
+
+    conn.batch_execute("PRAGMA cache_size = -262144")?;
+    diesel::sql_query("ATTACH DATABASE ? AS seed_side")
+        .bind::<Text, _>(side_path)
+        .execute(match conn {
+            DbConnection::Sqlite(c) => c,
+            DbConnection::Pg(_) => unreachable!("load_split runs on SQLite"),
+        })?;
+    let moved = conn.transaction(|c| {
+        for t in SIDE_TABLES {
+            c.batch_execute(&format!("INSERT INTO main.{t} SELECT * FROM seed_side.{t}"))?;
+        }
+        Ok::<_, SeedError>(())
+    });
+    conn.batch_execute("DETACH DATABASE seed_side")?;
+    moved
 }
 
 /// Generates the dataset described by `cfg` and writes it into the empty
@@ -1325,25 +1596,19 @@ pub fn seed(
     for ix in &indexes {
         conn.batch_execute(&format!("DROP INDEX {}", ix.name))?;
     }
-    let written = write_all(conn, cfg, &data, progress);
-    let write_secs = started.elapsed().as_secs_f64();
+    let side_file = match sqlite {
+        true => main_file(conn)?.map(|f| PathBuf::from(format!("{f}.seed-side"))),
+        false => None,
+    };
+    let total = row_count(&data);
+    let loaded = match &side_file {
+        Some(path) => load_split(conn, cfg, &data, &indexes, path, total, progress),
+        None => load_serial(conn, cfg, &data, &indexes, total, progress),
+    };
+    let load_secs = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
-    if sqlite {
-        // CREATE INDEX sorts in chunks the size of the page cache, spilled to
-        // temporary files unless temp_store is MEMORY: small chunks, sorted
-        // by worker threads and merged, build the indexes about twice as
-        // fast as one large in-memory sort.
-        conn.batch_execute("PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -2000")?;
-    }
-    let mut rebuilt = 0u64;
-    for ix in &indexes {
-        progress(Phase::Index, rebuilt, indexes.len() as u64);
-        conn.batch_execute(&ix.sql)?;
-        rebuilt += 1;
-    }
-    progress(Phase::Index, rebuilt, indexes.len() as u64);
-    let n_bookmark_tags = written?;
+    loaded?;
     if sqlite {
         conn.batch_execute(
             "PRAGMA analysis_limit = 1000; ANALYZE; PRAGMA journal_mode = WAL; \
@@ -1360,7 +1625,7 @@ pub fn seed(
              ANALYZE;",
         )?;
     }
-    let index_secs = started.elapsed().as_secs_f64();
+    let analyze_secs = started.elapsed().as_secs_f64();
 
     Ok(SeedReport {
         users: data.users.len(),
@@ -1372,7 +1637,7 @@ pub fn seed(
             .iter()
             .filter(|b| !b.comment.is_empty())
             .count(),
-        bookmark_tags: n_bookmark_tags,
+        bookmark_tags: bookmark_tag_count(&data),
         user_tags: data.user_tags.len(),
         user_sites: data.user_sites.len(),
         entry_tags: data.entry_tags.len(),
@@ -1384,8 +1649,8 @@ pub fn seed(
             .max()
             .unwrap_or(0),
         generate_secs,
-        write_secs,
-        index_secs,
+        load_secs,
+        analyze_secs,
         manifest: manifest(&data),
     })
 }

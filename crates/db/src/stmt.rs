@@ -73,11 +73,7 @@ where
         }
         for part in parts {
             match args.next() {
-                Some(Arg::Int(v)) => out.push_bind_param::<BigInt, i64>(v)?,
-                Some(Arg::OptInt(v)) => out.push_bind_param::<Nullable<BigInt>, Option<i64>>(v)?,
-                Some(Arg::Float(v)) => out.push_bind_param::<Double, f64>(v)?,
-                Some(Arg::Text(v)) => out.push_bind_param::<Text, str>(v)?,
-                Some(Arg::Bool(v)) => out.push_bind_param::<Bool, bool>(v)?,
+                Some(arg) => arg.push_to(&mut out)?,
                 None => {
                     return Err(diesel::result::Error::QueryBuilderError(
                         format!("missing argument in {:?}", self.sql).into(),
@@ -87,6 +83,27 @@ where
             out.push_sql(part);
         }
         Ok(())
+    }
+}
+
+impl<'a> Arg<'a> {
+    /// Pushes this value as a bind parameter.
+    pub(crate) fn push_to<'b, DB>(&'b self, out: &mut AstPass<'_, 'b, DB>) -> QueryResult<()>
+    where
+        DB: Backend + HasSqlType<BigInt> + HasSqlType<Text> + HasSqlType<Bool> + HasSqlType<Double>,
+        i64: ToSql<BigInt, DB>,
+        Option<i64>: ToSql<Nullable<BigInt>, DB>,
+        f64: ToSql<Double, DB>,
+        str: ToSql<Text, DB>,
+        bool: ToSql<Bool, DB>,
+    {
+        match self {
+            Arg::Int(v) => out.push_bind_param::<BigInt, i64>(v),
+            Arg::OptInt(v) => out.push_bind_param::<Nullable<BigInt>, Option<i64>>(v),
+            Arg::Float(v) => out.push_bind_param::<Double, f64>(v),
+            Arg::Text(v) => out.push_bind_param::<Text, str>(*v),
+            Arg::Bool(v) => out.push_bind_param::<Bool, bool>(v),
+        }
     }
 }
 
