@@ -92,14 +92,29 @@ fn join_tags(tags: &[(String, String)]) -> String {
         .join(" ")
 }
 
-/// Serialises concurrent writes of one user's bookmarks (a row lock on
-/// PostgreSQL; SQLite writers are serialised already).
+/// Serialises concurrent writes of one user's bookmarks: a row lock on
+/// PostgreSQL (`SELECT … FOR UPDATE`, which writes no new row version, as
+/// the `UPDATE` it replaced did, with index entries when the page was
+/// full). SQLite writers are serialised already; there the no-op `UPDATE`
+/// only takes the write lock first.
 fn lock_user(conn: &mut DbConnection, user_id: i64) -> Result<(), DbError> {
-    Stmt::new(
-        "UPDATE users SET updated_at = updated_at WHERE id = ?",
-        &[Arg::Int(user_id)],
-    )
-    .execute(conn)?;
+    match conn {
+        DbConnection::Pg(c) => {
+            users::table
+                .find(user_id)
+                .select(users::id)
+                .for_update()
+                .first::<i64>(c)
+                .optional()?;
+        }
+        DbConnection::Sqlite(_) => {
+            Stmt::new(
+                "UPDATE users SET updated_at = updated_at WHERE id = ?",
+                &[Arg::Int(user_id)],
+            )
+            .execute(conn)?;
+        }
+    }
     Ok(())
 }
 
