@@ -236,6 +236,13 @@ impl Db {
         }
         let backend = target.backend();
         let manager = ConnectionManager { target };
+        if backend == Backend::Sqlite {
+            // One connection switches a new file to WAL (a setting the file
+            // keeps) before the pool opens its connections all at once, which
+            // would otherwise contend for that switch and fail with "database
+            // is locked" (r2d2 retries and logs each failure as an error).
+            r2d2::ManageConnection::connect(&manager)?;
+        }
         let pool = r2d2::Pool::builder()
             .max_size(max_size.max(1))
             .connection_timeout(Duration::from_secs(10))
