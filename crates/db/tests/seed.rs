@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use bukuma_db::schema::{bookmarks, entries, stars, users};
+use bukuma_db::schema::{bookmark_tags, bookmarks, entries, stars, users};
 use bukuma_db::seed::{self, SeedConfig, SeedError};
 use bukuma_db::testing::TestDb;
 use bukuma_db::{audit, backend_test, entries as entry_queries, Backend, Db};
@@ -175,4 +175,65 @@ fn the_same_seed_gives_the_same_data_on_both_backends() {
     let (da, db_, dc) = (dump(&a.db), dump(&b.db), dump(&c.db));
     assert_eq!(da, db_);
     assert_ne!(da.0, dc.0, "another seed gives other data");
+}
+
+/// Index names of the loaded tables, as the migrations made them.
+fn index_names(db: &Db) -> Vec<String> {
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let q = match db.backend() {
+        Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name",
+        Backend::Postgres => {
+            "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() \
+             ORDER BY indexname"
+        }
+    };
+    let mut c = db.conn().expect("connection");
+    bukuma_db::per_backend!(&mut *c, |c| diesel::sql_query(q).load::<Name>(c))
+        .expect("indexes")
+        .into_iter()
+        .map(|n| n.name)
+        .collect()
+}
+
+#[test]
+fn seeding_leaves_every_index_and_no_side_file() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let t = TestDb::new(backend);
+        let before = index_names(&t.db);
+        assert!(before.iter().any(|n| n == "bookmark_tags_user_tag_time"));
+        run(&t.db, 5);
+        assert_eq!(index_names(&t.db), before, "{backend:?}");
+        if let Some(path) = t.url.strip_prefix("sqlite://") {
+            let side = format!("{path}.seed-side");
+            assert!(!std::path::Path::new(&side).exists(), "{side} left behind");
+            // The side tables' rows came over with their indexes.
+            let mut c = t.db.conn().expect("connection");
+            let by_index: i64 = diesel::sql_query(
+                "SELECT count(*) AS n FROM bookmark_tags INDEXED BY bookmark_tags_user_tag_time \
+                 WHERE user_id > 0",
+            )
+            .get_result::<Count>(match &mut *c {
+                bukuma_db::DbConnection::Sqlite(c) => c,
+                bukuma_db::DbConnection::Pg(_) => unreachable!(),
+            })
+            .expect("count by index")
+            .n;
+            let rows: i64 = bookmark_tags::table
+                .count()
+                .get_result(&mut *c)
+                .expect("rows");
+            assert!(rows > 0);
+            assert_eq!(by_index, rows);
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
 }
