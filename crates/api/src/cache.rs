@@ -178,7 +178,7 @@ impl ReadCache {
         }
     }
 
-    /// Notes that `user_id` has just written: for the next [`Self::lag`] they
+    /// Notes that `user_id` has just written: for the next read lag they
     /// get answers read after their writes.
     pub async fn wrote(&self, user_id: i64) {
         if let Some(writers) = &self.writers {

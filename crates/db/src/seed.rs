@@ -36,18 +36,16 @@ use std::time::Instant;
 
 use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
 use bukuma_domain::Cursor;
-use diesel::backend::Backend;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, Bool, Double, HasSqlType, Nullable, Text};
+use diesel::sql_types::Text;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use thiserror::Error;
 
 use crate::schema::{entries, users};
-use crate::stmt::{values_sql, Arg, Stmt};
+use crate::stmt::{values_sql, Arg, ArgBackend, Stmt};
 use crate::{per_backend, DbConnection, DbError};
 
 /// Bumped whenever the generated data changes, so cached datasets are rebuilt.
@@ -985,15 +983,6 @@ fn secondary_indexes(conn: &mut DbConnection) -> Result<Vec<IndexDef>, SeedError
     Ok(per_backend!(&mut *conn, |c| diesel::sql_query(&q).load::<IndexDef>(c))?)
 }
 
-/// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows.
-fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
-    format!(
-        "INSERT INTO {table} ({}) VALUES {}",
-        columns.join(", "),
-        values_sql(columns.len(), rows)
-    )
-}
-
 /// A multi-row `INSERT` of [`ROWS_PER_STATEMENT`] rows into one table,
 /// kept prepared by diesel under the type `M`, which names the table: a
 /// statement with a static id is looked up by that id, so its text (some
@@ -1012,15 +1001,7 @@ impl<M: 'static> QueryId for FullInsert<'_, M> {
     const HAS_STATIC_QUERY_ID: bool = true;
 }
 
-impl<DB, M> QueryFragment<DB> for FullInsert<'_, M>
-where
-    DB: Backend + HasSqlType<BigInt> + HasSqlType<Text> + HasSqlType<Bool> + HasSqlType<Double>,
-    i64: ToSql<BigInt, DB>,
-    Option<i64>: ToSql<Nullable<BigInt>, DB>,
-    f64: ToSql<Double, DB>,
-    str: ToSql<Text, DB>,
-    bool: ToSql<Bool, DB>,
-{
+impl<DB: ArgBackend, M> QueryFragment<DB> for FullInsert<'_, M> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         out.push_sql(self.head);
         for (i, row) in self.args.chunks(self.columns).enumerate() {
@@ -1029,7 +1010,7 @@ where
                 if j > 0 {
                     out.push_sql(", ");
                 }
-                arg.push_to(&mut out)?;
+                DB::push_arg(&mut out, arg)?;
             }
         }
         out.push_sql(")");
@@ -1071,7 +1052,7 @@ fn write_rows<'a, M: 'static, T>(
                     };
                     per_backend!(&mut *c, |c| RunQueryDsl::execute(insert, c))?;
                 } else {
-                    let rest = insert_sql(table, columns, chunk.len());
+                    let rest = format!("{head} VALUES {}", values_sql(columns.len(), chunk.len()));
                     Stmt::new(&rest, &args).execute(c)?;
                 }
             }
@@ -1361,6 +1342,13 @@ fn write_side(
     Ok(())
 }
 
+/// Settings for writing rows on SQLite: durability is pointless while
+/// loading from scratch (the caller restores it), foreign keys hold by
+/// construction, and a large page cache keeps the B-trees being filled in
+/// memory.
+const SQLITE_LOAD_SETTINGS: &str = "PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; \
+     PRAGMA cache_size = -262144; PRAGMA threads = 4;";
+
 /// Settings for `CREATE INDEX` on SQLite: it sorts in chunks the size of
 /// the page cache, spilled to temporary files unless temp_store is MEMORY;
 /// small chunks, sorted by worker threads and merged, build the indexes
@@ -1484,10 +1472,9 @@ fn load_split(
         let tables = &tables;
         let loader = scope.spawn(move || -> Result<(), SeedError> {
             let mut c = DbConnection::Sqlite(SqliteConnection::establish(side_path)?);
-            c.batch_execute(
-                "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; \
-                 PRAGMA foreign_keys = OFF; PRAGMA cache_size = -262144; PRAGMA threads = 4;",
-            )?;
+            // A file of this load's own: no journal at all.
+            c.batch_execute("PRAGMA journal_mode = OFF")?;
+            c.batch_execute(SQLITE_LOAD_SETTINGS)?;
             for t in tables {
                 c.batch_execute(&t.sql)?;
             }
@@ -1538,7 +1525,8 @@ fn load_split(
     main_loaded?;
     side_loaded?;
 
-    conn.batch_execute("PRAGMA cache_size = -262144")?;
+    // Back from the index builds' small cache for the transfer.
+    conn.batch_execute(SQLITE_LOAD_SETTINGS)?;
     diesel::sql_query("ATTACH DATABASE ? AS seed_side")
         .bind::<Text, _>(side_path)
         .execute(match conn {
@@ -1584,10 +1572,7 @@ pub fn seed(
         if cfg.exclusive {
             conn.batch_execute("PRAGMA journal_mode = OFF")?;
         }
-        conn.batch_execute(
-            "PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; \
-             PRAGMA cache_size = -262144; PRAGMA threads = 4;",
-        )?;
+        conn.batch_execute(SQLITE_LOAD_SETTINGS)?;
     } else {
         // Foreign keys hold by construction; skip their per-row triggers when allowed.
         let _ = conn.batch_execute("SET session_replication_role = replica");

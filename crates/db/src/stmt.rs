@@ -56,15 +56,7 @@ impl<'a> Stmt<'a> {
     }
 }
 
-impl<DB> QueryFragment<DB> for Stmt<'_>
-where
-    DB: Backend + HasSqlType<BigInt> + HasSqlType<Text> + HasSqlType<Bool> + HasSqlType<Double>,
-    i64: ToSql<BigInt, DB>,
-    Option<i64>: ToSql<Nullable<BigInt>, DB>,
-    f64: ToSql<Double, DB>,
-    str: ToSql<Text, DB>,
-    bool: ToSql<Bool, DB>,
-{
+impl<DB: ArgBackend> QueryFragment<DB> for Stmt<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         let mut args = self.args.iter();
         let mut parts = self.sql.split('?');
@@ -73,7 +65,7 @@ where
         }
         for part in parts {
             match args.next() {
-                Some(arg) => arg.push_to(&mut out)?,
+                Some(arg) => DB::push_arg(&mut out, arg)?,
                 None => {
                     return Err(diesel::result::Error::QueryBuilderError(
                         format!("missing argument in {:?}", self.sql).into(),
@@ -86,18 +78,23 @@ where
     }
 }
 
-impl<'a> Arg<'a> {
-    /// Pushes this value as a bind parameter.
-    pub(crate) fn push_to<'b, DB>(&'b self, out: &mut AstPass<'_, 'b, DB>) -> QueryResult<()>
-    where
-        DB: Backend + HasSqlType<BigInt> + HasSqlType<Text> + HasSqlType<Bool> + HasSqlType<Double>,
-        i64: ToSql<BigInt, DB>,
-        Option<i64>: ToSql<Nullable<BigInt>, DB>,
-        f64: ToSql<Double, DB>,
-        str: ToSql<Text, DB>,
-        bool: ToSql<Bool, DB>,
-    {
-        match self {
+/// A backend that takes every [`Arg`] as a bind parameter (both of ours).
+/// The blanket impl holds the bounds, so users name only this trait.
+pub(crate) trait ArgBackend: Backend {
+    fn push_arg<'b>(out: &mut AstPass<'_, 'b, Self>, arg: &'b Arg<'_>) -> QueryResult<()>;
+}
+
+impl<DB> ArgBackend for DB
+where
+    DB: Backend + HasSqlType<BigInt> + HasSqlType<Text> + HasSqlType<Bool> + HasSqlType<Double>,
+    i64: ToSql<BigInt, DB>,
+    Option<i64>: ToSql<Nullable<BigInt>, DB>,
+    f64: ToSql<Double, DB>,
+    str: ToSql<Text, DB>,
+    bool: ToSql<Bool, DB>,
+{
+    fn push_arg<'b>(out: &mut AstPass<'_, 'b, DB>, arg: &'b Arg<'_>) -> QueryResult<()> {
+        match arg {
             Arg::Int(v) => out.push_bind_param::<BigInt, i64>(v),
             Arg::OptInt(v) => out.push_bind_param::<Nullable<BigInt>, Option<i64>>(v),
             Arg::Float(v) => out.push_bind_param::<Double, f64>(v),
