@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Two binaries side by side on one scenario; see bench/README.md.
+
+    python3 bench/ab.py --bins OLD,NEW --scenario write --backend postgres \
+        [--profile full] [--rounds 3] [--seconds 15]
+
+Each round runs every binary in turn on a fresh copy of the same cached
+dataset (bench.py seeds it with the first binary when it is missing), with
+hot scores brought up to now, 200 users logged in and a short unrecorded
+warm-up, then prints requests/s, p50/p99 and errors per run and the median
+ratio NEW/OLD. Alternating the binaries spreads the machine's drift over
+both. Standard library only.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
+
+
+def one_run(binary, backend, prof, args, scenario, seconds):
+    url, manifest, cleanup = bench.prepare_dataset(backend, binary, prof, args)
+    server = None
+    try:
+        bench.recompute_hot(binary, url, backend)
+        server = bench.Server(binary, url, backend)
+        with open(os.path.join(manifest, "users.txt")) as f:
+            users = [l.strip() for l in f if l.strip()]
+        tokens = bench.login_all(server.base, users, prof["logins"])
+        tokens_path = os.path.join(bench.DATA, f"tokens-{backend}.txt")
+        with open(tokens_path, "w") as f:
+            f.write("\n".join(tokens) + "\n")
+        env = dict(os.environ, BENCH_DIR=bench.BENCH, BENCH_MANIFEST=manifest,
+                   BENCH_TOKENS=tokens_path)
+        bench.measure(server.base, "mixed_reads.lua", 3, env)
+        return bench.measure(server.base, f"{scenario}.lua", seconds, env)
+    finally:
+        if server:
+            server.stop()
+        cleanup()
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--bins", required=True, help="OLD,NEW: two bukuma binaries")
+    p.add_argument("--scenario", default="write",
+                   choices=[k for k, _ in bench.READS] + ["write", "healthz"])
+    p.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    p.add_argument("--profile", choices=["full", "quick"], default="full")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--seconds", type=int, default=15)
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args()
+    args.reseed = False
+    bins = [b for b in args.bins.split(",") if b]
+    if len(bins) != 2:
+        p.error("--bins takes two binaries")
+    prof = bench.PROFILES[args.profile]
+    rps = {b: [] for b in bins}
+    for r in range(args.rounds):
+        for b in bins if r % 2 == 0 else reversed(bins):
+            res = one_run(b, args.backend, prof, args, args.scenario, args.seconds)
+            rps[b].append(res["rps"])
+            bench.log(f"round {r + 1} {b}: {res['rps']:.0f} req/s, p50 "
+                      f"{bench.ms(res['latency_us']['p50'])} ms, p99 {bench.ms(res['latency_us']['p99'])} ms, "
+                      f"errors {res['error_count']}")
+    old, new = (statistics.median(rps[b]) for b in bins)
+    print(f"{args.backend} {args.scenario}: median {old:.0f} → {new:.0f} req/s "
+          f"({new / old:.2f}×) over {args.rounds} rounds")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
