@@ -88,6 +88,7 @@ fn bookmark(db: &Db, url: &str, title: &str) -> i64 {
     })
     .expect("bookmark")
     .0
+    .bookmark
     .entry_id
 }
 

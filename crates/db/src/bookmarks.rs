@@ -92,82 +92,94 @@ fn join_tags(tags: &[(String, String)]) -> String {
         .join(" ")
 }
 
-/// Serialises concurrent writes of one user's bookmarks: a row lock on
-/// PostgreSQL (`SELECT … FOR UPDATE`, which writes no new row version, as
-/// the `UPDATE` it replaced did, with index entries when the page was
-/// full). SQLite writers are serialised already; there the no-op `UPDATE`
-/// only takes the write lock first.
-fn lock_user(conn: &mut DbConnection, user_id: i64) -> Result<(), DbError> {
-    match conn {
-        DbConnection::Pg(c) => {
-            users::table
-                .find(user_id)
-                .select(users::id)
-                .for_update()
-                .first::<i64>(c)
-                .optional()?;
-        }
-        DbConnection::Sqlite(_) => {
-            Stmt::new(
-                "UPDATE users SET updated_at = updated_at WHERE id = ?",
-                &[Arg::Int(user_id)],
-            )
-            .execute(conn)?;
-        }
-    }
-    Ok(())
+/// Serialises concurrent writes of one user's bookmarks and returns the
+/// user (`None` when there is none): a row lock on PostgreSQL (`SELECT …
+/// FOR UPDATE`, which writes no new row version, as the `UPDATE` it
+/// replaced did, with index entries when the page was full). SQLite writers
+/// are serialised already; there the no-op `UPDATE` only takes the write
+/// lock first.
+fn lock_user(conn: &mut DbConnection, user_id: i64) -> Result<Option<UserRef>, DbError> {
+    let name = (users::username, users::display_name);
+    Ok(match conn {
+        DbConnection::Pg(c) => users::table
+            .find(user_id)
+            .select(name)
+            .for_update()
+            .first::<UserRef>(c)
+            .optional()?,
+        DbConnection::Sqlite(c) => diesel::update(users::table.find(user_id))
+            .set(users::updated_at.eq(users::updated_at))
+            .returning(name)
+            .get_result::<UserRef>(c)
+            .optional()?,
+    })
 }
 
 /// Creates or updates `user_id`'s bookmark of the normalized `url`.
-/// Returns the bookmark and whether it was created.
+/// Returns the bookmark with its entry and owner as the write left them,
+/// and whether it was created.
 pub fn upsert(
     conn: &mut DbConnection,
     user_id: i64,
     url: &bukuma_domain::NormalizedUrl,
     input: &BookmarkInput<'_>,
     opts: WriteOptions,
-) -> Result<(Bookmark, bool), DbError> {
-    lock_user(conn, user_id)?;
-    let (entry, existing) =
-        entries::find_or_create(conn, url, input.title.unwrap_or(""), user_id, opts.now)?;
+) -> Result<(BookmarkView, bool), DbError> {
+    let user = lock_user(conn, user_id)?.ok_or(DbError::NotFound)?;
+    let is_private = input.is_private.unwrap_or(false);
+    let created_at = input.created_at.unwrap_or(opts.now);
+    let title = input.title.unwrap_or("");
+    let public_at = (!is_private).then_some(created_at);
+    let (entry, existing, entry_counted) =
+        match entries::find_or_create(conn, url, title, user_id, public_at, opts)? {
+            entries::Found::Existing(entry, existing) => (entry, existing, false),
+            entries::Found::Created(entry) => (entry, None, true),
+        };
     touch(Scope::Entry(entry.id));
-    if let Some(title) = input.title.filter(|t| !t.is_empty()) {
-        if entry.title.is_empty() {
-            entries::set_fallback_title(conn, entry.id, title)?;
-        }
+    if !entry_counted && !title.is_empty() && entry.title.is_empty() {
+        entries::set_fallback_title(conn, entry.id, title)?;
     }
-    match existing {
-        Some(old) => {
-            let updated = apply_input(conn, &old, input, opts)?;
-            Ok((updated, false))
-        }
-        None => {
-            let tags = input.tags.map(tag_pairs).unwrap_or_default();
-            touch_bookmark(user_id, tag_keys(&tags));
-            let created_at = input.created_at.unwrap_or(opts.now);
-            let new: Bookmark =
-                per_backend!(&mut *conn, |c| diesel::insert_into(bookmarks::table)
-                    .values((
-                        bookmarks::user_id.eq(user_id),
-                        bookmarks::entry_id.eq(entry.id),
-                        bookmarks::domain.eq(&entry.domain),
-                        bookmarks::comment.eq(input.comment.unwrap_or("")),
-                        bookmarks::note.eq(input.note.unwrap_or("")),
-                        bookmarks::tags.eq(join_tags(&tags)),
-                        bookmarks::is_private.eq(input.is_private.unwrap_or(false)),
-                        bookmarks::read_later.eq(input.read_later.unwrap_or(false)),
-                        bookmarks::created_at.eq(created_at),
-                        bookmarks::updated_at.eq(opts.now),
-                    ))
-                    .returning(Bookmark::as_returning())
-                    .get_result(c))?;
-            let counted = Counted::of(&new);
-            let mut w = Combined::default();
-            write_bookmark_tags(conn, &mut w, user_id, new.id, None, &counted)?;
-            apply_counts(conn, w, user_id, None, Some(&counted), opts)?;
-            Ok((new, true))
-        }
+    if let Some(old) = existing {
+        apply_input(conn, &old, input, opts)?;
+        let view = find_view(conn, old.id, Some(user_id))?.ok_or(DbError::NotFound)?;
+        return Ok((view, false));
     }
+    let tags = input.tags.map(tag_pairs).unwrap_or_default();
+    touch_bookmark(user_id, tag_keys(&tags));
+    let new: Bookmark = per_backend!(&mut *conn, |c| diesel::insert_into(bookmarks::table)
+        .values((
+            bookmarks::user_id.eq(user_id),
+            bookmarks::entry_id.eq(entry.id),
+            bookmarks::domain.eq(&entry.domain),
+            bookmarks::comment.eq(input.comment.unwrap_or("")),
+            bookmarks::note.eq(input.note.unwrap_or("")),
+            bookmarks::tags.eq(join_tags(&tags)),
+            bookmarks::is_private.eq(is_private),
+            bookmarks::read_later.eq(input.read_later.unwrap_or(false)),
+            bookmarks::created_at.eq(created_at),
+            bookmarks::updated_at.eq(opts.now),
+        ))
+        .returning(Bookmark::as_returning())
+        .get_result(c))?;
+    let counted = Counted::of(&new);
+    let mut w = Combined::default();
+    write_bookmark_tags(conn, &mut w, user_id, new.id, None, &counted)?;
+    let counts = match entry_counted {
+        true => EntryCounts::Done,
+        false => EntryCounts::Move,
+    };
+    apply_counts(conn, w, user_id, None, Some(&counted), counts, opts)?;
+    // A created entry is as inserted; an existing one moved its counts.
+    let entry = match entry_counted {
+        true => entry,
+        false => entries::find(conn, entry.id)?.ok_or(DbError::NotFound)?,
+    };
+    let view = BookmarkView {
+        bookmark: new,
+        entry,
+        user,
+    };
+    Ok((view, true))
 }
 
 /// What [`import`] did with one bookmark.
@@ -216,7 +228,7 @@ fn apply_input(
     old: &Bookmark,
     input: &BookmarkInput<'_>,
     opts: WriteOptions,
-) -> Result<Bookmark, DbError> {
+) -> Result<(), DbError> {
     touch(Scope::Entry(old.entry_id));
     let before = Counted::of(old);
     let tags = input
@@ -251,9 +263,17 @@ fn apply_input(
     if after != before {
         let mut w = Combined::default();
         write_bookmark_tags(conn, &mut w, old.user_id, old.id, Some(&before), &after)?;
-        apply_counts(conn, w, old.user_id, Some(&before), Some(&after), opts)?;
+        apply_counts(
+            conn,
+            w,
+            old.user_id,
+            Some(&before),
+            Some(&after),
+            EntryCounts::Move,
+            opts,
+        )?;
     }
-    find(conn, old.id)?.ok_or(DbError::NotFound)
+    Ok(())
 }
 
 /// Changes a bookmark of `user_id`; `NotFound` when it is not theirs.
@@ -268,7 +288,8 @@ pub fn update(
     let old = find(conn, id)?
         .filter(|b| b.user_id == user_id)
         .ok_or(DbError::NotFound)?;
-    apply_input(conn, &old, input, opts)
+    apply_input(conn, &old, input, opts)?;
+    find(conn, id)?.ok_or(DbError::NotFound)
 }
 
 /// Deletes a bookmark of `user_id`; `NotFound` when it is not theirs.
@@ -291,6 +312,7 @@ pub fn delete(
         user_id,
         Some(&before),
         None,
+        EntryCounts::Move,
         opts,
     )?;
     diesel::delete(bookmarks::table.find(id)).execute(conn)?;
@@ -348,6 +370,14 @@ fn add_delta(map: &mut Deltas, key: &str, spelling: &str, all: i64, public: i64)
     e.2 += public;
 }
 
+/// Whether [`apply_counts`] moves the entry's own counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryCounts {
+    Move,
+    /// The entry was created counting the bookmark ([`entries::Found::Created`]).
+    Done,
+}
+
 /// Moves every counter from `before` to `after` (`None` = no bookmark).
 /// The counter updates join the statements of `w` and go as one; the
 /// counter rows they empty are deleted after them.
@@ -357,6 +387,7 @@ fn apply_counts(
     user_id: i64,
     before: Option<&Counted>,
     after: Option<&Counted>,
+    entry_counts: EntryCounts,
     opts: WriteOptions,
 ) -> Result<(), DbError> {
     let public = |c: Option<&Counted>| i64::from(c.is_some_and(|c| !c.is_private));
@@ -378,7 +409,7 @@ fn apply_counts(
         return w.execute(conn);
     };
     let public_at = after.filter(|a| !a.is_private).map(|a| a.created_at);
-    if d_pub != 0 || public_at.is_some() {
+    if entry_counts == EntryCounts::Move && (d_pub != 0 || public_at.is_some()) {
         entries::count_public_bookmark(&mut w, entry_id, d_pub, public_at, opts);
     }
 
@@ -708,5 +739,5 @@ pub fn set_tags(
 
 /// Takes the user lock for a bulk operation over the user's bookmarks.
 pub fn lock_owner(conn: &mut DbConnection, user_id: i64) -> Result<(), DbError> {
-    lock_user(conn, user_id)
+    lock_user(conn, user_id).map(drop)
 }

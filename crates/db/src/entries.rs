@@ -33,15 +33,30 @@ pub fn find_by_url(conn: &mut DbConnection, url: &str) -> Result<Option<Entry>, 
         .optional()?)
 }
 
-/// The entry of `url`, created (with `title` as its fallback title) if new,
-/// and `user_id`'s bookmark of it: one query when the entry exists.
+/// What [`find_or_create`] found.
+#[derive(Debug)]
+pub enum Found {
+    /// The entry existed, with the user's bookmark of it if they have one.
+    Existing(Entry, Option<Bookmark>),
+    /// The entry was made now and already counts the bookmark about to be
+    /// written, its first (see [`find_or_create`]).
+    Created(Entry),
+}
+
+/// The entry of `url` and `user_id`'s bookmark of it: one query when the
+/// entry exists. A new entry is created with `title` as its fallback title
+/// and with the counts the user's bookmark about to be written gives it:
+/// public at `public_at`, or private (`None`). Its first bookmark then needs
+/// no counter update of the row just inserted, which on PostgreSQL would
+/// write a second version of it with an entry in each of its indexes.
 pub fn find_or_create(
     conn: &mut DbConnection,
     url: &NormalizedUrl,
     title: &str,
     user_id: i64,
-    now: i64,
-) -> Result<(Entry, Option<Bookmark>), DbError> {
+    public_at: Option<i64>,
+    opts: WriteOptions,
+) -> Result<Found, DbError> {
     let found = entries::table
         .left_join(
             bookmarks::table.on(bookmarks::entry_id
@@ -52,16 +67,23 @@ pub fn find_or_create(
         .select((Entry::as_select(), Option::<Bookmark>::as_select()))
         .first::<(Entry, Option<Bookmark>)>(conn)
         .optional()?;
-    if let Some(found) = found {
-        return Ok(found);
+    if let Some((entry, bookmark)) = found {
+        return Ok(Found::Existing(entry, bookmark));
     }
+    // As `count_public_bookmark` would leave it after its first bookmark.
+    let listed_at = public_at
+        .filter(|_| opts.new_entry_threshold <= 1)
+        .map(|_| opts.now);
     let created = per_backend!(&mut *conn, |c| diesel::insert_into(entries::table)
         .values((
             entries::url.eq(url.as_str()),
             entries::domain.eq(url.domain()),
             entries::title.eq(title),
-            entries::created_at.eq(now),
-            entries::fetch_next_at.eq(now),
+            entries::bookmark_count.eq(i64::from(public_at.is_some())),
+            entries::first_bookmarked_at.eq(public_at),
+            entries::listed_at.eq(listed_at),
+            entries::created_at.eq(opts.now),
+            entries::fetch_next_at.eq(opts.now),
         ))
         .on_conflict(entries::url)
         .do_nothing()
@@ -70,10 +92,10 @@ pub fn find_or_create(
         .optional())?;
     match created {
         // Nobody can have bookmarked an entry this transaction just made.
-        Some(e) => Ok((e, None)),
+        Some(e) => Ok(Found::Created(e)),
         // Another writer created it in between; this user's writes are
         // serialised, so they have no bookmark of it.
-        None => Ok((
+        None => Ok(Found::Existing(
             find_by_url(conn, url.as_str())?.ok_or(DbError::NotFound)?,
             None,
         )),

@@ -58,6 +58,7 @@ fn mark(db: &Db, user_id: i64, m: Mark<'_>) -> (bukuma_db::models::Bookmark, boo
             opts(),
         )
     })
+    .map(|(view, created)| (view.bookmark, created))
     .expect("upsert")
 }
 
@@ -131,6 +132,62 @@ backend_test!(
     }
 );
 
+backend_test!(
+    a_bookmark_answers_its_entry_and_owner_as_stored,
+    |db: &Db| {
+        // Threshold 1: a first public bookmark lists its entry at once.
+        let opts = WriteOptions {
+            now: 1_700_000_000_000_000,
+            new_entry_threshold: 1,
+        };
+        let (a, b) = (user(db, "alice"), user(db, "bob"));
+        let write = |me: i64, url: &str, private: bool| {
+            let url = NormalizedUrl::parse(url).expect("url");
+            let input = BookmarkInput {
+                title: Some("Typed title"),
+                is_private: Some(private),
+                ..Default::default()
+            };
+            let (view, _) = db
+                .write(|c| bookmarks::upsert(c, me, &url, &input, opts))
+                .expect("upsert");
+            let stored = db
+                .read(|c| bookmarks::find_view(c, view.bookmark.id, Some(me)))
+                .expect("read")
+                .expect("stored");
+            assert_eq!(view, stored, "the answer is the stored bookmark");
+            view
+        };
+
+        let first = write(a, "https://new.example/public", false);
+        assert_eq!(first.user.username, "alice");
+        assert_eq!(first.entry.title, "Typed title");
+        assert_eq!(first.entry.bookmark_count, 1);
+        assert_eq!(first.entry.first_bookmarked_at, Some(opts.now));
+        assert_eq!(first.entry.listed_at, Some(opts.now));
+
+        let hidden = write(a, "https://new.example/private", true);
+        assert_eq!(hidden.entry.bookmark_count, 0);
+        assert_eq!(hidden.entry.first_bookmarked_at, None);
+        assert_eq!(hidden.entry.listed_at, None);
+
+        // Existing entries move their counts: a second public bookmark, and
+        // a first public one on an entry only a private bookmark made.
+        let second = write(b, "https://new.example/public", false);
+        assert_eq!(second.entry.bookmark_count, 2);
+        assert_eq!(second.entry.first_bookmarked_at, Some(opts.now));
+        let shown = write(b, "https://new.example/private", false);
+        assert_eq!(shown.entry.bookmark_count, 1);
+        assert_eq!(shown.entry.first_bookmarked_at, Some(opts.now));
+        assert_eq!(shown.entry.listed_at, Some(opts.now));
+        // Bookmarking again updates, and answers the same way.
+        let again = write(a, "https://new.example/public", true);
+        assert_eq!(again.bookmark.id, first.bookmark.id);
+        assert_eq!(again.entry.bookmark_count, 1);
+        assert_consistent(db);
+    }
+);
+
 backend_test!(omitted_fields_keep_their_values_on_update, |db: &Db| {
     let a = user(db, "alice");
     mark(db, a, public("https://example.com/", "kept", &["t1"]));
@@ -149,6 +206,7 @@ backend_test!(omitted_fields_keep_their_values_on_update, |db: &Db| {
             )
         })
         .expect("upsert");
+    let b = b.bookmark;
     assert_eq!(b.comment, "kept");
     assert_eq!(b.tag_list(), vec!["t1"]);
     assert!(b.read_later);
@@ -504,7 +562,7 @@ backend_test!(concurrent_writes_keep_counters_exact, |db: &Db| {
                         })
                         .expect("upsert");
                     if (i + n) % 3 == 0 {
-                        db.write(|c| bookmarks::delete(c, u, b.id, opts()))
+                        db.write(|c| bookmarks::delete(c, u, b.bookmark.id, opts()))
                             .expect("delete");
                     }
                     if n != 0 {
@@ -538,6 +596,7 @@ fn batched_writes_fail_alone_and_answer_each_caller(db: &Db) {
                         ..Default::default()
                     };
                     let (b, _) = bookmarks::upsert(c, owner, &url, &input, opts())?;
+                    let b = b.bookmark;
                     if i % 4 == 3 {
                         // Fails after writing: its savepoint must take the bookmark back.
                         return Err(DbError::Conflict("refused on purpose"));

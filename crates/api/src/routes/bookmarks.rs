@@ -95,9 +95,7 @@ pub async fn create(
                 read_later,
                 created_at: None,
             };
-            let (b, created) = bookmarks::upsert(c, me.user_id, &url, &input, opts)?;
-            let view = bookmarks::find_view(c, b.id, Some(me.user_id))?.ok_or(DbError::NotFound)?;
-            Ok((view, created))
+            bookmarks::upsert(c, me.user_id, &url, &input, opts)
         })
         .await?;
     let mut res = if created {
