@@ -194,5 +194,35 @@ pub fn check_counters(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
     for extra in stored.difference(&index_rows) {
         out.push(format!("bookmark_tags extra {extra:?}"));
     }
+
+    // A counter row that falls to zero is deleted.
+    let empty = [
+        (
+            "user_tags",
+            user_tags::table
+                .filter(user_tags::count.le(0))
+                .count()
+                .get_result::<i64>(conn)?,
+        ),
+        (
+            "user_sites",
+            user_sites::table
+                .filter(user_sites::count.le(0))
+                .count()
+                .get_result::<i64>(conn)?,
+        ),
+        (
+            "entry_tags",
+            entry_tags::table
+                .filter(entry_tags::count.le(0))
+                .count()
+                .get_result::<i64>(conn)?,
+        ),
+    ];
+    for (table, n) in empty {
+        if n > 0 {
+            out.push(format!("{table}: {n} rows that count nothing"));
+        }
+    }
     Ok(out)
 }

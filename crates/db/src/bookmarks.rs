@@ -14,9 +14,7 @@ use diesel::sql_types::Bool;
 
 use crate::entries;
 use crate::models::{Bookmark, BookmarkView, Entry, Page, UserRef};
-use crate::schema::{
-    bookmark_tags, bookmarks, entries as entries_t, entry_tags, user_sites, user_tags, users,
-};
+use crate::schema::{bookmark_tags, bookmarks, entries as entries_t, user_tags, users};
 use crate::stmt::{values_sql, Arg, Combined, Stmt};
 use crate::versions::{touch, touch_bookmark, Scope};
 use crate::{per_backend, DbConnection, DbError};
@@ -93,18 +91,21 @@ fn join_tags(tags: &[(String, String)]) -> String {
 }
 
 /// Serialises concurrent writes of one user's bookmarks and returns the
-/// user (`None` when there is none): a row lock on PostgreSQL (`SELECT …
-/// FOR UPDATE`, which writes no new row version, as the `UPDATE` it
-/// replaced did, with index entries when the page was full). SQLite writers
-/// are serialised already; there the no-op `UPDATE` only takes the write
-/// lock first.
+/// user (`None` when there is none). On PostgreSQL a row lock that writes
+/// no new row version (`SELECT … FOR NO KEY UPDATE`): it excludes the
+/// user's other writes but not the key-share locks that foreign-key checks
+/// take, so starring a comment or bookmarking never waits for the starring
+/// or bookmarking user's own write in flight (with `FOR UPDATE` those waits
+/// closed deadlock cycles through the starred bookmark's row). SQLite
+/// writers are serialised already; there the no-op `UPDATE` only takes the
+/// write lock first.
 fn lock_user(conn: &mut DbConnection, user_id: i64) -> Result<Option<UserRef>, DbError> {
     let name = (users::username, users::display_name);
     Ok(match conn {
         DbConnection::Pg(c) => users::table
             .find(user_id)
             .select(name)
-            .for_update()
+            .for_no_key_update()
             .first::<UserRef>(c)
             .optional()?,
         DbConnection::Sqlite(c) => diesel::update(users::table.find(user_id))
@@ -510,31 +511,57 @@ fn apply_counts(
     w.execute(conn)?;
 
     // Counter rows that fell to zero go; they see the updates above.
-    if tag_deltas.values().any(|(_, all, _)| *all < 0) {
-        diesel::delete(
-            user_tags::table
-                .filter(user_tags::user_id.eq(user_id))
-                .filter(user_tags::count.le(0)),
-        )
-        .execute(conn)?;
+    fn fell(deltas: &Deltas) -> Vec<&str> {
+        deltas
+            .iter()
+            .filter(|(_, (_, all, _))| *all < 0)
+            .map(|(key, _)| key.as_str())
+            .collect()
     }
-    if entry_tag_deltas.values().any(|(_, all, _)| *all < 0) {
-        diesel::delete(
-            entry_tags::table
-                .filter(entry_tags::entry_id.eq(entry_id))
-                .filter(entry_tags::count.le(0)),
-        )
-        .execute(conn)?;
-    }
+    delete_emptied(
+        conn,
+        "user_tags",
+        "user_id",
+        user_id,
+        "tag_key",
+        &fell(&tag_deltas),
+    )?;
+    delete_emptied(
+        conn,
+        "entry_tags",
+        "entry_id",
+        entry_id,
+        "tag_key",
+        &fell(&entry_tag_deltas),
+    )?;
     if d_all < 0 {
-        diesel::delete(
-            user_sites::table
-                .filter(user_sites::user_id.eq(user_id))
-                .filter(user_sites::domain.eq(&domain))
-                .filter(user_sites::count.le(0)),
-        )
-        .execute(conn)?;
+        delete_emptied(conn, "user_sites", "user_id", user_id, "domain", &[&domain])?;
     }
+    Ok(())
+}
+
+/// Deletes the counter rows of `table` under `owner` whose `keys` fell to
+/// zero: only those rows are looked at, not all of the owner's (a busy
+/// user has thousands of tags).
+fn delete_emptied(
+    conn: &mut DbConnection,
+    table: &str,
+    owner_column: &str,
+    owner: i64,
+    key_column: &str,
+    keys: &[&str],
+) -> Result<(), DbError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "DELETE FROM {table} WHERE {owner_column} = ? AND {key_column} IN ({}) AND count <= 0",
+        vec!["?"; keys.len()].join(", ")
+    );
+    let mut args = Vec::with_capacity(keys.len() + 1);
+    args.push(Arg::Int(owner));
+    args.extend(keys.iter().map(|k| Arg::Text(k)));
+    Stmt::new(&sql, &args).execute(conn)?;
     Ok(())
 }
 

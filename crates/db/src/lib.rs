@@ -213,6 +213,8 @@ pub struct Db {
     versions: Arc<versions::Versions>,
     /// SQLite's group-commit queue for [`Db::write_batched`].
     batcher: Option<Arc<batch::Batcher>>,
+    /// Writes run again after a serialisation failure or deadlock.
+    retried: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Db {
@@ -269,11 +271,18 @@ impl Db {
             writer,
             versions,
             batcher,
+            retried: Arc::default(),
         })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// How many writes ran again after a PostgreSQL serialisation failure
+    /// or deadlock, since this pool was opened.
+    pub fn retried_writes(&self) -> u64 {
+        self.retried.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Versions of the data this process wrote, for caches of what it reads.
@@ -335,7 +344,12 @@ impl Db {
             let mut attempt = 0;
             loop {
                 match conn.transaction(|c| f(c)) {
-                    Err(e) if e.is_transient() && attempt < 5 => attempt += 1,
+                    Err(e) if e.is_transient() && attempt < 5 => {
+                        attempt += 1;
+                        self.retried
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        tracing::warn!(attempt, error = %e, "write ran again after a conflict");
+                    }
                     Err(e) if e.is_disconnect() => {
                         // Whether a lost COMMIT took effect is unknown, so
                         // the write is not repeated; the next one gets a new

@@ -576,6 +576,7 @@ backend_test!(concurrent_writes_keep_counters_exact, |db: &Db| {
             });
         }
     });
+    assert_eq!(db.retried_writes(), 0, "writes deadlocked");
     assert_consistent(db);
 });
 
