@@ -6,6 +6,12 @@
 -- name: 1. hot entries, first page
 SELECT * FROM entries WHERE entries.hot_score > 0 ORDER BY entries.hot_score DESC, entries.id DESC LIMIT 21;
 
+-- name: 1c. a site's hot entries, first page
+SELECT * FROM entries WHERE entries.hot_score > 0 AND entries.domain = 'hatenablog.com' ORDER BY entries.hot_score DESC, entries.id DESC LIMIT 21;
+
+-- name: 1d. new entries, first page
+SELECT * FROM entries WHERE entries.listed_at IS NOT NULL AND entries.bookmark_count > 0 ORDER BY entries.listed_at DESC, entries.id DESC LIMIT 21;
+
 -- name: 1b. card tags of one entry on a page (one query per entry)
 SELECT entry_tags.tag FROM entry_tags WHERE entry_tags.entry_id = :entry ORDER BY entry_tags.count DESC, entry_tags.tag_key LIMIT 3;
 

@@ -14,6 +14,11 @@ use crate::schema::{bookmarks, entries, entry_tags};
 use crate::stmt::{Arg, Combined, Stmt};
 use crate::{per_backend, DbConnection, DbError};
 
+/// Predicates of the partial indexes of the hot and new lists, spelled
+/// literally so that the planners match them (a bound `0` would not be).
+const HOT: &str = "entries.hot_score > 0";
+const LISTED: &str = "entries.listed_at IS NOT NULL";
+
 /// Tags shown on an entry card.
 pub const CARD_TAGS: usize = 3;
 
@@ -214,9 +219,7 @@ pub fn hot(
     after: Option<(f64, i64)>,
     limit: usize,
 ) -> Result<Page<EntryView>, DbError> {
-    let mut q = entries::table
-        .filter(entries::hot_score.gt(0.0))
-        .into_boxed();
+    let mut q = entries::table.filter(sql::<Bool>(HOT)).into_boxed();
     if let Some(d) = domain {
         q = q.filter(entries::domain.eq(d.to_owned()));
     }
@@ -243,7 +246,7 @@ pub fn newest(
     limit: usize,
 ) -> Result<Page<EntryView>, DbError> {
     let mut q = entries::table
-        .filter(entries::listed_at.is_not_null())
+        .filter(sql::<Bool>(LISTED))
         .filter(entries::bookmark_count.gt(0))
         .into_boxed();
     if let Some((t, id)) = after {
@@ -373,7 +376,7 @@ pub fn hot_scores(conn: &mut DbConnection, now: i64) -> Result<HotScores, DbErro
         *scores.entry(entry).or_default() += bookmark_weight(age);
     }
     let stored: HashMap<i64, f64> = entries::table
-        .filter(entries::hot_score.gt(0.0))
+        .filter(sql::<Bool>(HOT))
         .select((entries::id, entries::hot_score))
         .load::<(i64, f64)>(conn)?
         .into_iter()
