@@ -3,8 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use diesel::dsl::count_star;
+use diesel::dsl::{count_star, sql};
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 
 use crate::models::split_tags;
 use crate::schema::{
@@ -196,30 +197,11 @@ pub fn check_counters(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
     }
 
     // A counter row that falls to zero is deleted.
-    let empty = [
-        (
-            "user_tags",
-            user_tags::table
-                .filter(user_tags::count.le(0))
-                .count()
-                .get_result::<i64>(conn)?,
-        ),
-        (
-            "user_sites",
-            user_sites::table
-                .filter(user_sites::count.le(0))
-                .count()
-                .get_result::<i64>(conn)?,
-        ),
-        (
-            "entry_tags",
-            entry_tags::table
-                .filter(entry_tags::count.le(0))
-                .count()
-                .get_result::<i64>(conn)?,
-        ),
-    ];
-    for (table, n) in empty {
+    for table in ["user_tags", "user_sites", "entry_tags"] {
+        let n: i64 = diesel::select(sql::<BigInt>(&format!(
+            "(SELECT count(*) FROM {table} WHERE count <= 0)"
+        )))
+        .get_result(conn)?;
         if n > 0 {
             out.push(format!("{table}: {n} rows that count nothing"));
         }

@@ -131,13 +131,13 @@ pub fn upsert(
     let created_at = input.created_at.unwrap_or(opts.now);
     let title = input.title.unwrap_or("");
     let public_at = (!is_private).then_some(created_at);
-    let (entry, existing, entry_counted) =
+    let (entry, existing, counts) =
         match entries::find_or_create(conn, url, title, user_id, public_at, opts)? {
-            entries::Found::Existing(entry, existing) => (entry, existing, false),
-            entries::Found::Created(entry) => (entry, None, true),
+            entries::Found::Existing(entry, existing) => (entry, existing, EntryCounts::Move),
+            entries::Found::Created(entry) => (entry, None, EntryCounts::Done),
         };
     touch(Scope::Entry(entry.id));
-    if !entry_counted && !title.is_empty() && entry.title.is_empty() {
+    if counts == EntryCounts::Move && !title.is_empty() && entry.title.is_empty() {
         entries::set_fallback_title(conn, entry.id, title)?;
     }
     if let Some(old) = existing {
@@ -165,15 +165,11 @@ pub fn upsert(
     let counted = Counted::of(&new);
     let mut w = Combined::default();
     write_bookmark_tags(conn, &mut w, user_id, new.id, None, &counted)?;
-    let counts = match entry_counted {
-        true => EntryCounts::Done,
-        false => EntryCounts::Move,
-    };
     apply_counts(conn, w, user_id, None, Some(&counted), counts, opts)?;
     // A created entry is as inserted; an existing one moved its counts.
-    let entry = match entry_counted {
-        true => entry,
-        false => entries::find(conn, entry.id)?.ok_or(DbError::NotFound)?,
+    let entry = match counts {
+        EntryCounts::Done => entry,
+        EntryCounts::Move => entries::find(conn, entry.id)?.ok_or(DbError::NotFound)?,
     };
     let view = BookmarkView {
         bookmark: new,

@@ -24,6 +24,7 @@ pub mod users;
 pub mod versions;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -214,7 +215,7 @@ pub struct Db {
     /// SQLite's group-commit queue for [`Db::write_batched`].
     batcher: Option<Arc<batch::Batcher>>,
     /// Writes run again after a serialisation failure or deadlock.
-    retried: Arc<std::sync::atomic::AtomicU64>,
+    retried: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Db {
@@ -282,7 +283,7 @@ impl Db {
     /// How many writes ran again after a PostgreSQL serialisation failure
     /// or deadlock, since this pool was opened.
     pub fn retried_writes(&self) -> u64 {
-        self.retried.load(std::sync::atomic::Ordering::Relaxed)
+        self.retried.load(Ordering::Relaxed)
     }
 
     /// Versions of the data this process wrote, for caches of what it reads.
@@ -346,8 +347,7 @@ impl Db {
                 match conn.transaction(|c| f(c)) {
                     Err(e) if e.is_transient() && attempt < 5 => {
                         attempt += 1;
-                        self.retried
-                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        self.retried.fetch_add(1, Ordering::Relaxed);
                         tracing::warn!(attempt, error = %e, "write ran again after a conflict");
                     }
                     Err(e) if e.is_disconnect() => {
