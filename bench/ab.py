@@ -2,7 +2,10 @@
 """Two binaries side by side on one scenario; see bench/README.md.
 
     python3 bench/ab.py --bins OLD,NEW --scenario write --backend postgres \
-        [--profile full] [--rounds 3] [--seconds 15]
+        [--profile full] [--rounds 3] [--seconds 15] [--write-rate 600]
+
+`--scenario mixed` runs scenario 6 (reads, plus writes paced at
+`--write-rate`) and compares the reads; it also logs the writes.
 
 Each round runs every binary in turn on a fresh copy of the same cached
 dataset (bench.py seeds it with the first binary when it is missing), with
@@ -36,6 +39,12 @@ def one_run(binary, backend, prof, args, scenario, seconds):
         env = dict(os.environ, BENCH_DIR=bench.BENCH, BENCH_MANIFEST=manifest,
                    BENCH_TOKENS=tokens_path)
         bench.measure(server.base, "mixed_reads.lua", 3, env)
+        if scenario == "mixed":
+            # Reads are what the mixed scenario's target is about.
+            reads, writes = bench.mixed(server.base, seconds, env, args.write_rate)
+            bench.log(f"  mixed writes: {writes['rps']:.0f}/s, p99 {bench.ms(writes['latency_us']['p99'])} ms, "
+                      f"p99.9 {bench.ms(writes['latency_us']['p999'])} ms, errors {writes['error_count']}")
+            return reads
         return bench.measure(server.base, f"{scenario}.lua", seconds, env)
     finally:
         if server:
@@ -47,7 +56,9 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--bins", required=True, help="OLD,NEW: two bukuma binaries")
     p.add_argument("--scenario", default="write",
-                   choices=[k for k, _ in bench.READS] + ["write", "healthz"])
+                   choices=[k for k, _ in bench.READS] + ["write", "healthz", "mixed"])
+    p.add_argument("--write-rate", type=float, default=600,
+                   help="mixed: writes per second on top of the reads")
     p.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     p.add_argument("--profile", choices=["full", "quick"], default="full")
     p.add_argument("--rounds", type=int, default=3)
@@ -66,6 +77,7 @@ def main():
             rps[b].append(res["rps"])
             bench.log(f"round {r + 1} {b}: {res['rps']:.0f} req/s, p50 "
                       f"{bench.ms(res['latency_us']['p50'])} ms, p99 {bench.ms(res['latency_us']['p99'])} ms, "
+                      f"p99.9 {bench.ms(res['latency_us']['p999'])} ms, "
                       f"errors {res['error_count']}")
     old, new = (statistics.median(rps[b]) for b in bins)
     print(f"{args.backend} {args.scenario}: median {old:.0f} → {new:.0f} req/s "
