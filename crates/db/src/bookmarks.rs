@@ -551,8 +551,8 @@ fn delete_emptied(
         return Ok(());
     }
     let sql = format!(
-        "DELETE FROM {table} WHERE {owner_column} = ? AND {key_column} IN ({}) AND count <= 0",
-        vec!["?"; keys.len()].join(", ")
+        "DELETE FROM {table} WHERE {owner_column} = ? AND {key_column} IN {} AND count <= 0",
+        values_sql(keys.len(), 1)
     );
     let mut args = Vec::with_capacity(keys.len() + 1);
     args.push(Arg::Int(owner));
