@@ -30,9 +30,9 @@ pub enum Arg<'a> {
 }
 
 /// `(?, …), (?, …), …`: `rows` groups of `columns` parameters, the values
-/// of a multi-row `INSERT` (one row: the list of an `IN`). The text depends
-/// on the counts alone, so diesel
-/// keeps one prepared statement per count.
+/// of a multi-row `INSERT` (one row: the list of an `IN`). The text
+/// depends on the counts alone, so diesel keeps one prepared statement per
+/// count.
 pub fn values_sql(columns: usize, rows: usize) -> String {
     let row = format!("({})", vec!["?"; columns].join(", "));
     vec![row; rows].join(", ")
