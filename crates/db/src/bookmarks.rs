@@ -10,14 +10,14 @@ use std::collections::BTreeMap;
 use bukuma_domain::Tags;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
+use diesel::sql_types::{BigInt, Bool, Text};
 
 use crate::entries;
 use crate::models::{Bookmark, BookmarkView, Entry, Page, UserRef};
 use crate::schema::{bookmark_tags, bookmarks, entries as entries_t, user_tags, users};
 use crate::stmt::{values_sql, Arg, Combined, Stmt};
 use crate::versions::{touch, touch_bookmark, Scope};
-use crate::{per_backend, DbConnection, DbError};
+use crate::{DbConnection, DbError};
 
 /// Settings that shape how a write moves entries between lists.
 #[derive(Debug, Clone, Copy)]
@@ -116,6 +116,53 @@ fn lock_user(conn: &mut DbConnection, user_id: i64) -> Result<Option<UserRef>, D
     })
 }
 
+/// [`lock_user`] for a write that may insert a bookmark: on PostgreSQL the
+/// same statement also draws the next bookmark id from its sequence, so
+/// that the insert can join the counter updates in one statement (an id
+/// drawn for a write that then updates instead is skipped, as ids of
+/// rolled-back inserts are). SQLite learns the id from its insert.
+fn lock_user_reserving(
+    conn: &mut DbConnection,
+    user_id: i64,
+) -> Result<Option<(UserRef, Option<i64>)>, DbError> {
+    #[derive(QueryableByName)]
+    struct Reserved {
+        #[diesel(sql_type = Text)]
+        username: String,
+        #[diesel(sql_type = Text)]
+        display_name: String,
+        #[diesel(sql_type = BigInt)]
+        next_id: i64,
+    }
+    if matches!(conn, DbConnection::Sqlite(_)) {
+        return Ok(lock_user(conn, user_id)?.map(|u| (u, None)));
+    }
+    let row = Stmt::new(
+        "SELECT username, display_name, nextval('bookmarks_id_seq') AS next_id \
+         FROM users WHERE id = ? FOR NO KEY UPDATE",
+        &[Arg::Int(user_id)],
+    )
+    .load::<Reserved>(conn)?
+    .pop();
+    Ok(row.map(|r| {
+        let user = UserRef {
+            username: r.username,
+            display_name: r.display_name,
+        };
+        (user, Some(r.next_id))
+    }))
+}
+
+/// Inserts a bookmark with every column the write sets; SQLite chooses
+/// the id when it is NULL.
+macro_rules! insert_bookmark_sql {
+    () => {
+        "INSERT INTO bookmarks (id, user_id, entry_id, domain, comment, note, tags, \
+         is_private, read_later, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    };
+}
+
 /// Creates or updates `user_id`'s bookmark of the normalized `url`.
 /// Returns the bookmark with its entry and owner as the write left them,
 /// and whether it was created.
@@ -126,7 +173,7 @@ pub fn upsert(
     input: &BookmarkInput<'_>,
     opts: WriteOptions,
 ) -> Result<(BookmarkView, bool), DbError> {
-    let user = lock_user(conn, user_id)?.ok_or(DbError::NotFound)?;
+    let (user, reserved_id) = lock_user_reserving(conn, user_id)?.ok_or(DbError::NotFound)?;
     let is_private = input.is_private.unwrap_or(false);
     let created_at = input.created_at.unwrap_or(opts.now);
     let title = input.title.unwrap_or("");
@@ -147,29 +194,60 @@ pub fn upsert(
     }
     let tags = input.tags.map(tag_pairs).unwrap_or_default();
     touch_bookmark(user_id, tag_keys(&tags));
-    let new: Bookmark = per_backend!(&mut *conn, |c| diesel::insert_into(bookmarks::table)
-        .values((
-            bookmarks::user_id.eq(user_id),
-            bookmarks::entry_id.eq(entry.id),
-            bookmarks::domain.eq(&entry.domain),
-            bookmarks::comment.eq(input.comment.unwrap_or("")),
-            bookmarks::note.eq(input.note.unwrap_or("")),
-            bookmarks::tags.eq(join_tags(&tags)),
-            bookmarks::is_private.eq(is_private),
-            bookmarks::read_later.eq(input.read_later.unwrap_or(false)),
-            bookmarks::created_at.eq(created_at),
-            bookmarks::updated_at.eq(opts.now),
-        ))
-        .returning(Bookmark::as_returning())
-        .get_result(c))?;
-    let counted = Counted::of(&new);
+    let mut new = Bookmark {
+        id: reserved_id.unwrap_or(0),
+        user_id,
+        entry_id: entry.id,
+        domain: entry.domain.clone(),
+        comment: input.comment.unwrap_or("").to_owned(),
+        tags: join_tags(&tags),
+        is_private,
+        read_later: input.read_later.unwrap_or(false),
+        star_count: 0,
+        created_at,
+        updated_at: opts.now,
+        note: input.note.unwrap_or("").to_owned(),
+    };
+    let values = |id: Option<i64>| {
+        vec![
+            Arg::OptInt(id),
+            Arg::Int(new.user_id),
+            Arg::Int(new.entry_id),
+            Arg::Text(&new.domain),
+            Arg::Text(&new.comment),
+            Arg::Text(&new.note),
+            Arg::Text(&new.tags),
+            Arg::Bool(new.is_private),
+            Arg::Bool(new.read_later),
+            Arg::Int(new.created_at),
+            Arg::Int(new.updated_at),
+        ]
+    };
     let mut w = Combined::default();
+    match reserved_id {
+        // Inserted with the counter updates below, in one statement.
+        Some(id) => w.push(insert_bookmark_sql!(), values(Some(id))),
+        None => {
+            #[derive(QueryableByName)]
+            struct Id {
+                #[diesel(sql_type = BigInt)]
+                id: i64,
+            }
+            let args = values(None);
+            let inserted = Stmt::new(concat!(insert_bookmark_sql!(), " RETURNING id"), &args)
+                .load::<Id>(conn)?;
+            new.id = inserted.first().ok_or(DbError::NotFound)?.id;
+        }
+    }
+    let counted = Counted::of(&new);
     write_bookmark_tags(conn, &mut w, user_id, new.id, None, &counted)?;
-    apply_counts(conn, w, user_id, None, Some(&counted), counts, opts)?;
-    // A created entry is as inserted; an existing one moved its counts.
-    let entry = match counts {
-        EntryCounts::Done => entry,
-        EntryCounts::Move => entries::find(conn, entry.id)?.ok_or(DbError::NotFound)?,
+    let moved = apply_counts(conn, w, user_id, None, Some(&counted), counts, opts)?;
+    // A created entry is as inserted; an existing one as its count update left it.
+    let entry = match (counts, moved) {
+        (EntryCounts::Done, _) => entry,
+        (EntryCounts::Move, Some(moved)) => moved,
+        // A private bookmark moves no count of the entry.
+        (EntryCounts::Move, None) => entry,
     };
     let view = BookmarkView {
         bookmark: new,
@@ -377,7 +455,8 @@ enum EntryCounts {
 
 /// Moves every counter from `before` to `after` (`None` = no bookmark).
 /// The counter updates join the statements of `w` and go as one; the
-/// counter rows they empty are deleted after them.
+/// counter rows they empty are deleted after them. Returns the entry as
+/// the update of its counts left it, when there was one.
 fn apply_counts(
     conn: &mut DbConnection,
     w: Combined<'_>,
@@ -386,7 +465,7 @@ fn apply_counts(
     after: Option<&Counted>,
     entry_counts: EntryCounts,
     opts: WriteOptions,
-) -> Result<(), DbError> {
+) -> Result<Option<Entry>, DbError> {
     let public = |c: Option<&Counted>| i64::from(c.is_some_and(|c| !c.is_private));
     let exists = |c: Option<&Counted>| i64::from(c.is_some());
     let d_all = exists(after) - exists(before);
@@ -403,12 +482,12 @@ fn apply_counts(
     }
 
     let Some(entry_id) = after.or(before).map(|c| c.entry_id) else {
-        return w.execute(conn);
+        w.execute(conn)?;
+        return Ok(None);
     };
     let public_at = after.filter(|a| !a.is_private).map(|a| a.created_at);
-    if entry_counts == EntryCounts::Move && (d_pub != 0 || public_at.is_some()) {
-        entries::count_public_bookmark(&mut w, entry_id, d_pub, public_at, opts);
-    }
+    let entry_update = (entry_counts == EntryCounts::Move && (d_pub != 0 || public_at.is_some()))
+        .then(|| entries::count_public_bookmark(entry_id, d_pub, public_at, opts));
 
     // user_tags and entry_tags
     let mut tag_deltas = Deltas::new();
@@ -504,7 +583,13 @@ fn apply_counts(
             ],
         );
     }
-    w.execute(conn)?;
+    let entry = match entry_update {
+        Some((sql, args)) => w.execute_returning::<Entry>(conn, sql, &args)?.pop(),
+        None => {
+            w.execute(conn)?;
+            None
+        }
+    };
 
     // Counter rows that fell to zero go; they see the updates above.
     fn fell(deltas: &Deltas) -> Vec<&str> {
@@ -533,7 +618,7 @@ fn apply_counts(
     if d_all < 0 {
         delete_emptied(conn, "user_sites", "user_id", user_id, "domain", &[&domain])?;
     }
-    Ok(())
+    Ok(entry)
 }
 
 /// Deletes the counter rows of `table` under `owner` whose `keys` fell to

@@ -11,7 +11,7 @@ use diesel::sql_types::Bool;
 use crate::bookmarks::WriteOptions;
 use crate::models::{Bookmark, Entry, EntryView, Page};
 use crate::schema::{bookmarks, entries, entry_tags};
-use crate::stmt::{Arg, Combined, Stmt};
+use crate::stmt::{Arg, Stmt};
 use crate::{per_backend, DbConnection, DbError};
 
 /// Predicates of the partial indexes of the hot and new lists, spelled
@@ -117,25 +117,27 @@ pub fn set_fallback_title(conn: &mut DbConnection, id: i64, title: &str) -> Resu
     Ok(())
 }
 
-/// Moves the public bookmark count by `delta` and, for a public bookmark
-/// made at `public_at`, records the first-bookmark date and, once enough
-/// people bookmarked the entry, its place among new entries. One statement,
-/// added to `w`.
+/// The statement that moves the public bookmark count by `delta` and, for
+/// a public bookmark made at `public_at`, records the first-bookmark date
+/// and, once enough people bookmarked the entry, its place among new
+/// entries; it returns the entry as it left it (an [`Entry`] by name), so
+/// that it can end a [`Combined`](crate::stmt::Combined) write.
 pub fn count_public_bookmark(
-    w: &mut Combined<'_>,
     id: i64,
     delta: i64,
     public_at: Option<i64>,
     opts: WriteOptions,
-) {
+) -> (&'static str, Vec<Arg<'static>>) {
     let at = public_at.unwrap_or(0);
-    w.push(
+    (
         "UPDATE entries SET bookmark_count = bookmark_count + ?, \
          first_bookmarked_at = CASE WHEN ? AND (first_bookmarked_at IS NULL \
            OR first_bookmarked_at > ?) THEN ? ELSE first_bookmarked_at END, \
          listed_at = CASE WHEN ? AND listed_at IS NULL AND bookmark_count + ? >= ? \
            THEN ? ELSE listed_at END \
-         WHERE id = ?",
+         WHERE id = ? \
+         RETURNING id, url, domain, title, summary, thumbnail_url, favicon_url, \
+           bookmark_count, first_bookmarked_at, listed_at, hot_score, created_at",
         vec![
             Arg::Int(delta),
             Arg::Bool(public_at.is_some()),
@@ -147,7 +149,7 @@ pub fn count_public_bookmark(
             Arg::Int(opts.now),
             Arg::Int(id),
         ],
-    );
+    )
 }
 
 /// A publicly bookmarked entry (entries only private bookmarks point at are hidden).

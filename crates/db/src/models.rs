@@ -41,7 +41,7 @@ pub struct UserChanges {
     pub updated_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = entries)]
 pub struct Entry {
     pub id: i64,

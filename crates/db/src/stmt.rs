@@ -12,10 +12,12 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use diesel::backend::Backend;
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::pg::Pg;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, Bool, Double, HasSqlType, Nullable, Text};
-use diesel::{QueryResult, RunQueryDsl};
+use diesel::sql_types::{BigInt, Bool, Double, HasSqlType, Nullable, Text, Untyped};
+use diesel::sqlite::Sqlite;
+use diesel::{QueryResult, QueryableByName, RunQueryDsl};
 
 use crate::{per_backend, DbConnection, DbError};
 
@@ -55,6 +57,19 @@ impl<'a> Stmt<'a> {
     pub fn execute(self, conn: &mut DbConnection) -> Result<usize, DbError> {
         Ok(per_backend!(conn, |c| RunQueryDsl::execute(self, c))?)
     }
+
+    /// Runs the statement and reads its rows, by column name.
+    pub fn load<T>(self, conn: &mut DbConnection) -> Result<Vec<T>, DbError>
+    where
+        T: QueryableByName<Pg> + QueryableByName<Sqlite> + 'static,
+    {
+        Ok(per_backend!(conn, |c| RunQueryDsl::load::<T>(self, c))?)
+    }
+}
+
+/// Rows are read by column name, as those of `sql_query`.
+impl Query for Stmt<'_> {
+    type SqlType = Untyped;
 }
 
 impl<DB: ArgBackend> QueryFragment<DB> for Stmt<'_> {
@@ -122,11 +137,19 @@ impl<'a> Combined<'a> {
         self.parts.push((sql, args));
     }
 
-    /// The PostgreSQL statement and its arguments; `None` when empty.
-    fn joined(&self) -> Option<(String, Vec<Arg<'a>>)> {
-        let ((last, last_args), init) = self.parts.split_last()?;
+    /// The PostgreSQL statement and its arguments, with `last` (when
+    /// given) as the final statement after all pushed ones; `None` when
+    /// there is nothing to run.
+    fn joined(&self, last: Option<(&str, &[Arg<'a>])>) -> Option<(String, Vec<Arg<'a>>)> {
+        let mut parts: Vec<(&str, &[Arg<'a>])> = self
+            .parts
+            .iter()
+            .map(|(sql, args)| (sql.as_ref(), args.as_slice()))
+            .collect();
+        parts.extend(last);
+        let ((last, last_args), init) = parts.split_last()?;
         let mut sql = String::new();
-        let mut args = Vec::with_capacity(self.parts.iter().map(|(_, a)| a.len()).sum());
+        let mut args = Vec::with_capacity(parts.iter().map(|(_, a)| a.len()).sum());
         for (i, (part, part_args)) in init.iter().enumerate() {
             sql.push_str(if i == 0 { "WITH " } else { ", " });
             let _ = write!(sql, "w{i} AS ({part})");
@@ -143,7 +166,7 @@ impl<'a> Combined<'a> {
     pub fn execute(self, conn: &mut DbConnection) -> Result<(), DbError> {
         match conn {
             DbConnection::Pg(_) => {
-                if let Some((sql, args)) = self.joined() {
+                if let Some((sql, args)) = self.joined(None) {
                     Stmt::new(&sql, &args).execute(conn)?;
                 }
             }
@@ -154,6 +177,32 @@ impl<'a> Combined<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Runs the pushed statements and then `sql` (one with `RETURNING`,
+    /// touching rows none of the others touch), and reads the rows it
+    /// returns: still one round trip on PostgreSQL.
+    pub fn execute_returning<T>(
+        self,
+        conn: &mut DbConnection,
+        sql: &str,
+        args: &[Arg<'a>],
+    ) -> Result<Vec<T>, DbError>
+    where
+        T: QueryableByName<Pg> + QueryableByName<Sqlite> + 'static,
+    {
+        match conn {
+            DbConnection::Pg(_) => {
+                let (sql, args) = self.joined(Some((sql, args))).unwrap_or_default();
+                Stmt::new(&sql, &args).load(conn)
+            }
+            DbConnection::Sqlite(_) => {
+                for (sql, args) in &self.parts {
+                    Stmt::new(sql, args).execute(conn)?;
+                }
+                Stmt::new(sql, args).load(conn)
+            }
+        }
     }
 }
 
@@ -172,18 +221,18 @@ mod tests {
     #[test]
     fn combined_statements_become_data_modifying_ctes_before_the_last() {
         let mut w = Combined::default();
-        assert!(w.joined().is_none());
+        assert!(w.joined(None).is_none());
         w.push(
             "UPDATE a SET n = n + ? WHERE id = ?",
             vec![Arg::Int(1), Arg::Int(2)],
         );
         assert_eq!(
-            w.joined().map(|(s, a)| (s, a.len())),
+            w.joined(None).map(|(s, a)| (s, a.len())),
             Some(("UPDATE a SET n = n + ? WHERE id = ?".into(), 2))
         );
         w.push("INSERT INTO b (x) VALUES (?)", vec![Arg::Text("t")]);
         w.push("DELETE FROM c WHERE id = ?", vec![Arg::Int(3)]);
-        let (sql, args) = w.joined().expect("statement");
+        let (sql, args) = w.joined(None).expect("statement");
         assert_eq!(
             sql,
             "WITH w0 AS (UPDATE a SET n = n + ? WHERE id = ?), \
@@ -193,5 +242,16 @@ mod tests {
             args.as_slice(),
             [Arg::Int(1), Arg::Int(2), Arg::Text("t"), Arg::Int(3)]
         ));
+        // A returning statement goes last, after every pushed one.
+        let (sql, args) = w
+            .joined(Some(("UPDATE d SET n = ? RETURNING id", &[Arg::Int(4)])))
+            .expect("statement");
+        assert_eq!(
+            sql,
+            "WITH w0 AS (UPDATE a SET n = n + ? WHERE id = ?), \
+             w1 AS (INSERT INTO b (x) VALUES (?)), w2 AS (DELETE FROM c WHERE id = ?) \
+             UPDATE d SET n = ? RETURNING id"
+        );
+        assert_eq!(args.len(), 5);
     }
 }

@@ -938,3 +938,63 @@ fn sqlite_unique_key_migration_keeps_rows_ids_and_rules() {
         .expect("delete starred");
     assert_consistent(db);
 }
+
+// On PostgreSQL the insert of a new bookmark, its counters and the entry's
+// count update go as one statement, and the answer is built from what that
+// statement returned: it must be exactly what storage then holds.
+backend_test!(a_saved_bookmark_is_answered_as_stored, |db: &Db| {
+    let a = user(db, "alice");
+    let b = user(db, "bob");
+    let save = |user_id: i64, url: &str, private: bool| {
+        let url = NormalizedUrl::parse(url).expect("url");
+        let tags = Tags::parse(&["Rust", "db"]).expect("tags");
+        db.write(|c| {
+            bookmarks::upsert(
+                c,
+                user_id,
+                &url,
+                &BookmarkInput {
+                    title: Some("Typed title"),
+                    comment: Some("a comment"),
+                    note: Some("a note"),
+                    tags: Some(&tags),
+                    is_private: Some(private),
+                    read_later: Some(true),
+                    ..Default::default()
+                },
+                opts(),
+            )
+        })
+        .expect("upsert")
+    };
+    let mut last_id = 0;
+    for (user_id, url, private) in [
+        (a, "https://example.com/new", false),  // creates the entry
+        (b, "https://example.com/new", false),  // moves its counts
+        (b, "https://example.com/priv", true),  // creates it privately
+        (a, "https://example.com/priv", true),  // moves nothing of the entry
+        (a, "https://example.com/other", true), // a new entry, private
+        (b, "https://example.com/other", false),
+    ] {
+        let (view, created) = save(user_id, url, private);
+        assert!(created, "{url}");
+        assert!(view.bookmark.id > last_id, "ids grow");
+        last_id = view.bookmark.id;
+        let stored = db
+            .read(|c| bookmarks::find_view(c, view.bookmark.id, Some(user_id)))
+            .expect("find")
+            .expect("stored");
+        assert_eq!(view, stored, "{url}");
+        let entry = db
+            .read(|c| entries::find(c, view.entry.id))
+            .expect("entry")
+            .expect("stored entry");
+        assert_eq!(view.entry, entry, "{url}");
+    }
+    // Saving again updates: the id drawn for it (PostgreSQL) is skipped.
+    let (again, created) = save(a, "https://example.com/new", false);
+    assert!(!created);
+    let (next, _) = save(a, "https://example.com/next", false);
+    assert!(next.bookmark.id > again.bookmark.id);
+    assert_consistent(db);
+});
