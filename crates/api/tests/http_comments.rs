@@ -138,6 +138,18 @@ async fn comments_sort_by_recent_or_popular_with_my_stars(app: TestApp) {
     app.get("/api/v1/entries/999999/comments", None)
         .await
         .problem(404);
+    // A public entry without comments has an empty page, not a 404.
+    let quiet = app
+        .bookmark(&dave.access, "https://example.com/quiet", json!({}))
+        .await;
+    let page = app
+        .get(
+            &format!("/api/v1/entries/{}/comments", quiet["entry"]["id"]),
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(page["items"], json!([]));
 }
 both_backends!(comments_sort_by_recent_or_popular_with_my_stars);
 

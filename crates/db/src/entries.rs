@@ -6,7 +6,7 @@ use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
 use bukuma_domain::NormalizedUrl;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
+use diesel::sql_types::{Bool, Nullable, Text};
 
 use crate::bookmarks::WriteOptions;
 use crate::models::{Bookmark, Entry, EntryView, Page};
@@ -154,13 +154,36 @@ pub fn count_public_bookmark(
 
 /// A publicly bookmarked entry (entries only private bookmarks point at are hidden).
 pub fn find_public(conn: &mut DbConnection, id: i64) -> Result<Option<EntryView>, DbError> {
-    let entry = entries::table
-        .find(id)
-        .filter(entries::bookmark_count.gt(0))
-        .select(Entry::as_select())
-        .first(conn)
-        .optional()?;
-    Ok(with_tags(conn, entry.into_iter().collect())?.pop())
+    /// The entry once per card tag (once with none when it has no tags).
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(embed)]
+        entry: Entry,
+        #[diesel(sql_type = Nullable<Text>)]
+        tag: Option<String>,
+    }
+    // One statement instead of the entry and then its tags (`with_tags`).
+    let rows = Stmt::new(
+        "SELECT e.id, e.url, e.domain, e.title, e.summary, e.thumbnail_url, e.favicon_url, \
+           e.bookmark_count, e.first_bookmarked_at, e.listed_at, e.hot_score, e.created_at, t.tag \
+         FROM entries e LEFT JOIN (SELECT tag, count, tag_key FROM entry_tags WHERE entry_id = ? \
+           ORDER BY count DESC, tag_key LIMIT ?) t ON TRUE \
+         WHERE e.id = ? AND e.bookmark_count > 0 \
+         ORDER BY t.count DESC, t.tag_key",
+        &[Arg::Int(id), Arg::Int(CARD_TAGS as i64), Arg::Int(id)],
+    )
+    .load::<Row>(conn)?;
+    let mut rows = rows.into_iter();
+    Ok(rows.next().map(|first| {
+        let tags = std::iter::once(first.tag)
+            .chain(rows.map(|r| r.tag))
+            .flatten()
+            .collect();
+        EntryView {
+            entry: first.entry,
+            tags,
+        }
+    }))
 }
 
 /// Whether entry `id` exists and is publicly bookmarked.

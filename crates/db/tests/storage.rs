@@ -998,3 +998,52 @@ backend_test!(a_saved_bookmark_is_answered_as_stored, |db: &Db| {
     assert!(next.bookmark.id > again.bookmark.id);
     assert_consistent(db);
 });
+
+// The entry page reads the entry and its card tags in one statement.
+backend_test!(a_public_entry_comes_with_its_top_card_tags, |db: &Db| {
+    let users: Vec<i64> = ["a", "b", "c", "d"].iter().map(|n| user(db, n)).collect();
+    let url = "https://example.com/tagged";
+    // Counts: go 4, web 3, db 2, art 2 (db and art tie: by key), zz 1.
+    let marks: [&[&str]; 4] = [
+        &["go", "web", "db", "art"],
+        &["go", "web", "db", "zz"],
+        &["go", "web", "art"],
+        &["go"],
+    ];
+    let mut entry_id = 0;
+    for (u, tags) in users.iter().zip(marks) {
+        entry_id = mark(db, *u, public(url, "", tags)).0.entry_id;
+    }
+    let view = db
+        .read(|c| entries::find_public(c, entry_id))
+        .expect("find")
+        .expect("public");
+    assert_eq!(view.tags, ["go", "web", "art"]);
+    assert_eq!(view.entry.bookmark_count, 4);
+    let (untagged, _) = mark(db, users[0], public("https://example.com/bare", "", &[]));
+    let view = db
+        .read(|c| entries::find_public(c, untagged.entry_id))
+        .expect("find")
+        .expect("public");
+    assert!(view.tags.is_empty());
+    assert_eq!(view.entry.url, "https://example.com/bare");
+    let hidden = mark(
+        db,
+        users[1],
+        Mark {
+            url: "https://example.com/hidden",
+            comment: "",
+            tags: &["go"],
+            private: true,
+        },
+    )
+    .0;
+    assert!(db
+        .read(|c| entries::find_public(c, hidden.entry_id))
+        .expect("find")
+        .is_none());
+    assert!(db
+        .read(|c| entries::find_public(c, 1_000_000))
+        .expect("find")
+        .is_none());
+});

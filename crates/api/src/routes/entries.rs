@@ -232,10 +232,13 @@ pub async fn comments(
     let load = || async {
         let page = state
             .read(move |c| {
-                if !entries::is_public(c, id)? {
+                let page = stars::list(c, id, sort, keys.as_deref(), viewer_id, limit)?;
+                // Comments are public bookmarks, so an entry with any is
+                // public; only an empty page asks whether it exists.
+                if page.items.is_empty() && !entries::is_public(c, id)? {
                     return Ok(None);
                 }
-                stars::list(c, id, sort, keys.as_deref(), viewer_id, limit).map(Some)
+                Ok(Some(page))
             })
             .await?
             .ok_or_else(|| ApiError::not_found("entry"))?;
