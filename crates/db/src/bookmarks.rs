@@ -178,14 +178,18 @@ pub fn upsert(
     let created_at = input.created_at.unwrap_or(opts.now);
     let title = input.title.unwrap_or("");
     let public_at = (!is_private).then_some(created_at);
-    let (entry, existing, counts) =
+    let (mut entry, existing, counts) =
         match entries::find_or_create(conn, url, title, user_id, public_at, opts)? {
             entries::Found::Existing(entry, existing) => (entry, existing, EntryCounts::Move),
             entries::Found::Created(entry) => (entry, None, EntryCounts::Done),
         };
     touch(Scope::Entry(entry.id));
-    if counts == EntryCounts::Move && !title.is_empty() && entry.title.is_empty() {
-        entries::set_fallback_title(conn, entry.id, title)?;
+    if counts == EntryCounts::Move
+        && !title.is_empty()
+        && entry.title.is_empty()
+        && entries::set_fallback_title(conn, entry.id, title)?
+    {
+        entry.title = title.to_owned();
     }
     if let Some(old) = existing {
         apply_input(conn, &old, input, opts)?;

@@ -107,14 +107,15 @@ pub fn find_or_create(
     }
 }
 
-/// Sets the title typed by a bookmarker while the page's own is unknown.
-pub fn set_fallback_title(conn: &mut DbConnection, id: i64, title: &str) -> Result<(), DbError> {
-    Stmt::new(
+/// Sets the title typed by a bookmarker while the page's own is unknown;
+/// whether it was set.
+pub fn set_fallback_title(conn: &mut DbConnection, id: i64, title: &str) -> Result<bool, DbError> {
+    let changed = Stmt::new(
         "UPDATE entries SET title = ? WHERE id = ? AND title = ''",
         &[Arg::Text(title), Arg::Int(id)],
     )
     .execute(conn)?;
-    Ok(())
+    Ok(changed > 0)
 }
 
 /// The statement that moves the public bookmark count by `delta` and, for

@@ -991,6 +991,32 @@ backend_test!(a_saved_bookmark_is_answered_as_stored, |db: &Db| {
             .expect("stored entry");
         assert_eq!(view.entry, entry, "{url}");
     }
+    // A private save that gives the title of an entry without one: the
+    // entry's counts stay, its title is answered as stored.
+    let untitled = NormalizedUrl::parse("https://example.com/untitled").expect("url");
+    db.write(|c| bookmarks::upsert(c, a, &untitled, &BookmarkInput::default(), opts()))
+        .expect("untitled");
+    let (view, _) = db
+        .write(|c| {
+            bookmarks::upsert(
+                c,
+                b,
+                &untitled,
+                &BookmarkInput {
+                    title: Some("Typed later"),
+                    is_private: Some(true),
+                    ..Default::default()
+                },
+                opts(),
+            )
+        })
+        .expect("titled");
+    assert_eq!(view.entry.title, "Typed later");
+    let entry = db
+        .read(|c| entries::find(c, view.entry.id))
+        .expect("entry")
+        .expect("stored entry");
+    assert_eq!(view.entry, entry);
     // Saving again updates: the id drawn for it (PostgreSQL) is skipped.
     let (again, created) = save(a, "https://example.com/new", false);
     assert!(!created);
