@@ -246,13 +246,9 @@ pub fn upsert(
     let counted = Counted::of(&new);
     write_bookmark_tags(conn, &mut w, user_id, new.id, None, &counted)?;
     let moved = apply_counts(conn, w, user_id, None, Some(&counted), counts, opts)?;
-    // A created entry is as inserted; an existing one as its count update left it.
-    let entry = match (counts, moved) {
-        (EntryCounts::Done, _) => entry,
-        (EntryCounts::Move, Some(moved)) => moved,
-        // A private bookmark moves no count of the entry.
-        (EntryCounts::Move, None) => entry,
-    };
+    // As its count update left it; a created entry is as inserted, and a
+    // private bookmark moves no count of an existing one.
+    let entry = moved.unwrap_or(entry);
     let view = BookmarkView {
         bookmark: new,
         entry,

@@ -107,6 +107,14 @@ pub fn find_or_create(
     }
 }
 
+/// The columns of [`Entry`], for statements that read it by name.
+macro_rules! entry_columns {
+    () => {
+        "id, url, domain, title, summary, thumbnail_url, favicon_url, \
+         bookmark_count, first_bookmarked_at, listed_at, hot_score, created_at"
+    };
+}
+
 /// Sets the title typed by a bookmarker while the page's own is unknown;
 /// whether it was set.
 pub fn set_fallback_title(conn: &mut DbConnection, id: i64, title: &str) -> Result<bool, DbError> {
@@ -131,14 +139,16 @@ pub fn count_public_bookmark(
 ) -> (&'static str, Vec<Arg<'static>>) {
     let at = public_at.unwrap_or(0);
     (
-        "UPDATE entries SET bookmark_count = bookmark_count + ?, \
-         first_bookmarked_at = CASE WHEN ? AND (first_bookmarked_at IS NULL \
-           OR first_bookmarked_at > ?) THEN ? ELSE first_bookmarked_at END, \
-         listed_at = CASE WHEN ? AND listed_at IS NULL AND bookmark_count + ? >= ? \
-           THEN ? ELSE listed_at END \
-         WHERE id = ? \
-         RETURNING id, url, domain, title, summary, thumbnail_url, favicon_url, \
-           bookmark_count, first_bookmarked_at, listed_at, hot_score, created_at",
+        concat!(
+            "UPDATE entries SET bookmark_count = bookmark_count + ?, \
+             first_bookmarked_at = CASE WHEN ? AND (first_bookmarked_at IS NULL \
+               OR first_bookmarked_at > ?) THEN ? ELSE first_bookmarked_at END, \
+             listed_at = CASE WHEN ? AND listed_at IS NULL AND bookmark_count + ? >= ? \
+               THEN ? ELSE listed_at END \
+             WHERE id = ? \
+             RETURNING ",
+            entry_columns!()
+        ),
         vec![
             Arg::Int(delta),
             Arg::Bool(public_at.is_some()),
@@ -164,13 +174,16 @@ pub fn find_public(conn: &mut DbConnection, id: i64) -> Result<Option<EntryView>
         tag: Option<String>,
     }
     // One statement instead of the entry and then its tags (`with_tags`).
+    // The subquery's columns (tag, count, tag_key) are not entries' own.
     let rows = Stmt::new(
-        "SELECT e.id, e.url, e.domain, e.title, e.summary, e.thumbnail_url, e.favicon_url, \
-           e.bookmark_count, e.first_bookmarked_at, e.listed_at, e.hot_score, e.created_at, t.tag \
-         FROM entries e LEFT JOIN (SELECT tag, count, tag_key FROM entry_tags WHERE entry_id = ? \
-           ORDER BY count DESC, tag_key LIMIT ?) t ON TRUE \
-         WHERE e.id = ? AND e.bookmark_count > 0 \
-         ORDER BY t.count DESC, t.tag_key",
+        concat!(
+            "SELECT ",
+            entry_columns!(),
+            ", t.tag FROM entries LEFT JOIN (SELECT tag, count, tag_key FROM entry_tags \
+             WHERE entry_id = ? ORDER BY count DESC, tag_key LIMIT ?) t ON TRUE \
+             WHERE entries.id = ? AND entries.bookmark_count > 0 \
+             ORDER BY t.count DESC, t.tag_key"
+        ),
         &[Arg::Int(id), Arg::Int(CARD_TAGS as i64), Arg::Int(id)],
     )
     .load::<Row>(conn)?;

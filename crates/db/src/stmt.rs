@@ -170,11 +170,15 @@ impl<'a> Combined<'a> {
                     Stmt::new(&sql, &args).execute(conn)?;
                 }
             }
-            DbConnection::Sqlite(_) => {
-                for (sql, args) in &self.parts {
-                    Stmt::new(sql, args).execute(conn)?;
-                }
-            }
+            DbConnection::Sqlite(_) => self.execute_each(conn)?,
+        }
+        Ok(())
+    }
+
+    /// Runs the pushed statements one after another (SQLite).
+    fn execute_each(&self, conn: &mut DbConnection) -> Result<(), DbError> {
+        for (sql, args) in &self.parts {
+            Stmt::new(sql, args).execute(conn)?;
         }
         Ok(())
     }
@@ -197,9 +201,7 @@ impl<'a> Combined<'a> {
                 Stmt::new(&sql, &args).load(conn)
             }
             DbConnection::Sqlite(_) => {
-                for (sql, args) in &self.parts {
-                    Stmt::new(sql, args).execute(conn)?;
-                }
+                self.execute_each(conn)?;
                 Stmt::new(sql, args).load(conn)
             }
         }
