@@ -29,7 +29,7 @@ DATA = os.path.join(BENCH, "data")
 RESULTS = os.path.join(BENCH, "results")
 
 # Bump together with bukuma_db::seed::GENERATOR_VERSION so cached datasets are rebuilt.
-DATASET_VERSION = 2
+DATASET_VERSION = 3
 PASSWORD = "bench-password"
 
 PROFILES = {

@@ -1,16 +1,17 @@
 //! A deterministic synthetic dataset shaped like a real bookmarking service,
 //! for benchmarks (`bukuma seed`).
 //!
-//! Everything is generated in memory first — bookmarks in time order, so
-//! that counters, first-bookmark dates, new-entry listing times and hot
-//! scores come out exactly as the write path would have left them — and then
-//! written with multi-row `INSERT`s inside transactions. Secondary indexes of
-//! the loaded tables are dropped for the load and rebuilt from their own
-//! stored definitions afterwards, which is much faster than maintaining them
-//! row by row and keeps no second copy of the schema here. On SQLite a
-//! second thread loads and indexes the tag and star tables in a file of
-//! their own meanwhile, which then moves over by record copy (see
-//! [`load_split`]), so both cores work.
+//! Bookmarks are drawn in time order — so that counters, first-bookmark
+//! dates, new-entry listing times and hot scores come out exactly as the
+//! write path would have left them — and written with multi-row `INSERT`s
+//! inside transactions. Secondary indexes of the loaded tables are dropped
+//! for the load and rebuilt from their own stored definitions afterwards,
+//! which is much faster than maintaining them row by row and keeps no
+//! second copy of the schema here. On a SQLite file the rows are written
+//! while they are drawn: a generator thread hands batches of bookmarks to
+//! this connection and to a second one, which loads and indexes the tag
+//! and star tables in a file of their own; those then move over by record
+//! copy (see [`load_split`]), so both cores work throughout.
 //!
 //! Shape of the data:
 //! - user activity follows a power law (a few users with thousands of
@@ -31,7 +32,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::Instant;
 
 use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
@@ -50,7 +51,8 @@ use crate::{per_backend, DbConnection, DbError};
 
 /// Bumped whenever the generated data (or the state it is left in) changes,
 /// so cached datasets are rebuilt. 2: PostgreSQL datasets are vacuumed.
-pub const GENERATOR_VERSION: u32 = 2;
+/// 3: stars are drawn with each bookmark.
+pub const GENERATOR_VERSION: u32 = 3;
 
 /// Rows per prepared multi-row `INSERT` (13 columns at most: 1 664 binds,
 /// well under SQLite's 32 766 and PostgreSQL's 65 535).
@@ -117,7 +119,8 @@ pub struct SeedReport {
     pub stars: usize,
     pub max_entry_bookmarks: i64,
     pub generate_secs: f64,
-    /// Writing the rows and building the indexes.
+    /// Writing the rows and building the indexes, beyond generation (on a
+    /// SQLite file, rows are written while they are generated).
     pub load_secs: f64,
     /// `ANALYZE` (on PostgreSQL `VACUUM ANALYZE`) and restoring the
     /// connection's settings.
@@ -539,6 +542,8 @@ struct GenEntry {
 struct GenBookmark {
     user: u32,
     entry: u32,
+    /// The entry's domain id.
+    domain: u32,
     created_at: i64,
     is_private: bool,
     read_later: bool,
@@ -559,31 +564,93 @@ struct Counter {
     public_count: i64,
 }
 
-struct Dataset {
+/// What bookmarks are drawn from, fixed before the first one.
+struct Vocabulary {
     tags: Vec<String>,
     tag_keys: Vec<String>,
     domains: Vec<(String, bool)>,
+}
+
+impl Vocabulary {
+    fn draw(rng: &mut ChaCha8Rng) -> Self {
+        let tags = vocabulary(rng);
+        let tag_keys = tags.iter().map(|t| t.to_lowercase()).collect();
+        let domains = domains(rng, 2_000);
+        Vocabulary {
+            tags,
+            tag_keys,
+            domains,
+        }
+    }
+
+    fn tag(&self, t: u16) -> &str {
+        &self.tags[usize::from(t)]
+    }
+
+    fn tag_key(&self, t: u16) -> &str {
+        &self.tag_keys[usize::from(t)]
+    }
+
+    fn domain(&self, d: u32) -> &str {
+        &self.domains[d as usize].0
+    }
+}
+
+/// Bookmarks per [`Batch`]: a multiple of [`ROWS_PER_STATEMENT`], so only
+/// the last batch ends in a shorter statement.
+const BATCH: usize = 128 * ROWS_PER_STATEMENT;
+
+/// Consecutive bookmarks as the generator hands them over, with their stars.
+struct Batch {
+    /// Index of the first bookmark.
+    first: usize,
+    bookmarks: Vec<GenBookmark>,
+    /// (bookmark index, user index, time), sorted by bookmark then user.
+    stars: Vec<(u32, u32, i64)>,
+}
+
+/// What is known only once every bookmark is drawn: users, entries and
+/// the counter tables.
+struct Totals {
     users: Vec<GenUser>,
     entries: Vec<GenEntry>,
-    bookmarks: Vec<GenBookmark>,
     /// (user index, tag id) → counts, sorted by key.
     user_tags: Vec<((u32, u16), Counter)>,
     /// (user index, domain id) → counts, sorted by key.
     user_sites: Vec<((u32, u32), Counter)>,
     /// (entry index, tag id) → (public count, first public time), sorted by key.
     entry_tags: Vec<((u32, u16), (i64, i64))>,
-    /// (bookmark index, user index, time), sorted by bookmark then user.
-    stars: Vec<(u32, u32, i64)>,
 }
 
-fn generate(cfg: &SeedConfig, progress: &mut dyn FnMut(Phase, u64, u64)) -> Dataset {
-    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+struct Dataset<'v> {
+    vocab: &'v Vocabulary,
+    batches: Vec<Arc<Batch>>,
+    totals: Arc<Totals>,
+}
+
+impl Dataset<'_> {
+    /// Every bookmark with its index, in id order.
+    fn bookmarks(&self) -> impl Iterator<Item = (usize, &GenBookmark)> {
+        self.batches
+            .iter()
+            .flat_map(|b| (b.first..).zip(&b.bookmarks))
+    }
+}
+
+/// Draws the bookmarks in time order and hands them to `emit` in batches
+/// as it goes (so that they can be written meanwhile), each bookmark with
+/// its stars; then returns the totals.
+fn generate(
+    cfg: &SeedConfig,
+    mut rng: ChaCha8Rng,
+    vocab: &Vocabulary,
+    emit: &mut dyn FnMut(Batch),
+) -> Totals {
     let n = cfg.bookmarks as usize;
     let n_users = cfg.users.max(1) as usize;
     let now = cfg.now;
-    let tags = vocabulary(&mut rng);
-    let tag_keys: Vec<String> = tags.iter().map(|t| t.to_lowercase()).collect();
-    let domains = domains(&mut rng, 2_000);
+    let tags = &vocab.tags;
+    let domains = &vocab.domains;
     let tag_zipf = Zipf::new(tags.len(), 1.0);
     let domain_zipf = Zipf::new(domains.len(), 1.1);
     let user_zipf = Zipf::new(n_users, 0.8);
@@ -632,13 +699,16 @@ fn generate(cfg: &SeedConfig, progress: &mut dyn FnMut(Phase, u64, u64)) -> Data
     let horizon = now - HORIZON_SECONDS * 1_000_000;
     let window = (n / 50).max(1_000);
     let mut entries: Vec<GenEntry> = Vec::with_capacity(n / 2);
-    let mut bookmarks: Vec<GenBookmark> = Vec::with_capacity(n);
+    // The entry of each bookmark drawn so far, for re-bookmarking.
+    let mut entry_of: Vec<u32> = Vec::with_capacity(n);
+    let mut batch: Vec<GenBookmark> = Vec::with_capacity(BATCH.min(n));
+    let mut star_rows: Vec<(u32, u32, i64)> = Vec::new();
+    let mut first_seen: Vec<Option<i64>> = vec![None; n_users];
     let mut seen: FastSet<u64> = FastSet::with_capacity_and_hasher(n, Default::default());
     let mut user_history: Vec<Vec<u16>> = vec![Vec::new(); n_users];
     let mut user_tags: FastMap<(u32, u16), Counter> = FastMap::default();
     let mut user_sites: FastMap<(u32, u32), Counter> = FastMap::default();
     let mut entry_tags: FastMap<(u32, u16), (i64, i64)> = FastMap::default();
-    let report_every = (n / 200).max(1);
 
     for (i, &created_at) in times.iter().enumerate() {
         let user = rank_to_user[user_zipf.sample(&mut rng)];
@@ -652,7 +722,7 @@ fn generate(cfg: &SeedConfig, progress: &mut dyn FnMut(Phase, u64, u64)) -> Data
                 } else {
                     rng.random_range(0..i)
                 };
-                let e = bookmarks[j].entry;
+                let e = entry_of[j];
                 if !seen.contains(&(u64::from(user) << 32 | u64::from(e))) {
                     entry = Some(e);
                     break;
@@ -713,6 +783,8 @@ fn generate(cfg: &SeedConfig, progress: &mut dyn FnMut(Phase, u64, u64)) -> Data
             id
         });
         seen.insert(u64::from(user) << 32 | u64::from(entry));
+        entry_of.push(entry);
+        first_seen[uidx].get_or_insert(created_at);
 
         let is_private = rng.random_bool(0.05);
         let read_later = rng.random_bool(0.05);
@@ -763,6 +835,26 @@ fn generate(cfg: &SeedConfig, progress: &mut dyn FnMut(Phase, u64, u64)) -> Data
         }
         user_history[uidx].extend_from_slice(&btags[..ntags]);
 
+        // Stars on a quarter of public comments, heavy-tailed.
+        let mut star_count = 0;
+        if n_users > 1 && !is_private && !comment.is_empty() && rng.random_bool(0.25) {
+            let k = (rng.random::<f64>().max(1e-9).powf(-1.0 / 1.5) as usize).clamp(1, 200);
+            let k = k.min(n_users - 1);
+            let mut by: Vec<u32> = Vec::with_capacity(k);
+            while by.len() < k {
+                let u = rng.random_range(0..n_users as u32);
+                if u != user && !by.contains(&u) {
+                    by.push(u);
+                }
+            }
+            by.sort_unstable();
+            let room = (now - created_at).clamp(1, 7 * MICROS_PER_DAY);
+            for u in by {
+                star_rows.push((i as u32, u, created_at + rng.random_range(0..room)));
+            }
+            star_count = k as i64;
+        }
+
         // Counters, as the write path moves them.
         let public = i64::from(!is_private);
         let u = &mut users[uidx];
@@ -796,52 +888,28 @@ fn generate(cfg: &SeedConfig, progress: &mut dyn FnMut(Phase, u64, u64)) -> Data
                 e.hot += bookmark_weight((now - created_at) as f64 / 1e6);
             }
         }
-        bookmarks.push(GenBookmark {
+        batch.push(GenBookmark {
             user,
             entry,
+            domain: e.domain,
             created_at,
             is_private,
             read_later,
             comment,
             tags: btags,
             ntags: ntags as u8,
-            star_count: 0,
+            star_count,
         });
-        if i % report_every == 0 {
-            progress(Phase::Generate, i as u64, n as u64);
-        }
-    }
-
-    // Stars on a quarter of public comments, heavy-tailed.
-    let mut star_rows: Vec<(u32, u32, i64)> = Vec::new();
-    if n_users > 1 {
-        for (bi, b) in bookmarks.iter_mut().enumerate() {
-            if b.is_private || b.comment.is_empty() || !rng.random_bool(0.25) {
-                continue;
-            }
-            let k = (rng.random::<f64>().max(1e-9).powf(-1.0 / 1.5) as usize).clamp(1, 200);
-            let k = k.min(n_users - 1);
-            let mut by: Vec<u32> = Vec::with_capacity(k);
-            while by.len() < k {
-                let u = rng.random_range(0..n_users as u32);
-                if u != b.user && !by.contains(&u) {
-                    by.push(u);
-                }
-            }
-            by.sort_unstable();
-            let room = (now - b.created_at).clamp(1, 7 * MICROS_PER_DAY);
-            for u in by {
-                star_rows.push((bi as u32, u, b.created_at + rng.random_range(0..room)));
-            }
-            b.star_count = k as i64;
+        if batch.len() == BATCH || i + 1 == n {
+            emit(Batch {
+                first: i + 1 - batch.len(),
+                bookmarks: std::mem::replace(&mut batch, Vec::with_capacity(BATCH.min(n - i))),
+                stars: std::mem::take(&mut star_rows),
+            });
         }
     }
 
     // Users join a little before their first bookmark.
-    let mut first_seen: Vec<Option<i64>> = vec![None; n_users];
-    for b in &bookmarks {
-        first_seen[b.user as usize].get_or_insert(b.created_at);
-    }
     for (u, first) in users.iter_mut().zip(first_seen) {
         let before = rng.random_range(0..30 * MICROS_PER_DAY);
         u.created_at = first.unwrap_or_else(|| now - rng.random_range(0..span)) - before;
@@ -853,42 +921,36 @@ fn generate(cfg: &SeedConfig, progress: &mut dyn FnMut(Phase, u64, u64)) -> Data
     user_sites.sort_unstable_by_key(|(k, _)| *k);
     let mut entry_tags: Vec<_> = entry_tags.into_iter().collect();
     entry_tags.sort_unstable_by_key(|(k, _)| *k);
-    progress(Phase::Generate, n as u64, n as u64);
-    Dataset {
-        tags,
-        tag_keys,
-        domains,
+    Totals {
         users,
         entries,
-        bookmarks,
         user_tags,
         user_sites,
         entry_tags,
-        stars: star_rows,
     }
 }
 
 fn manifest(data: &Dataset) -> Manifest {
-    let mut by_activity: Vec<usize> = (0..data.users.len())
-        .filter(|&u| data.users[u].public_count > 0)
+    let mut by_activity: Vec<usize> = (0..data.totals.users.len())
+        .filter(|&u| data.totals.users[u].public_count > 0)
         .collect();
-    by_activity.sort_by_key(|&u| (std::cmp::Reverse(data.users[u].public_count), u));
+    by_activity.sort_by_key(|&u| (std::cmp::Reverse(data.totals.users[u].public_count), u));
     by_activity.truncate(2_000);
     let users: Vec<String> = by_activity
         .iter()
-        .map(|&u| data.users[u].username.clone())
+        .map(|&u| data.totals.users[u].username.clone())
         .collect();
 
-    let mut by_popularity: Vec<usize> = (0..data.entries.len())
-        .filter(|&e| data.entries[e].public_count > 0)
+    let mut by_popularity: Vec<usize> = (0..data.totals.entries.len())
+        .filter(|&e| data.totals.entries[e].public_count > 0)
         .collect();
-    by_popularity.sort_by_key(|&e| (std::cmp::Reverse(data.entries[e].public_count), e));
+    by_popularity.sort_by_key(|&e| (std::cmp::Reverse(data.totals.entries[e].public_count), e));
     by_popularity.truncate(20_000);
     let entries: Vec<i64> = by_popularity.iter().map(|&e| e as i64 + 1).collect();
     let popular_urls: Vec<String> = by_popularity
         .iter()
         .take(2_000)
-        .map(|&e| data.entries[e].url.clone())
+        .map(|&e| data.totals.entries[e].url.clone())
         .collect();
 
     // The busiest users' most used public tags, each with the cursor of
@@ -897,7 +959,7 @@ fn manifest(data: &Dataset) -> Manifest {
     let wanted: HashSet<u32> = top.iter().map(|&u| u as u32).collect();
     let mut lists: FastMap<(u32, u16), Vec<(i64, i64)>> = FastMap::default();
     let mut best: HashMap<u32, Vec<(i64, u16)>> = HashMap::new();
-    for ((u, t), c) in &data.user_tags {
+    for ((u, t), c) in &data.totals.user_tags {
         if wanted.contains(u) && c.public_count > 0 {
             best.entry(*u).or_default().push((c.public_count, *t));
         }
@@ -909,7 +971,7 @@ fn manifest(data: &Dataset) -> Manifest {
             chosen.insert((*u, t));
         }
     }
-    for (bi, b) in data.bookmarks.iter().enumerate() {
+    for (bi, b) in data.bookmarks() {
         if b.is_private {
             continue;
         }
@@ -938,8 +1000,8 @@ fn manifest(data: &Dataset) -> Manifest {
                 }
             };
             user_tags.push((
-                data.users[u].username.clone(),
-                percent_encode(&data.tags[usize::from(t)]),
+                data.totals.users[u].username.clone(),
+                percent_encode(data.vocab.tag(t)),
                 cursor,
             ));
         }
@@ -1065,13 +1127,13 @@ fn write_rows<'a, M: 'static, T>(
     Ok(())
 }
 
-fn tag_string(data: &Dataset, b: &GenBookmark) -> String {
+fn tag_string(vocab: &Vocabulary, b: &GenBookmark) -> String {
     let mut s = String::new();
     for (i, &t) in b.tag_ids().iter().enumerate() {
         if i > 0 {
             s.push(' ');
         }
-        s.push_str(&data.tags[usize::from(t)]);
+        s.push_str(vocab.tag(t));
     }
     s
 }
@@ -1094,36 +1156,129 @@ struct Stars;
 /// own while the main connection loads the others (see [`load_split`]).
 const SIDE_TABLES: [&str; 3] = ["bookmark_tags", "entry_tags", "stars"];
 
-/// Rows of every table, for the progress total.
-fn row_count(data: &Dataset) -> u64 {
-    (data.users.len()
-        + data.entries.len()
-        + data.bookmarks.len()
-        + bookmark_tag_count(data)
-        + data.user_tags.len()
-        + data.user_sites.len()
-        + data.entry_tags.len()
-        + data.stars.len()) as u64
+/// Rows of the tables written from [`Totals`].
+fn totals_rows(t: &Totals) -> u64 {
+    (t.users.len() + t.entries.len() + t.user_tags.len() + t.user_sites.len() + t.entry_tags.len())
+        as u64
 }
 
-fn bookmark_tag_count(data: &Dataset) -> usize {
-    data.bookmarks.iter().map(|b| b.tag_ids().len()).sum()
+/// Rows of the tables written from a [`Batch`].
+fn batch_rows(b: &Batch) -> u64 {
+    (b.bookmarks.len()
+        + b.bookmarks.iter().map(|b| b.tag_ids().len()).sum::<usize>()
+        + b.stars.len()) as u64
 }
 
-/// Writes every table but the [`SIDE_TABLES`].
-fn write_main(
+/// Writes a batch's rows of `bookmarks`.
+fn write_bookmarks(
+    conn: &mut DbConnection,
+    vocab: &Vocabulary,
+    batch: &Batch,
+    report: &mut dyn FnMut(u64),
+) -> Result<(), SeedError> {
+    let tag_strings: Vec<String> = batch
+        .bookmarks
+        .iter()
+        .map(|b| tag_string(vocab, b))
+        .collect();
+    write_rows::<Bookmarks, _>(
+        conn,
+        "bookmarks",
+        &[
+            "id",
+            "user_id",
+            "entry_id",
+            "domain",
+            "comment",
+            "tags",
+            "is_private",
+            "read_later",
+            "star_count",
+            "created_at",
+            "updated_at",
+        ],
+        &batch.bookmarks,
+        report,
+        |i, b, a| {
+            a.extend([
+                Arg::Int(id(batch.first + i)),
+                Arg::Int(id(b.user as usize)),
+                Arg::Int(id(b.entry as usize)),
+                Arg::Text(vocab.domain(b.domain)),
+                Arg::Text(&b.comment),
+                Arg::Text(&tag_strings[i]),
+                Arg::Bool(b.is_private),
+                Arg::Bool(b.read_later),
+                Arg::Int(b.star_count),
+                Arg::Int(b.created_at),
+                Arg::Int(b.created_at),
+            ])
+        },
+    )
+}
+
+/// Writes a batch's rows of `bookmark_tags` and `stars` (two [`SIDE_TABLES`]).
+fn write_tags_and_stars(
+    conn: &mut DbConnection,
+    vocab: &Vocabulary,
+    batch: &Batch,
+    report: &mut dyn FnMut(u64),
+) -> Result<(), SeedError> {
+    let tag_rows: Vec<(usize, u16)> = batch
+        .bookmarks
+        .iter()
+        .enumerate()
+        .flat_map(|(i, b)| b.tag_ids().iter().map(move |&t| (i, t)))
+        .collect();
+    write_rows::<BookmarkTags, _>(
+        conn,
+        "bookmark_tags",
+        &[
+            "bookmark_id",
+            "tag_key",
+            "user_id",
+            "is_private",
+            "created_at",
+        ],
+        &tag_rows,
+        report,
+        |_, &(i, t), a| {
+            let b = &batch.bookmarks[i];
+            a.extend([
+                Arg::Int(id(batch.first + i)),
+                Arg::Text(vocab.tag_key(t)),
+                Arg::Int(id(b.user as usize)),
+                Arg::Bool(b.is_private),
+                Arg::Int(b.created_at),
+            ])
+        },
+    )?;
+    write_rows::<Stars, _>(
+        conn,
+        "stars",
+        &["bookmark_id", "user_id", "created_at"],
+        &batch.stars,
+        report,
+        |_, &(b, u, at), a| {
+            a.extend([
+                Arg::Int(id(b as usize)),
+                Arg::Int(id(u as usize)),
+                Arg::Int(at),
+            ])
+        },
+    )
+}
+
+/// Writes `users` and `entries`.
+fn write_users_and_entries(
     conn: &mut DbConnection,
     cfg: &SeedConfig,
-    data: &Dataset,
+    vocab: &Vocabulary,
+    totals: &Totals,
     report: &mut dyn FnMut(u64),
 ) -> Result<(), SeedError> {
     let hash = cfg.password_hash.as_str();
-    let domain = |d: u32| data.domains[d as usize].0.as_str();
-    let tag = |t: u16| data.tags[usize::from(t)].as_str();
-    let tag_key = |t: u16| data.tag_keys[usize::from(t)].as_str();
-    let user_id = |u: u32| id(u as usize);
-
-    let lower_names: Vec<String> = data
+    let lower_names: Vec<String> = totals
         .users
         .iter()
         .map(|u| u.username.to_ascii_lowercase())
@@ -1144,7 +1299,7 @@ fn write_main(
             "created_at",
             "updated_at",
         ],
-        &data.users,
+        &totals.users,
         report,
         |i, u, a| {
             a.extend([
@@ -1181,13 +1336,13 @@ fn write_main(
             "fetch_attempts",
             "fetched_at",
         ],
-        &data.entries,
+        &totals.entries,
         report,
         |i, e, a| {
             a.extend([
                 Arg::Int(id(i)),
                 Arg::Text(&e.url),
-                Arg::Text(domain(e.domain)),
+                Arg::Text(vocab.domain(e.domain)),
                 Arg::Text(&e.title),
                 Arg::Text(&e.summary),
                 Arg::Int(e.public_count),
@@ -1200,148 +1355,72 @@ fn write_main(
                 Arg::OptInt(Some(e.created_at)),
             ])
         },
-    )?;
+    )
+}
 
-    let tag_strings: Vec<String> = data.bookmarks.iter().map(|b| tag_string(data, b)).collect();
-    write_rows::<Bookmarks, _>(
-        conn,
-        "bookmarks",
-        &[
-            "id",
-            "user_id",
-            "entry_id",
-            "domain",
-            "comment",
-            "tags",
-            "is_private",
-            "read_later",
-            "star_count",
-            "created_at",
-            "updated_at",
-        ],
-        &data.bookmarks,
-        report,
-        |i, b, a| {
-            a.extend([
-                Arg::Int(id(i)),
-                Arg::Int(user_id(b.user)),
-                Arg::Int(id(b.entry as usize)),
-                Arg::Text(domain(data.entries[b.entry as usize].domain)),
-                Arg::Text(&b.comment),
-                Arg::Text(&tag_strings[i]),
-                Arg::Bool(b.is_private),
-                Arg::Bool(b.read_later),
-                Arg::Int(b.star_count),
-                Arg::Int(b.created_at),
-                Arg::Int(b.created_at),
-            ])
-        },
-    )?;
-    drop(tag_strings);
-
+/// Writes `user_tags` and `user_sites`.
+fn write_user_counters(
+    conn: &mut DbConnection,
+    vocab: &Vocabulary,
+    totals: &Totals,
+    report: &mut dyn FnMut(u64),
+) -> Result<(), SeedError> {
     write_rows::<UserTags, _>(
         conn,
         "user_tags",
         &["user_id", "tag_key", "tag", "count", "public_count"],
-        &data.user_tags,
+        &totals.user_tags,
         report,
         |_, ((u, t), n), a| {
             a.extend([
-                Arg::Int(user_id(*u)),
-                Arg::Text(tag_key(*t)),
-                Arg::Text(tag(*t)),
+                Arg::Int(id(*u as usize)),
+                Arg::Text(vocab.tag_key(*t)),
+                Arg::Text(vocab.tag(*t)),
                 Arg::Int(n.count),
                 Arg::Int(n.public_count),
             ])
         },
     )?;
-
     write_rows::<UserSites, _>(
         conn,
         "user_sites",
         &["user_id", "domain", "count", "public_count"],
-        &data.user_sites,
+        &totals.user_sites,
         report,
         |_, ((u, d), n), a| {
             a.extend([
-                Arg::Int(user_id(*u)),
-                Arg::Text(domain(*d)),
+                Arg::Int(id(*u as usize)),
+                Arg::Text(vocab.domain(*d)),
                 Arg::Int(n.count),
                 Arg::Int(n.public_count),
             ])
         },
-    )?;
-
-    Ok(())
+    )
 }
 
-/// Writes the [`SIDE_TABLES`].
-fn write_side(
+/// Writes `entry_tags` (one of the [`SIDE_TABLES`]).
+fn write_entry_tags(
     conn: &mut DbConnection,
-    data: &Dataset,
+    vocab: &Vocabulary,
+    totals: &Totals,
     report: &mut dyn FnMut(u64),
 ) -> Result<(), SeedError> {
-    let tag = |t: u16| data.tags[usize::from(t)].as_str();
-    let tag_key = |t: u16| data.tag_keys[usize::from(t)].as_str();
-    let user_id = |u: u32| id(u as usize);
-    let tag_rows: Vec<(usize, u16)> = data
-        .bookmarks
-        .iter()
-        .enumerate()
-        .flat_map(|(i, b)| b.tag_ids().iter().map(move |&t| (i, t)))
-        .collect();
-    write_rows::<BookmarkTags, _>(
-        conn,
-        "bookmark_tags",
-        &[
-            "bookmark_id",
-            "tag_key",
-            "user_id",
-            "is_private",
-            "created_at",
-        ],
-        &tag_rows,
-        report,
-        |_, &(i, t), a| {
-            let b = &data.bookmarks[i];
-            a.extend([
-                Arg::Int(id(i)),
-                Arg::Text(tag_key(t)),
-                Arg::Int(user_id(b.user)),
-                Arg::Bool(b.is_private),
-                Arg::Int(b.created_at),
-            ])
-        },
-    )?;
-
     write_rows::<EntryTags, _>(
         conn,
         "entry_tags",
         &["entry_id", "tag_key", "tag", "count", "first_at"],
-        &data.entry_tags,
+        &totals.entry_tags,
         report,
         |_, ((e, t), (count, first_at)), a| {
             a.extend([
                 Arg::Int(id(*e as usize)),
-                Arg::Text(tag_key(*t)),
-                Arg::Text(tag(*t)),
+                Arg::Text(vocab.tag_key(*t)),
+                Arg::Text(vocab.tag(*t)),
                 Arg::Int(*count),
                 Arg::Int(*first_at),
             ])
         },
-    )?;
-
-    write_rows::<Stars, _>(
-        conn,
-        "stars",
-        &["bookmark_id", "user_id", "created_at"],
-        &data.stars,
-        report,
-        |_, &(b, u, at), a| {
-            a.extend([Arg::Int(id(b as usize)), Arg::Int(user_id(u)), Arg::Int(at)])
-        },
-    )?;
-    Ok(())
+    )
 }
 
 /// Settings for writing rows on SQLite: durability is pointless while
@@ -1354,8 +1433,11 @@ const SQLITE_LOAD_SETTINGS: &str = "PRAGMA synchronous = OFF; PRAGMA foreign_key
 /// Settings for `CREATE INDEX` on SQLite: it sorts in chunks the size of
 /// the page cache, spilled to temporary files unless temp_store is MEMORY;
 /// small chunks, sorted by worker threads and merged, build the indexes
-/// about twice as fast as one large in-memory sort.
-const SQLITE_INDEX_SETTINGS: &str = "PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -2000";
+/// about twice as fast as one large in-memory sort. The table scans behind
+/// each index then read pages through a memory map rather than copies into
+/// that small cache.
+const SQLITE_INDEX_SETTINGS: &str =
+    "PRAGMA temp_store = DEFAULT; PRAGMA cache_size = -2000; PRAGMA mmap_size = 4294967296";
 
 /// Builds `indexes` from their stored statements; `built` hears each one.
 fn build_indexes<'a>(
@@ -1390,23 +1472,36 @@ fn main_file(conn: &mut DbConnection) -> Result<Option<String>, SeedError> {
 }
 
 /// Writes every table and builds its indexes on the one connection
-/// (PostgreSQL, and SQLite in memory). The indexes are rebuilt even when
-/// writing failed, so the schema is whole again either way.
+/// (PostgreSQL, and SQLite in memory), tables in the order of their
+/// foreign keys (PostgreSQL checks them unless the role may skip them).
+/// The indexes are rebuilt even when writing failed, so the schema is
+/// whole again either way.
 fn load_serial(
     conn: &mut DbConnection,
     cfg: &SeedConfig,
     data: &Dataset,
     indexes: &[IndexDef],
-    total: u64,
     progress: &mut dyn FnMut(Phase, u64, u64),
 ) -> Result<(), SeedError> {
+    let (vocab, totals) = (data.vocab, &*data.totals);
+    let total = totals_rows(totals) + data.batches.iter().map(|b| batch_rows(b)).sum::<u64>();
     let mut done = 0;
     let mut report = |n| {
         done += n;
         progress(Phase::Write, done, total);
     };
-    let written =
-        write_main(conn, cfg, data, &mut report).and_then(|()| write_side(conn, data, &mut report));
+    let mut write = || -> Result<(), SeedError> {
+        write_users_and_entries(conn, cfg, vocab, totals, &mut report)?;
+        for b in &data.batches {
+            write_bookmarks(conn, vocab, b, &mut report)?;
+        }
+        write_user_counters(conn, vocab, totals, &mut report)?;
+        for b in &data.batches {
+            write_tags_and_stars(conn, vocab, b, &mut report)?;
+        }
+        write_entry_tags(conn, vocab, totals, &mut report)
+    };
+    let written = write();
     if matches!(conn, DbConnection::Sqlite(_)) {
         conn.batch_execute(SQLITE_INDEX_SETTINGS)?;
     }
@@ -1425,23 +1520,33 @@ enum Tick {
     Index,
 }
 
-/// Loads a SQLite database on two cores: a second thread writes the
-/// [`SIDE_TABLES`] into a file of their own (`side`, removed afterwards) and
-/// builds their indexes there, while this connection writes and indexes
-/// the other tables; the side tables then move over with
-/// `INSERT INTO t SELECT * FROM side.t`, which SQLite carries out as a
-/// copy of the records of the table and of each index (the transfer
-/// optimization: identical schemas, an empty destination, foreign keys
-/// off), much cheaper than writing and sorting them again.
-fn load_split(
+/// What the generator hands to a loading connection.
+enum Feed {
+    Batch(Arc<Batch>),
+    Done(Arc<Totals>),
+}
+
+/// Generates and loads a SQLite database on two cores. A generator thread
+/// hands each batch of bookmarks, as it is drawn, to this connection
+/// (`bookmarks`) and to a second thread, which writes the
+/// [`SIDE_TABLES`] into a file of their own (`side`, removed afterwards)
+/// and builds their indexes there. Once every bookmark is drawn, this
+/// connection writes and indexes the other tables. The side tables then
+/// move over with `INSERT INTO t SELECT * FROM side.t`, which SQLite
+/// carries out as a copy of the records of the table and of each index
+/// (the transfer optimization: identical schemas, an empty destination,
+/// foreign keys off), much cheaper than writing and sorting them again.
+/// Returns the dataset and the seconds its generation took.
+#[allow(clippy::too_many_arguments)]
+fn load_split<'v>(
     conn: &mut DbConnection,
     cfg: &SeedConfig,
-    data: &Dataset,
+    rng: ChaCha8Rng,
+    vocab: &'v Vocabulary,
     indexes: &[IndexDef],
     side: &Path,
-    total: u64,
     progress: &mut dyn FnMut(Phase, u64, u64),
-) -> Result<(), SeedError> {
+) -> Result<(Dataset<'v>, f64), SeedError> {
     #[derive(QueryableByName)]
     struct TableDef {
         #[diesel(sql_type = Text)]
@@ -1467,9 +1572,27 @@ fn load_split(
         .iter()
         .partition(|ix| !SIDE_TABLES.contains(&ix.tbl.as_str()));
     let n_indexes = indexes.len() as u64;
-    let (tx, rx) = mpsc::channel::<Tick>();
+    let n = u64::from(cfg.bookmarks);
+    let (main_tx, main_rx) = mpsc::channel::<Feed>();
+    let (side_tx, side_rx) = mpsc::channel::<Feed>();
+    let (tick_tx, tick_rx) = mpsc::channel::<Tick>();
 
-    let (main_loaded, side_loaded) = std::thread::scope(|scope| {
+    let (generated, main_loaded, side_loaded) = std::thread::scope(|scope| {
+        let generator = scope.spawn(move || {
+            let started = Instant::now();
+            let mut batches = Vec::new();
+            let totals = Arc::new(generate(cfg, rng, vocab, &mut |b| {
+                let b = Arc::new(b);
+                // A loader that failed has hung up; its error is reported below.
+                let _ = main_tx.send(Feed::Batch(b.clone()));
+                let _ = side_tx.send(Feed::Batch(b.clone()));
+                batches.push(b);
+            }));
+            let _ = main_tx.send(Feed::Done(totals.clone()));
+            let _ = side_tx.send(Feed::Done(totals.clone()));
+            (batches, totals, started.elapsed().as_secs_f64())
+        });
+
         let side_indexes = &side_indexes;
         let tables = &tables;
         let loader = scope.spawn(move || -> Result<(), SeedError> {
@@ -1480,27 +1603,62 @@ fn load_split(
             for t in tables {
                 c.batch_execute(&t.sql)?;
             }
-            write_side(&mut c, data, &mut |n| {
-                let _ = tx.send(Tick::Rows(n));
-            })?;
+            let mut report = |n| {
+                let _ = tick_tx.send(Tick::Rows(n));
+            };
+            for feed in side_rx {
+                match feed {
+                    Feed::Batch(b) => write_tags_and_stars(&mut c, vocab, &b, &mut report)?,
+                    Feed::Done(t) => {
+                        write_entry_tags(&mut c, vocab, &t, &mut report)?;
+                        break;
+                    }
+                }
+            }
             c.batch_execute(SQLITE_INDEX_SETTINGS)?;
             build_indexes(&mut c, side_indexes.iter().copied(), &mut || {
-                let _ = tx.send(Tick::Index);
+                let _ = tick_tx.send(Tick::Index);
             })
         });
 
-        let (mut rows, mut built) = (0, 0);
+        let (mut rows, mut built, mut batch_total) = (0, 0, 0);
         let heard = |rows: &mut u64, built: &mut u64, tick| match tick {
             Tick::Rows(n) => *rows += n,
             Tick::Index => *built += 1,
         };
-        let written = write_main(conn, cfg, data, &mut |n| {
-            rows += n;
-            for t in rx.try_iter() {
-                heard(&mut rows, &mut built, t);
+        let mut written = Ok(());
+        let mut totals = None;
+        for feed in main_rx.iter() {
+            match feed {
+                Feed::Batch(b) => {
+                    batch_total += batch_rows(&b);
+                    written = write_bookmarks(conn, vocab, &b, &mut |n| rows += n);
+                    for t in tick_rx.try_iter() {
+                        heard(&mut rows, &mut built, t);
+                    }
+                    progress(Phase::Generate, (b.first + b.bookmarks.len()) as u64, n);
+                    if written.is_err() {
+                        break;
+                    }
+                }
+                Feed::Done(t) => {
+                    totals = Some(t);
+                    break;
+                }
             }
-            progress(Phase::Write, rows, total);
-        });
+        }
+        if let (Ok(()), Some(t)) = (&written, &totals) {
+            let total = batch_total + totals_rows(t);
+            let mut report = |n| {
+                rows += n;
+                for t in tick_rx.try_iter() {
+                    heard(&mut rows, &mut built, t);
+                }
+                progress(Phase::Write, rows, total);
+            };
+            written = write_users_and_entries(conn, cfg, vocab, t, &mut report)
+                .and_then(|()| write_user_counters(conn, vocab, t, &mut report));
+        }
         // Indexes are rebuilt even when writing failed (see `load_serial`).
         let indexed = conn
             .batch_execute(SQLITE_INDEX_SETTINGS)
@@ -1511,14 +1669,17 @@ fn load_split(
                     progress(Phase::Index, built, n_indexes);
                 })
             });
-        for t in rx.iter() {
+        for t in tick_rx.iter() {
             heard(&mut rows, &mut built, t);
             progress(Phase::Index, built, n_indexes);
         }
         let side = loader
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (written.and(indexed), side)
+        let generated = generator
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (generated, written.and(indexed), side)
     });
     // The side tables' indexes exist on the main database before the
     // transfer (so their records move over with it), and also after a
@@ -1542,7 +1703,16 @@ fn load_split(
         Ok::<_, SeedError>(())
     });
     conn.batch_execute("DETACH DATABASE seed_side")?;
-    moved
+    moved?;
+    let (batches, totals, generate_secs) = generated;
+    Ok((
+        Dataset {
+            vocab,
+            batches,
+            totals,
+        },
+        generate_secs,
+    ))
 }
 
 /// Generates the dataset described by `cfg` and writes it into the empty
@@ -1564,10 +1734,8 @@ pub fn seed(
     }
 
     let started = Instant::now();
-    let data = generate(cfg, progress);
-    let generate_secs = started.elapsed().as_secs_f64();
-
-    let started = Instant::now();
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
+    let vocab = Vocabulary::draw(&mut rng);
     let sqlite = matches!(conn, DbConnection::Sqlite(_));
     if sqlite {
         // Durability is pointless while loading from scratch; restored below.
@@ -1587,20 +1755,33 @@ pub fn seed(
         true => main_file(conn)?.map(|f| PathBuf::from(format!("{f}.seed-side"))),
         false => None,
     };
-    let total = row_count(&data);
-    let loaded = match &side_file {
-        Some(path) => load_split(conn, cfg, &data, &indexes, path, total, progress),
-        None => load_serial(conn, cfg, &data, &indexes, total, progress),
+    let (data, generate_secs) = match &side_file {
+        Some(path) => load_split(conn, cfg, rng, &vocab, &indexes, path, progress)?,
+        None => {
+            let n = u64::from(cfg.bookmarks);
+            let mut batches = Vec::new();
+            let totals = Arc::new(generate(cfg, rng, &vocab, &mut |b| {
+                progress(Phase::Generate, (b.first + b.bookmarks.len()) as u64, n);
+                batches.push(Arc::new(b));
+            }));
+            let generate_secs = started.elapsed().as_secs_f64();
+            let data = Dataset {
+                vocab: &vocab,
+                batches,
+                totals,
+            };
+            load_serial(conn, cfg, &data, &indexes, progress)?;
+            (data, generate_secs)
+        }
     };
-    let load_secs = started.elapsed().as_secs_f64();
+    let load_secs = started.elapsed().as_secs_f64() - generate_secs;
 
     let started = Instant::now();
-    loaded?;
     if sqlite {
         conn.batch_execute(
             "PRAGMA analysis_limit = 1000; ANALYZE; PRAGMA journal_mode = WAL; \
              PRAGMA wal_checkpoint(TRUNCATE); PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -8000; \
-             PRAGMA temp_store = MEMORY; PRAGMA threads = 0;",
+             PRAGMA temp_store = MEMORY; PRAGMA threads = 0; PRAGMA mmap_size = 0;",
         )?;
     } else {
         // Rows came with explicit ids: move the identity sequences past them.
@@ -1618,22 +1799,22 @@ pub fn seed(
     }
     let analyze_secs = started.elapsed().as_secs_f64();
 
+    let totals = &data.totals;
     Ok(SeedReport {
-        users: data.users.len(),
-        entries: data.entries.len(),
-        bookmarks: data.bookmarks.len(),
-        private_bookmarks: data.bookmarks.iter().filter(|b| b.is_private).count(),
+        users: totals.users.len(),
+        entries: totals.entries.len(),
+        bookmarks: data.bookmarks().count(),
+        private_bookmarks: data.bookmarks().filter(|(_, b)| b.is_private).count(),
         comments: data
-            .bookmarks
-            .iter()
-            .filter(|b| !b.comment.is_empty())
+            .bookmarks()
+            .filter(|(_, b)| !b.comment.is_empty())
             .count(),
-        bookmark_tags: bookmark_tag_count(&data),
-        user_tags: data.user_tags.len(),
-        user_sites: data.user_sites.len(),
-        entry_tags: data.entry_tags.len(),
-        stars: data.stars.len(),
-        max_entry_bookmarks: data
+        bookmark_tags: data.bookmarks().map(|(_, b)| b.tag_ids().len()).sum(),
+        user_tags: totals.user_tags.len(),
+        user_sites: totals.user_sites.len(),
+        entry_tags: totals.entry_tags.len(),
+        stars: data.batches.iter().map(|b| b.stars.len()).sum(),
+        max_entry_bookmarks: totals
             .entries
             .iter()
             .map(|e| e.public_count)

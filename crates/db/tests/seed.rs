@@ -33,6 +33,7 @@ type Dump = (
     Vec<BookmarkRow>,
     Vec<(i64, String, i64)>,
     Vec<(i64, String)>,
+    Vec<(i64, i64, i64)>,
 );
 
 fn dump(db: &Db) -> Dump {
@@ -62,7 +63,12 @@ fn dump(db: &Db) -> Dump {
         .select((users::id, users::username))
         .load(&mut c)
         .expect("users");
-    (b, e, u)
+    let s = stars::table
+        .order((stars::bookmark_id, stars::user_id))
+        .select((stars::bookmark_id, stars::user_id, stars::created_at))
+        .load(&mut c)
+        .expect("stars");
+    (b, e, u, s)
 }
 
 backend_test!(seeded_counters_are_exact, |db: &Db| {
@@ -175,6 +181,42 @@ fn the_same_seed_gives_the_same_data_on_both_backends() {
     let (da, db_, dc) = (dump(&a.db), dump(&b.db), dump(&c.db));
     assert_eq!(da, db_);
     assert_ne!(da.0, dc.0, "another seed gives other data");
+}
+
+/// On a SQLite file the rows are written while they are drawn, batch by
+/// batch, on two connections; on PostgreSQL after drawing, on one. A
+/// dataset of several batches comes out whole and the same either way.
+#[test]
+fn a_dataset_of_several_batches_is_the_same_streamed_or_not() {
+    let cfg = SeedConfig {
+        users: 300,
+        bookmarks: 35_000,
+        ..config(9)
+    };
+    let mut dumps = Vec::new();
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let t = TestDb::new(backend);
+        let report = {
+            let mut conn = t.db.conn().expect("connection");
+            seed::seed(&mut conn, &cfg, &mut |_, _, _| {}).expect("seed")
+        };
+        assert_eq!(report.bookmarks, 35_000);
+        let mut c = t.db.conn().expect("connection");
+        let problems = audit::check_counters(&mut c).expect("audit");
+        assert!(problems.is_empty(), "{backend:?}: {problems:#?}");
+        let tags: i64 = bookmark_tags::table
+            .count()
+            .get_result(&mut c)
+            .expect("tags");
+        assert_eq!(tags as usize, report.bookmark_tags, "{backend:?}");
+        let d = dump(&t.db);
+        assert_eq!(d.0.len(), 35_000);
+        assert_eq!(d.3.len(), report.stars, "{backend:?}");
+        // Ids run on across batches.
+        assert!(d.0.iter().enumerate().all(|(i, b)| b.0 == i as i64 + 1));
+        dumps.push(d);
+    }
+    assert_eq!(dumps[0], dumps[1]);
 }
 
 /// Index names of the loaded tables, as the migrations made them.
