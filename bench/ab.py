@@ -2,7 +2,11 @@
 """Two binaries side by side on one scenario; see bench/README.md.
 
     python3 bench/ab.py --bins OLD,NEW --scenario write --backend postgres \
-        [--profile full] [--rounds 3] [--seconds 15] [--write-rate 600]
+        [--profile full] [--rounds 3] [--seconds 15] [--write-rate 600] \
+        [--env-old NAME=VALUE] [--env-new NAME=VALUE]
+
+`--bins` may name one binary twice to compare server settings alone: the
+`--env-*` options (repeatable) set the environment of OLD's or NEW's server.
 
 `--scenario mixed` runs scenario 6 (reads, plus writes paced at
 `--write-rate`) and compares the reads; it also logs the writes.
@@ -24,12 +28,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
 
 
-def one_run(binary, backend, prof, args, scenario, seconds):
+def one_run(binary, backend, prof, args, scenario, seconds, server_env=()):
     url, manifest, cleanup = bench.prepare_dataset(backend, binary, prof, args)
     server = None
     try:
         bench.recompute_hot(binary, url, backend)
-        server = bench.Server(binary, url, backend)
+        server = bench.Server(binary, url, backend, server_env)
         with open(os.path.join(manifest, "users.txt")) as f:
             users = [l.strip() for l in f if l.strip()]
         tokens = bench.login_all(server.base, users, prof["logins"])
@@ -64,22 +68,28 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--seconds", type=int, default=15)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--env-old", action="append", default=[], metavar="NAME=VALUE",
+                   type=bench.assignment, help="server environment of OLD's runs")
+    p.add_argument("--env-new", action="append", default=[], metavar="NAME=VALUE",
+                   type=bench.assignment, help="server environment of NEW's runs")
     args = p.parse_args()
     args.reseed = False
     bins = [b for b in args.bins.split(",") if b]
     if len(bins) != 2:
         p.error("--bins takes two binaries")
     prof = bench.PROFILES[args.profile]
-    rps = {b: [] for b in bins}
+    runs = [("old", bins[0], args.env_old), ("new", bins[1], args.env_new)]
+    rps = {name: [] for name, _, _ in runs}
     for r in range(args.rounds):
-        for b in bins if r % 2 == 0 else reversed(bins):
-            res = one_run(b, args.backend, prof, args, args.scenario, args.seconds)
-            rps[b].append(res["rps"])
-            bench.log(f"round {r + 1} {b}: {res['rps']:.0f} req/s, p50 "
+        for name, b, env in runs if r % 2 == 0 else reversed(runs):
+            res = one_run(b, args.backend, prof, args, args.scenario, args.seconds, env)
+            rps[name].append(res["rps"])
+            label = " ".join([b] + env)
+            bench.log(f"round {r + 1} {label}: {res['rps']:.0f} req/s, p50 "
                       f"{bench.ms(res['latency_us']['p50'])} ms, p99 {bench.ms(res['latency_us']['p99'])} ms, "
                       f"p99.9 {bench.ms(res['latency_us']['p999'])} ms, "
                       f"errors {res['error_count']}")
-    old, new = (statistics.median(rps[b]) for b in bins)
+    old, new = (statistics.median(rps[name]) for name in ("old", "new"))
     print(f"{args.backend} {args.scenario}: median {old:.0f} → {new:.0f} req/s "
           f"({new / old:.2f}×) over {args.rounds} rounds")
     return 0

@@ -402,6 +402,13 @@ def machine():
     return f"{platform.system()} {platform.release()}, {os.cpu_count()} × {cpu}, {mem}"
 
 
+def assignment(s):
+    """An argparse type: NAME=VALUE."""
+    if "=" not in s or s.startswith("="):
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {s!r}")
+    return s
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--profile", choices=PROFILES, default="quick")
@@ -410,10 +417,6 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--reseed", action="store_true", help="rebuild cached datasets")
     p.add_argument("--label", default="", help="suffix of the result file names")
-    def assignment(s):
-        if "=" not in s or s.startswith("="):
-            raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {s!r}")
-        return s
     p.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE", type=assignment,
                    help="an environment variable for the server, e.g. BUKUMA_READ_CACHE_MS=0")
     args = p.parse_args()
