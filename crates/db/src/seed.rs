@@ -609,6 +609,13 @@ struct Batch {
     stars: Vec<(u32, u32, i64)>,
 }
 
+impl Batch {
+    /// Bookmarks drawn up to the end of this batch.
+    fn end(&self) -> u64 {
+        (self.first + self.bookmarks.len()) as u64
+    }
+}
+
 /// What is known only once every bookmark is drawn: users, entries and
 /// the counter tables.
 struct Totals {
@@ -1636,7 +1643,7 @@ fn load_split<'v>(
                     for t in tick_rx.try_iter() {
                         heard(&mut rows, &mut built, t);
                     }
-                    progress(Phase::Generate, (b.first + b.bookmarks.len()) as u64, n);
+                    progress(Phase::Generate, b.end(), n);
                     if written.is_err() {
                         break;
                     }
@@ -1759,12 +1766,13 @@ pub fn seed(
         Some(path) => load_split(conn, cfg, rng, &vocab, &indexes, path, progress)?,
         None => {
             let n = u64::from(cfg.bookmarks);
+            let generating = Instant::now();
             let mut batches = Vec::new();
             let totals = Arc::new(generate(cfg, rng, &vocab, &mut |b| {
-                progress(Phase::Generate, (b.first + b.bookmarks.len()) as u64, n);
+                progress(Phase::Generate, b.end(), n);
                 batches.push(Arc::new(b));
             }));
-            let generate_secs = started.elapsed().as_secs_f64();
+            let generate_secs = generating.elapsed().as_secs_f64();
             let data = Dataset {
                 vocab: &vocab,
                 batches,
