@@ -675,28 +675,43 @@ backend_test!(
     writes_move_the_versions_of_what_they_touch
 );
 
-/// The bundled SQLite is built with the query planner stability guarantee
-/// (`.cargo/config.toml`); without it every cached statement with `LIMIT ?`
-/// is parsed and planned again on each execution.
+/// The bundled SQLite is built with the options `.cargo/config.toml` gives
+/// it: the query planner stability guarantee (without it every cached
+/// statement with `LIMIT ?` is parsed and planned again on each execution),
+/// multi-thread mode and the recommended options that take work off every
+/// call.
 #[test]
-fn sqlite_keeps_plans_of_bound_statements() {
+fn sqlite_is_built_with_the_configured_options() {
     use diesel::dsl::sql;
-    use diesel::sql_types::Integer;
+    use diesel::sql_types::{Integer, Text};
     use diesel::RunQueryDsl;
     let t = bukuma_db::testing::TestDb::sqlite();
-    let used: i32 =
-        t.db.read(|c| match c {
-            bukuma_db::DbConnection::Sqlite(c) => Ok(diesel::select(sql::<Integer>(
-                "sqlite_compileoption_used('ENABLE_QPSG')",
-            ))
-            .get_result(c)?),
-            bukuma_db::DbConnection::Pg(_) => unreachable!(),
-        })
-        .expect("query");
-    assert_eq!(
-        used, 1,
-        "build libsqlite3-sys with LIBSQLITE3_FLAGS=-DSQLITE_ENABLE_QPSG"
-    );
+    for option in [
+        "ENABLE_QPSG",
+        "DEFAULT_MEMSTATUS=0",
+        "THREADSAFE=2",
+        "OMIT_SHARED_CACHE",
+        "OMIT_PROGRESS_CALLBACK",
+        "OMIT_DEPRECATED",
+        "LIKE_DOESNT_MATCH_BLOBS",
+        "USE_ALLOCA",
+    ] {
+        let used: i32 =
+            t.db.read(|c| match c {
+                bukuma_db::DbConnection::Sqlite(c) => Ok(diesel::select(
+                    sql::<Integer>("sqlite_compileoption_used(")
+                        .bind::<Text, _>(option)
+                        .sql(")"),
+                )
+                .get_result(c)?),
+                bukuma_db::DbConnection::Pg(_) => unreachable!(),
+            })
+            .expect("query");
+        assert_eq!(
+            used, 1,
+            "build libsqlite3-sys with LIBSQLITE3_FLAGS=-DSQLITE_{option} (.cargo/config.toml)"
+        );
+    }
 }
 
 /// Pooled PostgreSQL connections are not tested on checkout; one whose
