@@ -21,6 +21,7 @@ both. Standard library only.
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 
@@ -74,6 +75,8 @@ def main():
                    type=bench.assignment, help="server environment of NEW's runs")
     args = p.parse_args()
     args.reseed = False
+    if not shutil.which("wrk"):
+        p.error("wrk is not installed (apt-get install -y wrk; bench/run.sh installs it)")
     bins = [b for b in args.bins.split(",") if b]
     if len(bins) != 2:
         p.error("--bins takes two binaries")
