@@ -8,14 +8,13 @@
 use std::collections::BTreeMap;
 
 use bukuma_domain::Tags;
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text};
+use diesel::sql_types::{BigInt, Text};
 
 use crate::entries;
 use crate::models::{Bookmark, BookmarkView, Entry, Page, UserRef};
 use crate::schema::{bookmark_tags, bookmarks, entries as entries_t, user_tags, users};
-use crate::stmt::{values_sql, Arg, Combined, Stmt};
+use crate::stmt::{values_sql, Arg, Combined, Condition, Stmt};
 use crate::versions::{touch, touch_bookmark, Scope};
 use crate::{DbConnection, DbError};
 
@@ -793,7 +792,7 @@ pub fn list_for_user(
         }
         match filter.read_later {
             // Matches the partial index's predicate literally.
-            Some(true) => q = q.filter(sql::<Bool>("bookmarks.read_later")),
+            Some(true) => q = q.filter(Condition("bookmarks.read_later")),
             Some(false) => q = q.filter(bookmarks::read_later.eq(false)),
             None => {}
         }

@@ -4,14 +4,13 @@ use std::collections::HashMap;
 
 use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
 use bukuma_domain::NormalizedUrl;
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Nullable, Text};
+use diesel::sql_types::{Nullable, Text};
 
 use crate::bookmarks::WriteOptions;
 use crate::models::{Bookmark, Entry, EntryView, Page};
 use crate::schema::{bookmarks, entries, entry_tags};
-use crate::stmt::{Arg, Stmt};
+use crate::stmt::{Arg, Condition, Stmt};
 use crate::{per_backend, DbConnection, DbError};
 
 /// Predicates of the partial indexes of the hot and new lists, spelled
@@ -258,7 +257,7 @@ pub fn hot(
     after: Option<(f64, i64)>,
     limit: usize,
 ) -> Result<Page<EntryView>, DbError> {
-    let mut q = entries::table.filter(sql::<Bool>(HOT)).into_boxed();
+    let mut q = entries::table.filter(Condition(HOT)).into_boxed();
     if let Some(d) = domain {
         q = q.filter(entries::domain.eq(d.to_owned()));
     }
@@ -285,7 +284,7 @@ pub fn newest(
     limit: usize,
 ) -> Result<Page<EntryView>, DbError> {
     let mut q = entries::table
-        .filter(sql::<Bool>(LISTED))
+        .filter(Condition(LISTED))
         .filter(entries::bookmark_count.gt(0))
         .into_boxed();
     if let Some((t, id)) = after {
@@ -405,7 +404,7 @@ pub struct HotScores {
 pub fn hot_scores(conn: &mut DbConnection, now: i64) -> Result<HotScores, DbError> {
     let since = now - HORIZON_SECONDS * 1_000_000;
     let rows: Vec<(i64, i64)> = bookmarks::table
-        .filter(sql::<Bool>("NOT bookmarks.is_private"))
+        .filter(Condition("NOT bookmarks.is_private"))
         .filter(bookmarks::created_at.gt(since))
         .select((bookmarks::entry_id, bookmarks::created_at))
         .load(conn)?;
@@ -415,7 +414,7 @@ pub fn hot_scores(conn: &mut DbConnection, now: i64) -> Result<HotScores, DbErro
         *scores.entry(entry).or_default() += bookmark_weight(age);
     }
     let stored: HashMap<i64, f64> = entries::table
-        .filter(sql::<Bool>(HOT))
+        .filter(Condition(HOT))
         .select((entries::id, entries::hot_score))
         .load::<(i64, f64)>(conn)?
         .into_iter()

@@ -2,12 +2,11 @@
 
 use std::collections::HashSet;
 
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
 
 use crate::models::{split_tags, CommentView, Page, UserRef};
 use crate::schema::{bookmarks, stars, users};
+use crate::stmt::Condition;
 use crate::versions::{touch, Scope};
 use crate::{per_backend, DbConnection, DbError};
 
@@ -36,7 +35,7 @@ pub fn list(
     let mut q = bookmarks::table
         .inner_join(users::table)
         .filter(bookmarks::entry_id.eq(entry_id))
-        .filter(sql::<Bool>(IS_COMMENT))
+        .filter(Condition(IS_COMMENT))
         .into_boxed();
     match (sort, after) {
         (CommentSort::Recent, Some(&[t, id])) => {
@@ -112,7 +111,7 @@ pub fn list(
 fn visible_star_count(conn: &mut DbConnection, bookmark_id: i64) -> Result<i64, DbError> {
     bookmarks::table
         .find(bookmark_id)
-        .filter(sql::<Bool>(IS_COMMENT))
+        .filter(Condition(IS_COMMENT))
         .select(bookmarks::star_count)
         .first(conn)
         .optional()?
@@ -125,7 +124,7 @@ fn visible_star_count(conn: &mut DbConnection, bookmark_id: i64) -> Result<i64, 
 fn lock_comment(conn: &mut DbConnection, bookmark_id: i64) -> Result<(), DbError> {
     let comment = bookmarks::table
         .find(bookmark_id)
-        .filter(sql::<Bool>(IS_COMMENT));
+        .filter(Condition(IS_COMMENT));
     let entry_id: Option<i64> = diesel::update(comment)
         .set(bookmarks::star_count.eq(bookmarks::star_count))
         .returning(bookmarks::entry_id)

@@ -12,6 +12,9 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use diesel::backend::Backend;
+use diesel::expression::{
+    is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
+};
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
@@ -256,4 +259,38 @@ mod tests {
         );
         assert_eq!(args.len(), 5);
     }
+}
+
+/// A fixed SQL condition, such as a partial index's predicate, which the
+/// planners match only when a query spells it literally. A query holding
+/// diesel's `sql` literal is prepared anew on every execution (its text
+/// could vary); one holding a `Condition` is kept prepared, by its text,
+/// like any other.
+#[derive(Debug, Clone, Copy)]
+pub struct Condition(pub &'static str);
+
+impl Expression for Condition {
+    type SqlType = Bool;
+}
+
+impl<DB: Backend> QueryFragment<DB> for Condition {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(self.0);
+        Ok(())
+    }
+}
+
+/// Conditions differ by their text alone, so they have no static id:
+/// diesel keys the statements holding one by their SQL.
+impl QueryId for Condition {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<QS> SelectableExpression<QS> for Condition {}
+
+impl<QS> AppearsOnTable<QS> for Condition {}
+
+impl<GB> ValidGrouping<GB> for Condition {
+    type IsAggregate = is_aggregate::Never;
 }

@@ -714,6 +714,47 @@ fn sqlite_is_built_with_the_configured_options() {
     }
 }
 
+/// Lists whose queries spell a partial index's predicate literally
+/// (comments, hot and new entries) stay prepared: PostgreSQL lists them
+/// among the session's prepared statements once they ran, where a query
+/// holding diesel's `sql` literal would be parsed and planned on every
+/// execution.
+#[test]
+fn lists_with_fixed_conditions_stay_prepared() {
+    use diesel::sql_types::BigInt;
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let t = bukuma_db::testing::TestDb::postgres();
+    let prepared =
+        t.db.read(|c| {
+            stars::list(c, 1, CommentSort::Popular, None, None, 20)?;
+            entries::hot(c, None, None, 20)?;
+            entries::newest(c, None, 20)?;
+            let bukuma_db::DbConnection::Pg(pg) = c else {
+                unreachable!()
+            };
+            let mut count = |pattern: &str| {
+                diesel::sql_query(
+                    "SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE $1",
+                )
+                .bind::<diesel::sql_types::Text, _>(pattern)
+                .get_result::<Count>(pg)
+                .map(|c| c.n)
+            };
+            Ok(vec![
+                count("%bookmarks.comment <> ''%")?,
+                count("%entries.hot_score > 0%")?,
+                count("%entries.listed_at IS NOT NULL%")?,
+            ])
+        })
+        .expect("lists");
+    assert_eq!(prepared, vec![1, 1, 1], "comments, hot, new");
+}
+
 /// Pooled PostgreSQL connections are not tested on checkout; one whose
 /// server hung up is replaced when it fails: a read runs again on the new
 /// connection, a write (whose COMMIT may or may not have landed) reports the
