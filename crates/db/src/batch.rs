@@ -339,14 +339,6 @@ mod tests {
     use super::*;
     use crate::DbTarget;
 
-    /// Neither the writer nor any COMMIT checkpoints; the checkpoint thread
-    /// alone lets the WAL start over while writes keep coming (the `RESTART`
-    /// fallback is out of reach here), and every write is in the database.
-    /// Starting over cuts the file back to `keep_bytes`, below the size that
-    /// triggers it, so a shrinking file shows the restart whatever the
-    /// timing of the two threads. (One writer here leaves gaps between
-    /// commits in which a passive pass can finish too, so this does not
-    /// single out the pass under the writer lock; the bench does.)
     #[test]
     fn the_writer_is_held_back_once_per_wal() {
         let limits = WalLimits {
@@ -364,6 +356,14 @@ mod tests {
         assert!(limits.hold_writer(100, Some(120)));
     }
 
+    /// Neither the writer nor any COMMIT checkpoints; the checkpoint thread
+    /// alone lets the WAL start over while writes keep coming (the `RESTART`
+    /// fallback is out of reach here), and every write is in the database.
+    /// Starting over cuts the file back to `keep_bytes`, below the size that
+    /// triggers it, so a shrinking file shows the restart whatever the
+    /// timing of the two threads. (One writer here leaves gaps between
+    /// commits in which a passive pass can finish too, so this does not
+    /// single out the pass under the writer lock; the bench does.)
     #[test]
     fn the_wal_starts_over_while_writes_keep_coming() {
         let dir = std::env::temp_dir().join(format!(
