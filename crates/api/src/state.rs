@@ -150,6 +150,16 @@ impl AppState {
         let db = self.db.clone();
         Ok(web::block(move || db.write_batched(f)).await??)
     }
+
+    /// Runs a write on a blocking thread, on PostgreSQL outside a
+    /// transaction (see [`bukuma_db::Db::write_autocommit`]).
+    pub async fn write_autocommit<T: Send + 'static>(
+        &self,
+        f: impl FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let db = self.db.clone();
+        Ok(web::block(move || db.write_autocommit(f)).await??)
+    }
 }
 
 /// A 200 answer with a JSON body serialized already.

@@ -197,46 +197,25 @@ pub fn upsert(
     }
     let tags = input.tags.map(tag_pairs).unwrap_or_default();
     touch_bookmark(user_id, tag_keys(&tags));
-    let mut new = Bookmark {
-        id: reserved_id.unwrap_or(0),
+    let mut new = new_bookmark(
+        reserved_id.unwrap_or(0),
         user_id,
-        entry_id: entry.id,
-        domain: entry.domain.clone(),
-        comment: input.comment.unwrap_or("").to_owned(),
-        tags: join_tags(&tags),
-        is_private,
-        read_later: input.read_later.unwrap_or(false),
-        star_count: 0,
-        created_at,
-        updated_at: opts.now,
-        note: input.note.unwrap_or("").to_owned(),
-    };
-    let values = |id: Option<i64>| {
-        vec![
-            Arg::OptInt(id),
-            Arg::Int(new.user_id),
-            Arg::Int(new.entry_id),
-            Arg::Text(&new.domain),
-            Arg::Text(&new.comment),
-            Arg::Text(&new.note),
-            Arg::Text(&new.tags),
-            Arg::Bool(new.is_private),
-            Arg::Bool(new.read_later),
-            Arg::Int(new.created_at),
-            Arg::Int(new.updated_at),
-        ]
-    };
+        &entry,
+        &tags,
+        input,
+        opts,
+    );
     let mut w = Combined::default();
     match reserved_id {
         // Inserted with the counter updates below, in one statement.
-        Some(id) => w.push(insert_bookmark_sql!(), values(Some(id))),
+        Some(_) => w.push(insert_bookmark_sql!(), insert_args(&new, true)),
         None => {
             #[derive(QueryableByName)]
             struct Id {
                 #[diesel(sql_type = BigInt)]
                 id: i64,
             }
-            let args = values(None);
+            let args = insert_args(&new, false);
             let inserted = Stmt::new(concat!(insert_bookmark_sql!(), " RETURNING id"), &args)
                 .load::<Id>(conn)?;
             new.id = inserted.first().ok_or(DbError::NotFound)?.id;
@@ -254,6 +233,185 @@ pub fn upsert(
         user,
     };
     Ok((view, true))
+}
+
+/// The bookmark `input` creates: `id` of `user_id` on `entry`.
+fn new_bookmark(
+    id: i64,
+    user_id: i64,
+    entry: &Entry,
+    tags: &[(String, String)],
+    input: &BookmarkInput<'_>,
+    opts: WriteOptions,
+) -> Bookmark {
+    Bookmark {
+        id,
+        user_id,
+        entry_id: entry.id,
+        domain: entry.domain.clone(),
+        comment: input.comment.unwrap_or("").to_owned(),
+        tags: join_tags(tags),
+        is_private: input.is_private.unwrap_or(false),
+        read_later: input.read_later.unwrap_or(false),
+        star_count: 0,
+        created_at: input.created_at.unwrap_or(opts.now),
+        updated_at: opts.now,
+        note: input.note.unwrap_or("").to_owned(),
+    }
+}
+
+/// The arguments of [`insert_bookmark_sql!`] for `b`, with its id or
+/// (`with_id` false) NULL for SQLite to choose.
+fn insert_args(b: &Bookmark, with_id: bool) -> Vec<Arg<'_>> {
+    vec![
+        Arg::OptInt(with_id.then_some(b.id)),
+        Arg::Int(b.user_id),
+        Arg::Int(b.entry_id),
+        Arg::Text(&b.domain),
+        Arg::Text(&b.comment),
+        Arg::Text(&b.note),
+        Arg::Text(&b.tags),
+        Arg::Bool(b.is_private),
+        Arg::Bool(b.read_later),
+        Arg::Int(b.created_at),
+        Arg::Int(b.updated_at),
+    ]
+}
+
+/// Creates or updates `user_id`'s bookmark of `url` as [`upsert`] does.
+/// Given a PostgreSQL connection outside a transaction (see
+/// [`Db::write_autocommit`](crate::Db::write_autocommit)), a new bookmark
+/// takes two statements, each committing alone, instead of a transaction
+/// of six round trips; updates and the rare races of a creation fall back
+/// to [`upsert`] in a transaction. Inside a transaction it is [`upsert`].
+pub fn save(
+    conn: &mut DbConnection,
+    user_id: i64,
+    url: &bukuma_domain::NormalizedUrl,
+    input: &BookmarkInput<'_>,
+    opts: WriteOptions,
+) -> Result<(BookmarkView, bool), DbError> {
+    if in_transaction(conn)? {
+        return upsert(conn, user_id, url, input, opts);
+    }
+    if let DbConnection::Pg(_) = conn {
+        if let Some(view) = create_at_once(conn, user_id, url, input, opts)? {
+            return Ok((view, true));
+        }
+    }
+    conn.transaction(|c| upsert(c, user_id, url, input, opts))
+}
+
+fn in_transaction(conn: &mut DbConnection) -> Result<bool, DbError> {
+    use diesel::connection::TransactionManager;
+    let status =
+        <DbConnection as TransactionManager<DbConnection>>::transaction_manager_status_mut(conn);
+    Ok(status.transaction_depth()?.is_some())
+}
+
+/// The first statement of [`create_at_once`]: the user, ids drawn for the
+/// bookmark and (when the URL has none) the entry, the entry if there is
+/// one, and the user's bookmark of it if they have one.
+static CREATE_LOOKUP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT u.username, u.display_name, nextval('bookmarks_id_seq') AS bookmark_id, \
+         (SELECT b.id FROM bookmarks b WHERE b.user_id = u.id AND b.entry_id = e.id) AS existing, \
+         CASE WHEN e.id IS NULL THEN nextval('entries_id_seq') END AS new_entry_id, e.* \
+         FROM users u LEFT JOIN (SELECT {} FROM entries WHERE url = ?) e ON TRUE WHERE u.id = ?",
+        entries::COLUMNS
+    )
+});
+
+/// Creates `user_id`'s bookmark of `url` on PostgreSQL outside a
+/// transaction, in two statements that commit on their own: a read that
+/// draws the ids, then one statement that inserts the entry (when the URL
+/// is new), the bookmark and its tags and moves every counter. `None` when
+/// this does not apply: the user has a bookmark of the URL already, the
+/// entry lacks the title the input gives, or a concurrent writer made the
+/// bookmark or the entry in between (the second statement then fails
+/// whole, on the unique key or the entry's foreign key) — the caller runs
+/// [`upsert`] instead.
+///
+/// The first statement needs no user lock: the unique `(user_id,
+/// entry_id)` key decides whether the bookmark exists, and every counter
+/// moves by a relative update or an upsert, which concurrent writers
+/// cannot lose. The second one takes the user lock before it writes.
+fn create_at_once(
+    conn: &mut DbConnection,
+    user_id: i64,
+    url: &bukuma_domain::NormalizedUrl,
+    input: &BookmarkInput<'_>,
+    opts: WriteOptions,
+) -> Result<Option<BookmarkView>, DbError> {
+    use diesel::result::{DatabaseErrorKind, Error};
+    use diesel::sql_types::Nullable;
+
+    #[derive(QueryableByName)]
+    struct Lookup {
+        #[diesel(sql_type = Text)]
+        username: String,
+        #[diesel(sql_type = Text)]
+        display_name: String,
+        #[diesel(sql_type = BigInt)]
+        bookmark_id: i64,
+        #[diesel(sql_type = Nullable<BigInt>)]
+        existing: Option<i64>,
+        #[diesel(sql_type = Nullable<BigInt>)]
+        new_entry_id: Option<i64>,
+        #[diesel(embed)]
+        entry: Option<Entry>,
+    }
+    let args = [Arg::Text(url.as_str()), Arg::Int(user_id)];
+    let found = Stmt::new(&CREATE_LOOKUP, &args)
+        .load::<Lookup>(conn)?
+        .pop()
+        .ok_or(DbError::NotFound)?;
+    let title = input.title.unwrap_or("");
+    let created_at = input.created_at.unwrap_or(opts.now);
+    let public_at = (!input.is_private.unwrap_or(false)).then_some(created_at);
+    let (entry, counts) = match (found.entry, found.new_entry_id) {
+        (Some(_), _) if found.existing.is_some() => return Ok(None),
+        (Some(e), _) if e.title.is_empty() && !title.is_empty() => return Ok(None),
+        (Some(e), _) => (e, EntryCounts::Move),
+        (None, Some(id)) => (
+            entries::new(id, url, title, public_at, opts),
+            EntryCounts::Done,
+        ),
+        (None, None) => return Err(DbError::NotFound),
+    };
+    let tags = input.tags.map(tag_pairs).unwrap_or_default();
+    let new = new_bookmark(found.bookmark_id, user_id, &entry, &tags, input, opts);
+    let counted = Counted::of(&new);
+    let mut w = Combined::default();
+    // The user's row is locked before any other, as by writes in a
+    // transaction (`lock_user`), so that the two kinds cannot deadlock.
+    w.after(
+        "SELECT 1 AS gate FROM users WHERE id = ? FOR NO KEY UPDATE",
+        vec![Arg::Int(user_id)],
+    );
+    if counts == EntryCounts::Done {
+        w.push(entries::INSERT_NEW, entries::new_args(&entry));
+    }
+    w.push(insert_bookmark_sql!(), insert_args(&new, true));
+    write_bookmark_tags(conn, &mut w, user_id, new.id, None, &counted)?;
+    let moved = match apply_counts(conn, w, user_id, None, Some(&counted), counts, opts) {
+        Err(DbError::Query(Error::DatabaseError(
+            DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation,
+            _,
+        ))) => return Ok(None),
+        other => other?,
+    };
+    touch(Scope::Entry(entry.id));
+    touch_bookmark(user_id, tag_keys(&tags));
+    let user = UserRef {
+        username: found.username,
+        display_name: found.display_name,
+    };
+    Ok(Some(BookmarkView {
+        bookmark: new,
+        entry: moved.unwrap_or(entry),
+        user,
+    }))
 }
 
 /// What [`import`] did with one bookmark.

@@ -74,10 +74,7 @@ pub fn find_or_create(
     if let Some((entry, bookmark)) = found {
         return Ok(Found::Existing(entry, bookmark));
     }
-    // As `count_public_bookmark` would leave it after its first bookmark.
-    let listed_at = public_at
-        .filter(|_| opts.new_entry_threshold <= 1)
-        .map(|_| opts.now);
+    let listed_at = first_listed_at(public_at, opts);
     let created = per_backend!(&mut *conn, |c| diesel::insert_into(entries::table)
         .values((
             entries::url.eq(url.as_str()),
@@ -112,6 +109,64 @@ macro_rules! entry_columns {
         "id, url, domain, title, summary, thumbnail_url, favicon_url, \
          bookmark_count, first_bookmarked_at, listed_at, hot_score, created_at"
     };
+}
+
+/// [`entry_columns!`] for statements built in other modules.
+pub(crate) const COLUMNS: &str = entry_columns!();
+
+/// When a new entry's first bookmark lists it among new entries: as
+/// [`count_public_bookmark`] would after a public first bookmark.
+fn first_listed_at(public_at: Option<i64>, opts: WriteOptions) -> Option<i64> {
+    public_at
+        .filter(|_| opts.new_entry_threshold <= 1)
+        .map(|_| opts.now)
+}
+
+/// Inserts an entry as [`new`] describes it, unless its URL has one
+/// already (made by a concurrent writer); the arguments are [`new_args`].
+pub(crate) const INSERT_NEW: &str = "INSERT INTO entries (id, url, domain, title, \
+     bookmark_count, first_bookmarked_at, listed_at, created_at, fetch_next_at) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING";
+
+/// Entry `id` of `url` as [`find_or_create`] makes it: counting its first
+/// bookmark, public at `public_at` or private (`None`).
+pub(crate) fn new(
+    id: i64,
+    url: &NormalizedUrl,
+    title: &str,
+    public_at: Option<i64>,
+    opts: WriteOptions,
+) -> Entry {
+    Entry {
+        id,
+        url: url.as_str().to_owned(),
+        domain: url.domain().to_owned(),
+        title: title.to_owned(),
+        summary: String::new(),
+        thumbnail_url: None,
+        favicon_url: None,
+        bookmark_count: i64::from(public_at.is_some()),
+        first_bookmarked_at: public_at,
+        listed_at: first_listed_at(public_at, opts),
+        hot_score: 0.0,
+        created_at: opts.now,
+    }
+}
+
+/// The arguments of [`INSERT_NEW`] for `entry`, made by [`new`]; its page
+/// is due to be fetched at once.
+pub(crate) fn new_args(entry: &Entry) -> Vec<Arg<'_>> {
+    vec![
+        Arg::Int(entry.id),
+        Arg::Text(&entry.url),
+        Arg::Text(&entry.domain),
+        Arg::Text(&entry.title),
+        Arg::Int(entry.bookmark_count),
+        Arg::OptInt(entry.first_bookmarked_at),
+        Arg::OptInt(entry.listed_at),
+        Arg::Int(entry.created_at),
+        Arg::Int(entry.created_at),
+    ]
 }
 
 /// Sets the title typed by a bookmarker while the page's own is unknown;

@@ -341,26 +341,54 @@ impl Db {
         // writers waiting on SQLite do not drain the pool the readers need.
         let _guard = self.lock_writer();
         let mut conn = self.conn()?;
+        self.retrying(&mut conn, |c| c.transaction(|c| f(c)))
+    }
+
+    /// Runs `run` on `conn` and publishes the versions it touched; again,
+    /// a few times, when PostgreSQL aborted it for a concurrent write.
+    fn retrying<T>(
+        &self,
+        conn: &mut DbConnection,
+        mut run: impl FnMut(&mut DbConnection) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
         self.versions.publish_after(|| {
             let mut attempt = 0;
             loop {
-                match conn.transaction(|c| f(c)) {
+                match run(conn) {
                     Err(e) if e.is_transient() && attempt < 5 => {
                         attempt += 1;
                         self.retried.fetch_add(1, Ordering::Relaxed);
                         tracing::warn!(attempt, error = %e, "write ran again after a conflict");
                     }
                     Err(e) if e.is_disconnect() => {
-                        // Whether a lost COMMIT took effect is unknown, so
-                        // the write is not repeated; the next one gets a new
-                        // connection.
-                        let _ = self.reconnect(&mut conn);
+                        // Whether a lost COMMIT (or autocommitted
+                        // statement) took effect is unknown, so the write is
+                        // not repeated; the next one gets a new connection.
+                        let _ = self.reconnect(conn);
                         return Err(e);
                     }
                     other => return other,
                 }
             }
         })
+    }
+
+    /// Runs `f` as [`Db::write_batched`] does, except that on PostgreSQL it
+    /// gets its connection outside a transaction: each statement `f` runs
+    /// commits on its own unless `f` opens a transaction itself. For
+    /// writes that take one statement, or whose statements each leave the
+    /// data consistent (see [`bookmarks::save`]): no `BEGIN` and `COMMIT`
+    /// round trips. Retried as [`Db::write`] retries.
+    pub fn write_autocommit<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+    {
+        if self.batcher.is_some() {
+            return self.write_batched(f);
+        }
+        let mut conn = self.conn()?;
+        self.retrying(&mut conn, f)
     }
 
     /// Runs `f` in a transaction as [`Db::write`] does; on SQLite it joins

@@ -131,6 +131,8 @@ where
 #[derive(Debug, Default)]
 pub struct Combined<'a> {
     parts: Vec<(Cow<'a, str>, Vec<Arg<'a>>)>,
+    /// A locking query every part waits for (see [`Combined::after`]).
+    gate: Option<(&'static str, Vec<Arg<'a>>)>,
 }
 
 impl<'a> Combined<'a> {
@@ -140,36 +142,64 @@ impl<'a> Combined<'a> {
         self.parts.push((sql, args));
     }
 
+    /// Makes every statement of this write wait on PostgreSQL for `sql`, a
+    /// query that locks rows (`… FOR NO KEY UPDATE`) and returns at most
+    /// one row, in a column named `gate`: it becomes the CTE `g`, and each
+    /// statement reads `g` (an `INSERT … VALUES` becomes `INSERT … SELECT
+    /// v.* FROM g, (VALUES …) v`, an `UPDATE … WHERE` becomes `UPDATE …
+    /// FROM g WHERE`), so no statement locks a row before `g` holds its
+    /// lock, whatever order PostgreSQL runs them in; with no row in `g`
+    /// they write nothing. A write outside a transaction takes its locks in
+    /// the order of writes that lock the same row first in a statement of
+    /// their own. SQLite, which runs one writer at a time, ignores it.
+    pub fn after(&mut self, sql: &'static str, args: Vec<Arg<'a>>) {
+        debug_assert_eq!(sql.matches('?').count(), args.len(), "{sql}");
+        self.gate = Some((sql, args));
+    }
+
     /// The PostgreSQL statement and its arguments, with `last` (when
     /// given) as the final statement after all pushed ones; `None` when
     /// there is nothing to run.
-    fn joined(&self, last: Option<(&str, &[Arg<'a>])>) -> Option<(String, Vec<Arg<'a>>)> {
-        let mut parts: Vec<(&str, &[Arg<'a>])> = self
+    fn joined(
+        &self,
+        last: Option<(&str, &[Arg<'a>])>,
+    ) -> Result<Option<(String, Vec<Arg<'a>>)>, DbError> {
+        let mut parts: Vec<(Cow<'_, str>, &[Arg<'a>])> = self
             .parts
             .iter()
-            .map(|(sql, args)| (sql.as_ref(), args.as_slice()))
+            .map(|(sql, args)| (Cow::Borrowed(sql.as_ref()), args.as_slice()))
+            .chain(last.map(|(sql, args)| (Cow::Borrowed(sql), args)))
             .collect();
-        parts.extend(last);
-        let ((last, last_args), init) = parts.split_last()?;
+        if parts.is_empty() {
+            return Ok(None);
+        }
         let mut sql = String::new();
         let mut args = Vec::with_capacity(parts.iter().map(|(_, a)| a.len()).sum());
+        if let Some((gate, gate_args)) = &self.gate {
+            for (part, _) in &mut parts {
+                *part = Cow::Owned(gated(part)?);
+            }
+            let _ = write!(sql, "WITH g AS ({gate})");
+            args.extend_from_slice(gate_args);
+        }
+        let ((last, last_args), init) = parts.split_last().unwrap_or_else(|| unreachable!());
         for (i, (part, part_args)) in init.iter().enumerate() {
-            sql.push_str(if i == 0 { "WITH " } else { ", " });
+            sql.push_str(if sql.is_empty() { "WITH " } else { ", " });
             let _ = write!(sql, "w{i} AS ({part})");
             args.extend_from_slice(part_args);
         }
-        if !init.is_empty() {
+        if !sql.is_empty() {
             sql.push(' ');
         }
         sql.push_str(last);
         args.extend_from_slice(last_args);
-        Some((sql, args))
+        Ok(Some((sql, args)))
     }
 
     pub fn execute(self, conn: &mut DbConnection) -> Result<(), DbError> {
         match conn {
             DbConnection::Pg(_) => {
-                if let Some((sql, args)) = self.joined(None) {
+                if let Some((sql, args)) = self.joined(None)? {
                     Stmt::new(&sql, &args).execute(conn)?;
                 }
             }
@@ -200,7 +230,7 @@ impl<'a> Combined<'a> {
     {
         match conn {
             DbConnection::Pg(_) => {
-                let (sql, args) = self.joined(Some((sql, args))).unwrap_or_default();
+                let (sql, args) = self.joined(Some((sql, args)))?.unwrap_or_default();
                 Stmt::new(&sql, &args).load(conn)
             }
             DbConnection::Sqlite(_) => {
@@ -209,6 +239,34 @@ impl<'a> Combined<'a> {
             }
         }
     }
+}
+
+/// `sql` reading the CTE `g` of [`Combined::after`], so that it writes
+/// only once `g` has returned its row.
+fn gated(sql: &str) -> Result<String, DbError> {
+    let unknown = || {
+        DbError::Query(diesel::result::Error::QueryBuilderError(
+            format!("no gated form of {sql:?}").into(),
+        ))
+    };
+    if sql.starts_with("UPDATE ") {
+        let at = sql.find(" WHERE ").ok_or_else(unknown)?;
+        return Ok(format!("{} FROM g{}", &sql[..at], &sql[at..]));
+    }
+    if sql.starts_with("INSERT INTO ") {
+        const VALUES: &str = " VALUES ";
+        let start = sql.find(VALUES).ok_or_else(unknown)?;
+        let end = sql[start..]
+            .find(" ON CONFLICT ")
+            .map_or(sql.len(), |i| start + i);
+        return Ok(format!(
+            "{} SELECT v.* FROM g, (VALUES {}) v{}",
+            &sql[..start],
+            &sql[start + VALUES.len()..end],
+            &sql[end..]
+        ));
+    }
+    Err(unknown())
 }
 
 /// Cached by its text: diesel keys statements without a static id by their SQL.
@@ -226,18 +284,18 @@ mod tests {
     #[test]
     fn combined_statements_become_data_modifying_ctes_before_the_last() {
         let mut w = Combined::default();
-        assert!(w.joined(None).is_none());
+        assert!(w.joined(None).expect("joined").is_none());
         w.push(
             "UPDATE a SET n = n + ? WHERE id = ?",
             vec![Arg::Int(1), Arg::Int(2)],
         );
         assert_eq!(
-            w.joined(None).map(|(s, a)| (s, a.len())),
+            w.joined(None).expect("joined").map(|(s, a)| (s, a.len())),
             Some(("UPDATE a SET n = n + ? WHERE id = ?".into(), 2))
         );
         w.push("INSERT INTO b (x) VALUES (?)", vec![Arg::Text("t")]);
         w.push("DELETE FROM c WHERE id = ?", vec![Arg::Int(3)]);
-        let (sql, args) = w.joined(None).expect("statement");
+        let (sql, args) = w.joined(None).expect("joined").expect("statement");
         assert_eq!(
             sql,
             "WITH w0 AS (UPDATE a SET n = n + ? WHERE id = ?), \
@@ -250,6 +308,7 @@ mod tests {
         // A returning statement goes last, after every pushed one.
         let (sql, args) = w
             .joined(Some(("UPDATE d SET n = ? RETURNING id", &[Arg::Int(4)])))
+            .expect("joined")
             .expect("statement");
         assert_eq!(
             sql,
@@ -258,6 +317,46 @@ mod tests {
              UPDATE d SET n = ? RETURNING id"
         );
         assert_eq!(args.len(), 5);
+    }
+
+    #[test]
+    fn a_gate_comes_first_and_every_statement_reads_it() {
+        let mut w = Combined::default();
+        w.push(
+            "INSERT INTO b (x, y) VALUES (?, ?), (?, ?) ON CONFLICT (x) DO NOTHING",
+            vec![Arg::Int(1), Arg::Int(2), Arg::Int(3), Arg::Int(4)],
+        );
+        w.push("INSERT INTO c (x) VALUES (?)", vec![Arg::Int(5)]);
+        w.after(
+            "SELECT 1 AS gate FROM u WHERE id = ? FOR NO KEY UPDATE",
+            vec![Arg::Int(0)],
+        );
+        let (sql, args) = w
+            .joined(Some((
+                "UPDATE d SET n = n + 1 WHERE id = ? RETURNING n",
+                &[Arg::Int(6)],
+            )))
+            .expect("joined")
+            .expect("statement");
+        assert_eq!(
+            sql,
+            "WITH g AS (SELECT 1 AS gate FROM u WHERE id = ? FOR NO KEY UPDATE), \
+             w0 AS (INSERT INTO b (x, y) SELECT v.* FROM g, (VALUES (?, ?), (?, ?)) v \
+             ON CONFLICT (x) DO NOTHING), \
+             w1 AS (INSERT INTO c (x) SELECT v.* FROM g, (VALUES (?)) v) \
+             UPDATE d SET n = n + 1 FROM g WHERE id = ? RETURNING n"
+        );
+        let values: Vec<i64> = args
+            .iter()
+            .map(|a| match a {
+                Arg::Int(v) => *v,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(values, [0, 1, 2, 3, 4, 5, 6]);
+        // A statement of another shape is refused, not sent unguarded.
+        w.push("DELETE FROM e WHERE id = ?", vec![Arg::Int(7)]);
+        assert!(w.joined(None).is_err());
     }
 }
 

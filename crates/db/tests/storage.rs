@@ -43,23 +43,25 @@ struct Mark<'a> {
 fn mark(db: &Db, user_id: i64, m: Mark<'_>) -> (bukuma_db::models::Bookmark, bool) {
     let url = NormalizedUrl::parse(m.url).expect("url");
     let tags = Tags::parse(m.tags).expect("tags");
-    db.write(|c| {
-        bookmarks::upsert(
+    let comment = m.comment.to_owned();
+    let private = m.private;
+    db.write_autocommit(move |c| {
+        bookmarks::save(
             c,
             user_id,
             &url,
             &BookmarkInput {
                 title: Some("A title"),
-                comment: Some(m.comment),
+                comment: Some(&comment),
                 tags: Some(&tags),
-                is_private: Some(m.private),
+                is_private: Some(private),
                 ..Default::default()
             },
             opts(),
         )
     })
     .map(|(view, created)| (view.bookmark, created))
-    .expect("upsert")
+    .expect("save")
 }
 
 fn public<'a>(url: &'a str, comment: &'a str, tags: &'a [&'a str]) -> Mark<'a> {
@@ -546,8 +548,8 @@ backend_test!(concurrent_writes_keep_counters_exact, |db: &Db| {
                     let tags =
                         Tags::parse(&[format!("t{}", i % 3), "shared".into()]).expect("tags");
                     let (b, _) = db
-                        .write(|c| {
-                            bookmarks::upsert(
+                        .write_autocommit(move |c| {
+                            bookmarks::save(
                                 c,
                                 u,
                                 &url,
@@ -560,7 +562,7 @@ backend_test!(concurrent_writes_keep_counters_exact, |db: &Db| {
                                 opts(),
                             )
                         })
-                        .expect("upsert");
+                        .expect("save");
                     if (i + n) % 3 == 0 {
                         db.write(|c| bookmarks::delete(c, u, b.bookmark.id, opts()))
                             .expect("delete");
@@ -579,6 +581,62 @@ backend_test!(concurrent_writes_keep_counters_exact, |db: &Db| {
     assert_eq!(db.retried_writes(), 0, "writes deadlocked");
     assert_consistent(db);
 });
+
+// One user's creations outside a transaction and updates inside one,
+// side by side: both lock the user first, so neither waits on the other
+// in a cycle (which PostgreSQL would break after a second, and retry).
+backend_test!(
+    one_users_creations_and_updates_do_not_deadlock,
+    |db: &Db| {
+        let u = user(db, "alice");
+        for i in 0..8 {
+            mark(
+                db,
+                u,
+                public(&format!("https://d.example/{i}"), "", &["a", "b"]),
+            );
+        }
+        std::thread::scope(|s| {
+            let creating = db.clone();
+            s.spawn(move || {
+                for i in 0..40 {
+                    let url =
+                        NormalizedUrl::parse(&format!("https://d.example/new/{i}")).expect("url");
+                    let tags = Tags::parse(&["a", "b", "c"]).expect("tags");
+                    creating
+                        .write_autocommit(move |c| {
+                            let input = BookmarkInput {
+                                tags: Some(&tags),
+                                ..Default::default()
+                            };
+                            bookmarks::save(c, u, &url, &input, opts())
+                        })
+                        .expect("save");
+                }
+            });
+            let updating = db.clone();
+            s.spawn(move || {
+                for i in 0..40 {
+                    let url =
+                        NormalizedUrl::parse(&format!("https://d.example/{}", i % 8)).expect("url");
+                    let tags = Tags::parse(if i % 2 == 0 { &["b", "c"] } else { &["a", "b"] })
+                        .expect("tags");
+                    updating
+                        .write(|c| {
+                            let input = BookmarkInput {
+                                tags: Some(&tags),
+                                ..Default::default()
+                            };
+                            bookmarks::upsert(c, u, &url, &input, opts())
+                        })
+                        .expect("update");
+                }
+            });
+        });
+        assert_eq!(db.retried_writes(), 0, "writes deadlocked");
+        assert_consistent(db);
+    }
+);
 
 /// Writes queued together commit together, but each in its own savepoint:
 /// one that fails rolls back alone, and every caller gets its own answer.
@@ -810,6 +868,154 @@ fn postgres_connections_whose_server_hung_up_are_replaced() {
     assert_consistent(db);
 }
 
+/// On PostgreSQL a new bookmark made outside a transaction takes two
+/// statements and no `BEGIN`/`COMMIT`, on a new entry as on an existing one;
+/// an update goes through the transaction.
+#[test]
+fn postgres_creates_a_bookmark_in_two_statements() {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    use std::sync::{Arc, Mutex};
+    let t = bukuma_db::testing::TestDb::postgres();
+    let db = &t.db;
+    let (a, b) = (user(db, "alice"), user(db, "bob"));
+    let sent: Arc<Mutex<Vec<String>>> = Arc::default();
+    let mut conn = db.conn().expect("connection");
+    let bukuma_db::DbConnection::Pg(pg) = &mut *conn else {
+        unreachable!()
+    };
+    let log = sent.clone();
+    pg.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            log.lock().expect("log").push(query.to_string());
+        }
+    });
+    let tags = Tags::parse(&["rust", "db"]).expect("tags");
+    let mut save = |user_id: i64, url: &str| {
+        sent.lock().expect("log").clear();
+        let url = NormalizedUrl::parse(url).expect("url");
+        let input = BookmarkInput {
+            comment: Some("two statements"),
+            tags: Some(&tags),
+            ..Default::default()
+        };
+        let (view, created) =
+            bookmarks::save(&mut conn, user_id, &url, &input, opts()).expect("save");
+        let statements = std::mem::take(&mut *sent.lock().expect("log"));
+        let stored = db
+            .read(|c| bookmarks::find_view(c, view.bookmark.id, Some(user_id)))
+            .expect("read")
+            .expect("stored");
+        assert_eq!(view, stored, "the answer is the stored bookmark");
+        (view, created, statements)
+    };
+    let (first, created, statements) = save(a, "https://two.example/new");
+    assert!(created);
+    assert_eq!(statements.len(), 2, "{statements:#?}");
+    assert!(
+        statements[1].contains("INSERT INTO entries"),
+        "{statements:#?}"
+    );
+    let (second, created, statements) = save(b, "https://two.example/new");
+    assert!(created);
+    assert_eq!(statements.len(), 2, "{statements:#?}");
+    assert_eq!(second.entry.bookmark_count, 2);
+    assert_eq!(second.entry.id, first.entry.id);
+    let (again, created, statements) = save(a, "https://two.example/new");
+    assert!(!created);
+    assert_eq!(again.bookmark.id, first.bookmark.id);
+    assert!(
+        statements.iter().any(|s| s.starts_with("BEGIN")),
+        "{statements:#?}"
+    );
+    assert_consistent(db);
+}
+
+/// Blocks until a session of the test database `url` waits for a lock.
+fn await_lock_waiter(url: &str) {
+    use diesel::sql_types::BigInt;
+    use diesel::{Connection, RunQueryDsl};
+    let mut watcher = diesel::pg::PgConnection::establish(url).expect("watcher");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let waiting: i64 = diesel::select(diesel::dsl::sql::<BigInt>(
+            "(SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock')",
+        ))
+        .get_result(&mut watcher)
+        .expect("pg_stat_activity");
+        if waiting > 0 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no session came to wait for the lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
+/// A creation outside a transaction whose second statement meets another
+/// writer's uncommitted work (the URL's new entry, or the same user's
+/// bookmark of it) waits for it, fails whole, and is made again in a
+/// transaction: one bookmark, exact counters.
+#[test]
+fn postgres_creations_that_race_another_writer_fall_back_to_a_transaction() {
+    use diesel::Connection;
+    let t = bukuma_db::testing::TestDb::postgres();
+    let db = &t.db;
+    let (a, b) = (user(db, "alice"), user(db, "bob"));
+    // `holder` bookmarks `url` in a transaction that commits only once
+    // `racer`'s save waits for it; the racer's answer.
+    let race = |holder: i64, racer: i64, url: &str, comment: &'static str| {
+        let url = NormalizedUrl::parse(url).expect("url");
+        std::thread::scope(|s| {
+            let mut conn = db.conn().expect("connection");
+            let racing = conn
+                .transaction(|c| {
+                    bookmarks::upsert(c, holder, &url, &BookmarkInput::default(), opts())?;
+                    let url = url.clone();
+                    let racing = s.spawn(move || {
+                        db.write_autocommit(move |c| {
+                            let input = BookmarkInput {
+                                comment: Some(comment),
+                                ..Default::default()
+                            };
+                            bookmarks::save(c, racer, &url, &input, opts())
+                        })
+                    });
+                    await_lock_waiter(&t.url);
+                    Ok::<_, DbError>(racing)
+                })
+                .expect("holder");
+            racing.join().expect("racer").expect("racer's save")
+        })
+    };
+    // Bob's transaction makes the entry; alice's insert of it does nothing
+    // and her bookmark's foreign key fails, so the fallback finds it.
+    let (view, created) = race(b, a, "https://race.example/entry", "second");
+    assert!(created);
+    assert_eq!(view.entry.bookmark_count, 2);
+    assert_eq!(view.bookmark.comment, "second");
+    let bobs = db
+        .read(|c| bookmarks::find_by_url(c, b, "https://race.example/entry"))
+        .expect("read")
+        .expect("bob's bookmark");
+    assert_eq!(view.entry.id, bobs.entry.id);
+    // Carol's own transaction makes her bookmark of the existing entry; her
+    // racing insert breaks the unique key, so the fallback updates it.
+    let c = user(db, "carol");
+    let (view, created) = race(c, c, "https://race.example/entry", "third");
+    assert!(!created);
+    let stored = db
+        .read(|conn| bookmarks::find_by_url(conn, c, "https://race.example/entry"))
+        .expect("read")
+        .expect("carol's bookmark");
+    assert_eq!(stored.bookmark.id, view.bookmark.id);
+    assert_eq!(stored.bookmark.comment, "third");
+    assert_eq!(stored.entry.bookmark_count, 3);
+    assert_consistent(db);
+}
+
 backend_test!(
     the_hot_job_writes_only_scores_that_moved_beyond_the_tolerance,
     |db: &Db| {
@@ -1004,8 +1210,8 @@ backend_test!(a_saved_bookmark_is_answered_as_stored, |db: &Db| {
     let save = |user_id: i64, url: &str, private: bool| {
         let url = NormalizedUrl::parse(url).expect("url");
         let tags = Tags::parse(&["Rust", "db"]).expect("tags");
-        db.write(|c| {
-            bookmarks::upsert(
+        db.write_autocommit(move |c| {
+            bookmarks::save(
                 c,
                 user_id,
                 &url,
@@ -1021,7 +1227,7 @@ backend_test!(a_saved_bookmark_is_answered_as_stored, |db: &Db| {
                 opts(),
             )
         })
-        .expect("upsert")
+        .expect("save")
     };
     let mut last_id = 0;
     for (user_id, url, private) in [

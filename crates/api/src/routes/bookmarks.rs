@@ -85,7 +85,7 @@ pub async fn create(
     let (private, read_later) = (body.private, body.read_later);
     let opts = state.write_options();
     let (view, created) = state
-        .write(move |c| {
+        .write_autocommit(move |c| {
             let input = BookmarkInput {
                 title: checked.title.as_ref().map(Title::as_str),
                 comment: checked.comment.as_ref().map(Comment::as_str),
@@ -95,7 +95,7 @@ pub async fn create(
                 read_later,
                 created_at: None,
             };
-            bookmarks::upsert(c, me.user_id, &url, &input, opts)
+            bookmarks::save(c, me.user_id, &url, &input, opts)
         })
         .await?;
     let mut res = if created {
