@@ -191,8 +191,12 @@ pub fn upsert(
         entry.title = title.to_owned();
     }
     if let Some(old) = existing {
-        apply_input(conn, &old, input, opts)?;
-        let view = find_view(conn, old.id, Some(user_id))?.ok_or(DbError::NotFound)?;
+        let (bookmark, moved) = apply_input(conn, &old, input, opts.now, opts)?;
+        let view = BookmarkView {
+            bookmark,
+            entry: moved.unwrap_or(entry),
+            user,
+        };
         return Ok((view, false));
     }
     let tags = input.tags.map(tag_pairs).unwrap_or_default();
@@ -222,7 +226,7 @@ pub fn upsert(
         }
     }
     let counted = Counted::of(&new);
-    write_bookmark_tags(conn, &mut w, user_id, new.id, None, &counted)?;
+    write_bookmark_tags(&mut w, user_id, new.id, None, &counted);
     let moved = apply_counts(conn, w, user_id, None, Some(&counted), counts, opts)?;
     // As its count update left it; a created entry is as inserted, and a
     // private bookmark moves no count of an existing one.
@@ -393,7 +397,7 @@ fn create_at_once(
         w.push(entries::INSERT_NEW, entries::new_args(&entry));
     }
     w.push(insert_bookmark_sql!(), insert_args(&new, true));
-    write_bookmark_tags(conn, &mut w, user_id, new.id, None, &counted)?;
+    write_bookmark_tags(&mut w, user_id, new.id, None, &counted);
     let moved = match apply_counts(conn, w, user_id, None, Some(&counted), counts, opts) {
         Err(DbError::Query(Error::DatabaseError(
             DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation,
@@ -454,13 +458,17 @@ pub fn import(
     })
 }
 
-/// Applies `input` to an existing bookmark (the caller holds the user lock).
+/// Applies `input` to an existing bookmark (the caller holds the user
+/// lock), stamping it `updated_at`: one statement on PostgreSQL (two when
+/// counter rows fall to zero). Returns the bookmark as written, and the
+/// entry as its count update left it when there was one.
 fn apply_input(
     conn: &mut DbConnection,
     old: &Bookmark,
     input: &BookmarkInput<'_>,
+    updated_at: i64,
     opts: WriteOptions,
-) -> Result<(), DbError> {
+) -> Result<(Bookmark, Option<Entry>), DbError> {
     touch(Scope::Entry(old.entry_id));
     let before = Counted::of(old);
     let tags = input
@@ -468,33 +476,43 @@ fn apply_input(
         .map(tag_pairs)
         .unwrap_or_else(|| before.tags.clone());
     touch_bookmark(old.user_id, tag_keys(&before.tags).chain(tag_keys(&tags)));
-    let is_private = input.is_private.unwrap_or(old.is_private);
-    let created_at = input.created_at.unwrap_or(old.created_at);
-    let joined = join_tags(&tags);
-    Stmt::new(
-        "UPDATE bookmarks SET comment = ?, note = ?, tags = ?, is_private = ?, \
-         read_later = ?, created_at = ?, updated_at = ? WHERE id = ?",
-        &[
-            Arg::Text(input.comment.unwrap_or(&old.comment)),
-            Arg::Text(input.note.unwrap_or(&old.note)),
-            Arg::Text(&joined),
-            Arg::Bool(is_private),
-            Arg::Bool(input.read_later.unwrap_or(old.read_later)),
-            Arg::Int(created_at),
-            Arg::Int(opts.now),
-            Arg::Int(old.id),
-        ],
-    )
-    .execute(conn)?;
+    let new = Bookmark {
+        comment: input.comment.unwrap_or(&old.comment).to_owned(),
+        note: input.note.unwrap_or(&old.note).to_owned(),
+        tags: join_tags(&tags),
+        is_private: input.is_private.unwrap_or(old.is_private),
+        read_later: input.read_later.unwrap_or(old.read_later),
+        created_at: input.created_at.unwrap_or(old.created_at),
+        updated_at,
+        ..old.clone()
+    };
     let after = Counted {
         tags,
-        is_private,
-        created_at,
+        is_private: new.is_private,
+        created_at: new.created_at,
         ..before.clone()
     };
-    if after != before {
-        let mut w = Combined::default();
-        write_bookmark_tags(conn, &mut w, old.user_id, old.id, Some(&before), &after)?;
+    let mut w = Combined::default();
+    // Joins the counter updates: it touches none of their rows.
+    w.push(
+        "UPDATE bookmarks SET comment = ?, note = ?, tags = ?, is_private = ?, \
+         read_later = ?, created_at = ?, updated_at = ? WHERE id = ?",
+        vec![
+            Arg::Text(&new.comment),
+            Arg::Text(&new.note),
+            Arg::Text(&new.tags),
+            Arg::Bool(new.is_private),
+            Arg::Bool(new.read_later),
+            Arg::Int(new.created_at),
+            Arg::Int(new.updated_at),
+            Arg::Int(old.id),
+        ],
+    );
+    let moved = if after == before {
+        w.execute(conn)?;
+        None
+    } else {
+        write_bookmark_tags(&mut w, old.user_id, old.id, Some(&before), &after);
         apply_counts(
             conn,
             w,
@@ -503,9 +521,9 @@ fn apply_input(
             Some(&after),
             EntryCounts::Move,
             opts,
-        )?;
-    }
-    Ok(())
+        )?
+    };
+    Ok((new, moved))
 }
 
 /// Changes a bookmark of `user_id`; `NotFound` when it is not theirs.
@@ -520,8 +538,8 @@ pub fn update(
     let old = find(conn, id)?
         .filter(|b| b.user_id == user_id)
         .ok_or(DbError::NotFound)?;
-    apply_input(conn, &old, input, opts)?;
-    find(conn, id)?.ok_or(DbError::NotFound)
+    let (new, _) = apply_input(conn, &old, input, opts.now, opts)?;
+    Ok(new)
 }
 
 /// Deletes a bookmark of `user_id`; `NotFound` when it is not theirs.
@@ -551,25 +569,57 @@ pub fn delete(
     Ok(())
 }
 
-/// Replaces the bookmark's tag rows: the old ones go at once, the insert of
-/// the new ones is added to `w`.
+/// Adds to `w` the changes of the bookmark's tag rows from `before` to
+/// `after`: the removed tags' rows go, the kept ones follow a change of
+/// privacy or date, the added ones are inserted. Each touches other rows,
+/// so they may run as one statement.
 fn write_bookmark_tags<'a>(
-    conn: &mut DbConnection,
     w: &mut Combined<'a>,
     user_id: i64,
     bookmark_id: i64,
-    before: Option<&Counted>,
+    before: Option<&'a Counted>,
     after: &'a Counted,
-) -> Result<(), DbError> {
-    if before.is_some() {
-        diesel::delete(bookmark_tags::table.filter(bookmark_tags::bookmark_id.eq(bookmark_id)))
-            .execute(conn)?;
+) {
+    let had = |key: &str| before.is_some_and(|b| tag_keys(&b.tags).any(|k| k == key));
+    let has = |key: &str| tag_keys(&after.tags).any(|k| k == key);
+    if let Some(before) = before {
+        let removed: Vec<&str> = tag_keys(&before.tags).filter(|k| !has(k)).collect();
+        if !removed.is_empty() {
+            let mut args = vec![Arg::Int(bookmark_id)];
+            args.extend(removed.iter().map(|k| Arg::Text(k)));
+            w.push(
+                format!(
+                    "DELETE FROM bookmark_tags WHERE bookmark_id = ? AND tag_key IN {}",
+                    values_sql(removed.len(), 1)
+                ),
+                args,
+            );
+        }
+        let kept: Vec<&str> = tag_keys(&after.tags).filter(|k| had(k)).collect();
+        let moved = before.is_private != after.is_private || before.created_at != after.created_at;
+        if moved && !kept.is_empty() {
+            let mut args = vec![
+                Arg::Bool(after.is_private),
+                Arg::Int(after.created_at),
+                Arg::Int(bookmark_id),
+            ];
+            args.extend(kept.iter().map(|k| Arg::Text(k)));
+            w.push(
+                format!(
+                    "UPDATE bookmark_tags SET is_private = ?, created_at = ? \
+                     WHERE bookmark_id = ? AND tag_key IN {}",
+                    values_sql(kept.len(), 1)
+                ),
+                args,
+            );
+        }
     }
-    if after.tags.is_empty() {
-        return Ok(());
+    let added: Vec<&str> = tag_keys(&after.tags).filter(|k| !had(k)).collect();
+    if added.is_empty() {
+        return;
     }
-    let mut args = Vec::with_capacity(after.tags.len() * 5);
-    for (_, key) in &after.tags {
+    let mut args = Vec::with_capacity(added.len() * 5);
+    for key in &added {
         args.extend([
             Arg::Int(bookmark_id),
             Arg::Text(key),
@@ -581,11 +631,10 @@ fn write_bookmark_tags<'a>(
     w.push(
         format!(
             "INSERT INTO bookmark_tags (bookmark_id, tag_key, user_id, is_private, created_at) VALUES {}",
-            values_sql(5, after.tags.len())
+            values_sql(5, added.len())
         ),
         args,
     );
-    Ok(())
 }
 
 /// Net change of one counter row: (spelling, all bookmarks, public bookmarks).
@@ -994,11 +1043,8 @@ pub fn set_tags(
         tags: Some(tags),
         ..BookmarkInput::default()
     };
-    apply_input(conn, old, &input, opts)?;
-    // Keep updated_at: retagging in bulk is not an edit of the bookmark.
-    diesel::update(bookmarks::table.find(old.id))
-        .set(bookmarks::updated_at.eq(old.updated_at))
-        .execute(conn)?;
+    // Keeps updated_at: retagging in bulk is not an edit of the bookmark.
+    apply_input(conn, old, &input, old.updated_at, opts)?;
     Ok(())
 }
 

@@ -1284,6 +1284,26 @@ backend_test!(a_saved_bookmark_is_answered_as_stored, |db: &Db| {
     assert!(!created);
     let (next, _) = save(a, "https://example.com/next", false);
     assert!(next.bookmark.id > again.bookmark.id);
+    // An update that keeps a tag, drops one, adds one, hides the bookmark
+    // and dates it back answers as stored too, its tag rows following.
+    let url = NormalizedUrl::parse("https://example.com/new").expect("url");
+    let tags = Tags::parse(&["rust", "web"]).expect("tags");
+    let input = BookmarkInput {
+        tags: Some(&tags),
+        is_private: Some(true),
+        created_at: Some(1_600_000_000_000_000),
+        ..Default::default()
+    };
+    let (moved, created) = db
+        .write(|c| bookmarks::upsert(c, a, &url, &input, opts()))
+        .expect("update");
+    assert!(!created);
+    assert_eq!(moved.bookmark.tag_list(), ["rust", "web"]);
+    let stored = db
+        .read(|c| bookmarks::find_view(c, moved.bookmark.id, Some(a)))
+        .expect("find")
+        .expect("stored");
+    assert_eq!(moved, stored);
     assert_consistent(db);
 });
 
