@@ -41,6 +41,14 @@ pub struct BookmarkInput<'a> {
     pub created_at: Option<i64>,
 }
 
+impl BookmarkInput<'_> {
+    /// When a bookmark made from this input is public: its creation time,
+    /// or `None` for a private one.
+    fn public_at(&self, now: i64) -> Option<i64> {
+        (!self.is_private.unwrap_or(false)).then(|| self.created_at.unwrap_or(now))
+    }
+}
+
 /// What the counters count of one bookmark.
 #[derive(Debug, Clone, PartialEq)]
 struct Counted {
@@ -173,10 +181,8 @@ pub fn upsert(
     opts: WriteOptions,
 ) -> Result<(BookmarkView, bool), DbError> {
     let (user, reserved_id) = lock_user_reserving(conn, user_id)?.ok_or(DbError::NotFound)?;
-    let is_private = input.is_private.unwrap_or(false);
-    let created_at = input.created_at.unwrap_or(opts.now);
     let title = input.title.unwrap_or("");
-    let public_at = (!is_private).then_some(created_at);
+    let public_at = input.public_at(opts.now);
     let (mut entry, existing, counts) =
         match entries::find_or_create(conn, url, title, user_id, public_at, opts)? {
             entries::Found::Existing(entry, existing) => (entry, existing, EntryCounts::Move),
@@ -371,14 +377,12 @@ fn create_at_once(
         .pop()
         .ok_or(DbError::NotFound)?;
     let title = input.title.unwrap_or("");
-    let created_at = input.created_at.unwrap_or(opts.now);
-    let public_at = (!input.is_private.unwrap_or(false)).then_some(created_at);
     let (entry, counts) = match (found.entry, found.new_entry_id) {
         (Some(_), _) if found.existing.is_some() => return Ok(None),
         (Some(e), _) if e.title.is_empty() && !title.is_empty() => return Ok(None),
         (Some(e), _) => (e, EntryCounts::Move),
         (None, Some(id)) => (
-            entries::new(id, url, title, public_at, opts),
+            entries::new(id, url, title, input.public_at(opts.now), opts),
             EntryCounts::Done,
         ),
         (None, None) => return Err(DbError::NotFound),

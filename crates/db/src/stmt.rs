@@ -164,25 +164,25 @@ impl<'a> Combined<'a> {
         &self,
         last: Option<(&str, &[Arg<'a>])>,
     ) -> Result<Option<(String, Vec<Arg<'a>>)>, DbError> {
-        let mut parts: Vec<(Cow<'_, str>, &[Arg<'a>])> = self
+        let parts = self
             .parts
             .iter()
-            .map(|(sql, args)| (Cow::Borrowed(sql.as_ref()), args.as_slice()))
-            .chain(last.map(|(sql, args)| (Cow::Borrowed(sql), args)))
-            .collect();
-        if parts.is_empty() {
+            .map(|(sql, args)| (sql.as_ref(), args.as_slice()))
+            .chain(last)
+            .map(|(sql, args)| match self.gate {
+                Some(_) => Ok((Cow::Owned(gated(sql)?), args)),
+                None => Ok((Cow::Borrowed(sql), args)),
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
+        let Some(((last, last_args), init)) = parts.split_last() else {
             return Ok(None);
-        }
+        };
         let mut sql = String::new();
         let mut args = Vec::with_capacity(parts.iter().map(|(_, a)| a.len()).sum());
         if let Some((gate, gate_args)) = &self.gate {
-            for (part, _) in &mut parts {
-                *part = Cow::Owned(gated(part)?);
-            }
             let _ = write!(sql, "WITH g AS ({gate})");
             args.extend_from_slice(gate_args);
         }
-        let ((last, last_args), init) = parts.split_last().unwrap_or_else(|| unreachable!());
         for (i, (part, part_args)) in init.iter().enumerate() {
             sql.push_str(if sql.is_empty() { "WITH " } else { ", " });
             let _ = write!(sql, "w{i} AS ({part})");
