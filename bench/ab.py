@@ -80,6 +80,7 @@ def main():
     bins = [b for b in args.bins.split(",") if b]
     if len(bins) != 2:
         p.error("--bins takes two binaries")
+    lock = bench.hold_machine_lock()  # noqa: F841 (held until exit)
     prof = bench.PROFILES[args.profile]
     runs = [("old", bins[0], args.env_old), ("new", bins[1], args.env_new)]
     rps = {name: [] for name, _, _ in runs}

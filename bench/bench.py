@@ -10,6 +10,7 @@ Standard library only.
 import argparse
 import concurrent.futures
 import datetime
+import fcntl
 import json
 import os
 import platform
@@ -19,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -77,6 +79,28 @@ def psql(sql):
     out = run(["psql", pg_admin_url(), "-v", "ON_ERROR_STOP=1", "-tAc", sql],
               capture_output=True, text=True)
     return out.stdout.strip()
+
+
+def hold_machine_lock():
+    """Waits until no other bench run on this machine holds the lock, then
+    holds it until this process exits. Runs of every checkout share the
+    PostgreSQL server and its database names (`bukuma_bench_run`), so a
+    second run would drop the first one's database under its server, and
+    two runs would load each other's measurements anyway."""
+    path = os.environ.get("BUKUMA_BENCH_LOCK", os.path.join(tempfile.gettempdir(), "bukuma-bench.lock"))
+    f = open(path, "a+")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.seek(0)
+        holder = f.read().strip() or "another process"
+        log(f"waiting for another bench run to finish ({holder}; lock {path})")
+        fcntl.flock(f, fcntl.LOCK_EX)
+    f.seek(0)
+    f.truncate()
+    f.write(f"pid {os.getpid()} in {ROOT}\n")
+    f.flush()
+    return f
 
 
 def pg_exists(db):
@@ -420,6 +444,7 @@ def main():
     p.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE", type=assignment,
                    help="an environment variable for the server, e.g. BUKUMA_READ_CACHE_MS=0")
     args = p.parse_args()
+    lock = hold_machine_lock()  # noqa: F841 (held until exit)
     prof = PROFILES[args.profile]
     commit = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
                             capture_output=True, text=True).stdout.strip() or "unknown"
