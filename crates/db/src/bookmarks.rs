@@ -585,9 +585,11 @@ fn write_bookmark_tags<'a>(
     after: &'a Counted,
 ) {
     let had = |key: &str| before.is_some_and(|b| tag_keys(&b.tags).any(|k| k == key));
-    let has = |key: &str| tag_keys(&after.tags).any(|k| k == key);
+    let (kept, added): (Vec<&str>, Vec<&str>) = tag_keys(&after.tags).partition(|k| had(k));
     if let Some(before) = before {
-        let removed: Vec<&str> = tag_keys(&before.tags).filter(|k| !has(k)).collect();
+        let removed: Vec<&str> = tag_keys(&before.tags)
+            .filter(|k| !kept.contains(k))
+            .collect();
         if !removed.is_empty() {
             let mut args = vec![Arg::Int(bookmark_id)];
             args.extend(removed.iter().map(|k| Arg::Text(k)));
@@ -599,7 +601,6 @@ fn write_bookmark_tags<'a>(
                 args,
             );
         }
-        let kept: Vec<&str> = tag_keys(&after.tags).filter(|k| had(k)).collect();
         let moved = before.is_private != after.is_private || before.created_at != after.created_at;
         if moved && !kept.is_empty() {
             let mut args = vec![
@@ -618,7 +619,6 @@ fn write_bookmark_tags<'a>(
             );
         }
     }
-    let added: Vec<&str> = tag_keys(&after.tags).filter(|k| !had(k)).collect();
     if added.is_empty() {
         return;
     }
