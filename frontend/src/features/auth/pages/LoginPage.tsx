@@ -31,9 +31,8 @@ export function LoginPage() {
       const user = await login(username.trim(), password);
       navigate(next ?? paths.user.getHref(user.username), { replace: true });
     } catch (err) {
-      setErrors(
-        err instanceof ApiError && err.status === 401 ? { form: t('auth.failed') } : formErrors(err, LOGIN_FIELDS, t('common.error')),
-      );
+      const refused = err instanceof ApiError && err.status === 401;
+      setErrors(refused ? { form: t('auth.failed') } : formErrors(err, LOGIN_FIELDS, t('common.error')));
     } finally {
       setBusy(false);
     }
