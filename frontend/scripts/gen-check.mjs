@@ -1,4 +1,4 @@
-// Fails when src/api/schema.d.ts is not what `npm run gen` makes from the
+// Fails when src/lib/api/schema.d.ts is not what `npm run gen` makes from the
 // committed spec. Usage: node scripts/gen-check.mjs
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,14 +8,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const spec = resolve(root, '../openapi/openapi.json');
-const committed = resolve(root, 'src/api/schema.d.ts');
+const committed = resolve(root, 'src/lib/api/schema.d.ts');
 
 if (!existsSync(spec)) {
   console.error(`gen:check: ${spec} does not exist; nothing to generate the client from.`);
   process.exit(1);
 }
 if (!existsSync(committed)) {
-  console.error('gen:check: src/api/schema.d.ts is missing. Run `npm run gen` and commit the result.');
+  console.error('gen:check: src/lib/api/schema.d.ts is missing. Run `npm run gen` and commit the result.');
   process.exit(1);
 }
 
@@ -56,13 +56,13 @@ try {
     let i = 0;
     while (i < al.length && al[i] === bl[i]) i++;
     console.error(
-      'gen:check: src/api/schema.d.ts is stale — it differs from what ../openapi/openapi.json generates.\n' +
+      'gen:check: src/lib/api/schema.d.ts is stale — it differs from what ../openapi/openapi.json generates.\n' +
         `  first difference at line ${i + 1}:\n    committed: ${al[i] ?? '<end of file>'}\n    generated: ${bl[i] ?? '<end of file>'}\n` +
-        '  Fix: run `npm run gen` in frontend/ and commit src/api/schema.d.ts.',
+        '  Fix: run `npm run gen` in frontend/ and commit src/lib/api/schema.d.ts.',
     );
     process.exit(1);
   }
-  console.log('gen:check: src/api/schema.d.ts is up to date.');
+  console.log('gen:check: src/lib/api/schema.d.ts is up to date.');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

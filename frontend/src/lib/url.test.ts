@@ -1,4 +1,4 @@
-import { charCount, mergeTags, safeHttpUrl, safeNextPath, splitTags, userPath } from './url';
+import { charCount, mergeTags, safeHttpUrl, safeNextPath, splitTags } from './url';
 
 describe('safeHttpUrl', () => {
   it('keeps http and https URLs', () => {
@@ -37,12 +37,5 @@ describe('tags', () => {
   });
   it('merges case-insensitively', () => {
     expect(mergeTags(['Rust'], ['rust', 'web'])).toEqual(['Rust', 'web']);
-  });
-});
-
-describe('userPath', () => {
-  it('builds filter URLs', () => {
-    expect(userPath('alice', { tag: ['a', 'b'], site: 'x.com' })).toBe('/alice?tag=a&tag=b&site=x.com');
-    expect(userPath('alice')).toBe('/alice');
   });
 });

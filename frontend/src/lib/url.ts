@@ -40,25 +40,3 @@ export function mergeTags(current: string[], added: string[]): string[] {
   }
   return out;
 }
-
-export function entryPath(entry: { id: number }): string {
-  return `/entry/${entry.id}`;
-}
-
-export function userPath(username: string, params?: Record<string, string | string[] | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params ?? {})) {
-    if (Array.isArray(v)) v.forEach((x) => q.append(k, x));
-    else if (v) q.set(k, v);
-  }
-  const s = q.toString();
-  return `/${encodeURIComponent(username)}${s ? `?${s}` : ''}`;
-}
-
-export function sitePath(domain: string): string {
-  return `/site/${encodeURIComponent(domain)}`;
-}
-
-export function tagPath(tag: string): string {
-  return `/t/${encodeURIComponent(tag)}`;
-}

@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw';
-import type { AuthResponse, Bookmark, Comment, EntryListItem, User } from '../api/types';
+import type { AuthResponse, Bookmark, Comment, EntryListItem, User } from '@/lib/api/types';
 
 export const alice: User = {
   id: 1,

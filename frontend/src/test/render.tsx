@@ -1,8 +1,9 @@
 import { render } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
-import { AppProviders, AppRoutes } from '../App';
-import { makeQueryClient } from '../queryClient';
-import type { Locale } from '../i18n/i18n';
+import { AppProviders } from '@/app/provider';
+import { AppRoutes } from '@/app/router';
+import { makeQueryClient } from '@/lib/queryClient';
+import type { Locale } from '@/i18n/i18n';
 
 /** Renders the whole app at a path, with a fresh cache and no retries. */
 export function renderApp(path: string, { locale = 'en' as Locale } = {}) {

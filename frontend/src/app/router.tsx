@@ -1,0 +1,30 @@
+import { Route, Routes } from 'react-router';
+import { paths } from '@/config/paths';
+import { LoginPage, RegisterPage } from '@/features/auth';
+import { AddPage } from '@/features/bookmarks';
+import { EntryByIdPage, EntryByUrlPage, HotPage, NewPage, SitePage, TagPage } from '@/features/entries';
+import { SettingsPage } from '@/features/settings';
+import { UserPage } from '@/features/users';
+import { Layout } from './Layout';
+import { NotFoundPage } from './NotFoundPage';
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<HotPage />} />
+        <Route path={paths.new.path} element={<NewPage />} />
+        <Route path={paths.entryByUrl.path} element={<EntryByUrlPage />} />
+        <Route path={paths.entry.path} element={<EntryByIdPage />} />
+        <Route path={paths.site.path} element={<SitePage />} />
+        <Route path={paths.tag.path} element={<TagPage />} />
+        <Route path={paths.add.path} element={<AddPage />} />
+        <Route path={paths.login.path} element={<LoginPage />} />
+        <Route path={paths.register.path} element={<RegisterPage />} />
+        <Route path={paths.settings.path} element={<SettingsPage />} />
+        <Route path={paths.user.path} element={<UserPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,37 @@
+// Every page of the app: `path` is what the router matches, `getHref` builds a link to it.
+
+type Params = Record<string, string | string[] | undefined>;
+
+function withQuery(path: string, params?: Params): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params ?? {})) {
+    if (Array.isArray(v)) v.forEach((x) => q.append(k, x));
+    else if (v) q.set(k, v);
+  }
+  const s = q.toString();
+  return `${path}${s ? `?${s}` : ''}`;
+}
+
+/** `?next=` carries where to go back to after logging in or registering. */
+function withNext(path: string, next?: string | null): string {
+  return next ? `${path}?next=${encodeURIComponent(next)}` : path;
+}
+
+export const paths = {
+  hot: { path: '/', getHref: () => '/' },
+  new: { path: '/new', getHref: () => '/new' },
+  /** An entry looked up by its URL (`?url=`). */
+  entryByUrl: { path: '/entry', getHref: (url: string) => `/entry?url=${encodeURIComponent(url)}` },
+  entry: { path: '/entry/:id', getHref: (id: number) => `/entry/${id}` },
+  site: { path: '/site/:domain', getHref: (domain: string) => `/site/${encodeURIComponent(domain)}` },
+  tag: { path: '/t/:tag', getHref: (tag: string) => `/t/${encodeURIComponent(tag)}` },
+  /** Where the bookmarklet lands: `/add?url=…&title=…`. */
+  add: { path: '/add', getHref: (target: { url?: string; title?: string } = {}) => withQuery('/add', target) },
+  login: { path: '/login', getHref: (next?: string | null) => withNext('/login', next) },
+  register: { path: '/register', getHref: (next?: string | null) => withNext('/register', next) },
+  settings: { path: '/settings', getHref: () => '/settings' },
+  user: {
+    path: '/:username',
+    getHref: (username: string, params?: Params) => withQuery(`/${encodeURIComponent(username)}`, params),
+  },
+} as const;

@@ -1,0 +1,2 @@
+export { EntryByIdPage, EntryByUrlPage } from './pages/EntryPage';
+export { HotPage, NewPage, SitePage, TagPage } from './pages/EntriesPage';

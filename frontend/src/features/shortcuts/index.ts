@@ -1,0 +1,2 @@
+export { ShortcutProvider } from './components/ShortcutProvider';
+export { useShortcutList, useShortcuts } from './components/shortcutContext';

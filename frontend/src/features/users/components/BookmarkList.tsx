@@ -1,0 +1,101 @@
+import { useMemo } from 'react';
+import { useSearchParams } from 'react-router';
+import type { Bookmark } from '@/lib/api/types';
+import { useI18n } from '@/i18n/i18n';
+import { paths } from '@/config/paths';
+import { Avatar } from '@/components/ui/Avatar';
+import { DomainLink } from '@/components/ui/DomainLink';
+import { ExternalLink } from '@/components/ui/ExternalLink';
+import { Pager } from '@/components/ui/Pager';
+import { Empty, ErrorState, Loading } from '@/components/ui/States';
+import { TagList } from '@/components/ui/TagList';
+import { UsersCount } from '@/components/ui/UsersCount';
+import { useBookmarkDialog, useUserBookmarks } from '@/features/bookmarks';
+import { useShortcutList, useShortcuts } from '@/features/shortcuts';
+import type { Filter } from './filter';
+
+function BookmarkRow({
+  bm,
+  index,
+  selected,
+  isOwner,
+}: {
+  bm: Bookmark;
+  index: number;
+  selected: boolean;
+  isOwner: boolean;
+}) {
+  const { t, formatDate } = useI18n();
+  const { select } = useShortcuts();
+  const dialog = useBookmarkDialog();
+  const e = bm.entry;
+  return (
+    <article
+      className={`card bookmark${selected ? ' is-selected' : ''}`}
+      data-shortcut-index={index}
+      data-bookmark-id={bm.id}
+      aria-current={selected ? 'true' : undefined}
+      onFocus={() => select(index)}
+    >
+      <div className="entry-card__meta">
+        <UsersCount entry={e} />
+        <DomainLink domain={e.domain} favicon={e.favicon_url} />
+        {bm.private ? <span className="badge badge--private">{t('common.private')}</span> : null}
+        {bm.read_later ? <span className="badge badge--later">{t('common.readLater')}</span> : null}
+      </div>
+      <h3 className="bookmark__title">
+        <ExternalLink href={e.url} focusTarget>
+          {e.title || e.url || t('common.noTitle')}
+        </ExternalLink>
+      </h3>
+      {e.summary ? <p className="bookmark__summary">{e.summary}</p> : null}
+      <div className="bookmark__mine">
+        <Avatar name={bm.user.username} size={24} />
+        <div className="bookmark__mine-body">
+          {bm.comment ? <p className="bookmark__comment">{bm.comment}</p> : null}
+          <div className="bookmark__foot">
+            <TagList tags={bm.tags} to={(tag) => paths.user.getHref(bm.user.username, { tag: [tag] })} />
+            <time className="muted small" dateTime={bm.created_at}>
+              {formatDate(bm.created_at)}
+            </time>
+            {isOwner ? (
+              <button
+                type="button"
+                className="link-button small"
+                onClick={() => dialog.open({ url: e.url, edit: true })}
+                aria-label={`${t('common.edit')}: ${e.title || e.url}`}
+              >
+                {t('common.edit')}
+              </button>
+            ) : null}
+          </div>
+        </div>
+      </div>
+    </article>
+  );
+}
+
+export function BookmarkList({ username, filter, isOwner }: { username: string; filter: Filter; isOwner: boolean }) {
+  const { t } = useI18n();
+  const [params] = useSearchParams();
+  const cursor = params.get('cursor') ?? undefined;
+  const query = useUserBookmarks(username, filter, cursor);
+  const items = useMemo(
+    () => (query.data?.items ?? []).map((b) => ({ url: b.entry.url, title: b.entry.title, entryId: b.entry.id })),
+    [query.data],
+  );
+  const selected = useShortcutList(items);
+  if (query.isPending) return <Loading />;
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  if (query.data.items.length === 0) return <Empty>{t('user.empty')}</Empty>;
+  return (
+    <>
+      <div className="bookmark-list">
+        {query.data.items.map((bm, i) => (
+          <BookmarkRow key={bm.id} bm={bm} index={i} selected={i === selected} isOwner={isOwner} />
+        ))}
+      </div>
+      <Pager nextCursor={query.data.next_cursor} />
+    </>
+  );
+}

@@ -1,0 +1,2 @@
+export { userProfileQueryOptions } from './api/users';
+export { UserPage } from './pages/UserPage';

@@ -1,0 +1,21 @@
+// The roots of every query key. A feature's query-options factory builds its
+// key under one of these, and writes invalidate by prefix, so a query added
+// under a root is invalidated with its siblings without a list to keep.
+
+/** Everything that shows bookmarks or numbers counted from them. */
+const bookmarkViews = ['bookmark-views'] as const;
+
+export const queryKeys = {
+  /** A bookmark write, a tag rename or a tag deletion invalidates this prefix. */
+  bookmarkViews,
+  /** Entry lists, single entries and URL lookups. */
+  entries: [...bookmarkViews, 'entries'] as const,
+  /** An entry's comments. */
+  comments: [...bookmarkViews, 'comments'] as const,
+  /** A user's profile, bookmarks, tags and sites. */
+  users: [...bookmarkViews, 'users'] as const,
+  /** The signed-in user's bookmark of a URL. */
+  myBookmark: [...bookmarkViews, 'my-bookmark'] as const,
+  /** The signed-in user's API tokens. */
+  tokens: ['tokens'] as const,
+};
