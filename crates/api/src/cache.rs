@@ -274,6 +274,13 @@ pub fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Bytes, ApiError> {
     Ok(Bytes::from(body))
 }
 
+/// A 200 response whose body is JSON serialized already.
+pub fn json_response(body: Bytes) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

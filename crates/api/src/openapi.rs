@@ -1,12 +1,11 @@
-//! The OpenAPI document, generated from the handlers' annotations.
+//! The OpenAPI document, generated from the handlers' annotations and the
+//! route table's list of operations.
 
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as Doc, RefOr};
 use utoipa::{Modify, OpenApi};
-
-use crate::routes::{auth, bookmarks, comments, entries, health, me, portability, tags, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -15,18 +14,6 @@ use crate::routes::{auth, bookmarks, comments, entries, health, me, portability,
         description = "Social bookmarking: save URLs with a comment and tags; everyone's bookmarks make entry pages, comments and stars, hot and new entries.\n\nErrors are RFC 9457 `application/problem+json` documents with a stable `type`. Lists are keyset-paginated with `limit` and `cursor` → `next_cursor`.\n\nAuthenticate with `Authorization: Bearer <token>`: an access token from `/api/v1/auth/login` or a personal API token from `/api/v1/me/tokens`.",
         license(name = "MIT"),
     ),
-    paths(
-        health::healthz, health::readyz,
-        auth::register, auth::login, auth::refresh, auth::logout,
-        me::get_me, me::patch_me, me::list_tokens, me::create_token, me::delete_token,
-        portability::import, portability::export,
-        bookmarks::create, bookmarks::get, bookmarks::patch, bookmarks::delete, bookmarks::mine_by_url,
-        users::profile, users::bookmarks, users::user_tags, users::user_sites,
-        tags::rename, tags::delete,
-        entries::hot, entries::newest, entries::site, entries::tagged, entries::get,
-        entries::lookup, entries::counts, entries::comments,
-        comments::star, comments::unstar,
-    ),
     components(schemas(
         crate::error::Problem,
         crate::error::FieldError,
@@ -34,7 +21,7 @@ use crate::routes::{auth, bookmarks, comments, entries, health, me, portability,
         crate::types::EntryOrder,
         crate::portability::ExportFormat,
     )),
-    modifiers(&Security, &ProblemResponses),
+    modifiers(&Security),
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "me", description = "My account, API tokens, import and export"),
@@ -141,9 +128,23 @@ impl Modify for ProblemResponses {
     }
 }
 
+/// The whole document: the description above, every operation of the route
+/// table and the schemas they name, and the problem responses.
+pub fn document() -> Doc {
+    let mut doc = ApiDoc::openapi();
+    let mut schemas = Vec::new();
+    crate::routes::document(&mut doc.paths, &mut schemas);
+    doc.components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .extend(schemas);
+    ProblemResponses.modify(&mut doc);
+    doc
+}
+
 /// The document as committed in `openapi/openapi.json`.
 pub fn json() -> String {
-    let mut s = ApiDoc::openapi()
+    let mut s = document()
         .to_pretty_json()
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');

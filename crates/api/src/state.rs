@@ -1,13 +1,10 @@
-//! State shared by every request, and small helpers handlers have in common.
+//! State shared by every request.
 
 use std::sync::Arc;
 
-use actix_web::{web, HttpRequest};
+use actix_web::web;
 use bukuma_db::bookmarks::WriteOptions;
 use bukuma_db::{Db, DbConnection, DbError};
-use bukuma_domain::Cursor;
-use chrono::{DateTime, Utc};
-use serde::de::DeserializeOwned;
 
 use crate::auth::JwtKeys;
 use crate::cache::{self, ReadCache};
@@ -167,42 +164,4 @@ pub fn json_response(body: web::Bytes) -> actix_web::HttpResponse {
     actix_web::HttpResponse::Ok()
         .content_type("application/json")
         .body(body)
-}
-
-/// Microseconds since the epoch as a UTC timestamp.
-pub fn ts(micros: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_micros(micros).unwrap_or_default()
-}
-
-pub const DEFAULT_LIMIT: u32 = 20;
-pub const MAX_LIMIT: u32 = 100;
-
-/// Page size: 1–100, default 20.
-pub fn page_limit(limit: Option<u32>) -> Result<usize, ApiError> {
-    match limit {
-        None => Ok(DEFAULT_LIMIT as usize),
-        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n as usize),
-        Some(_) => Err(ApiError::field("limit", "must be between 1 and 100")),
-    }
-}
-
-/// Decodes a cursor that carries `keys` sort keys.
-pub fn decode_cursor(cursor: Option<&str>, keys: usize) -> Result<Option<Vec<i64>>, ApiError> {
-    cursor
-        .map(|c| {
-            Cursor::decode(c, keys)
-                .map(|c| c.keys().to_vec())
-                .map_err(|e| ApiError::field("cursor", e))
-        })
-        .transpose()
-}
-
-pub fn encode_cursor(next: Option<Vec<i64>>) -> Option<String> {
-    next.map(|k| Cursor::new(k).encode())
-}
-
-/// Parses the query string, where repeated keys (`?tag=a&tag=b`) fill lists.
-pub fn query<T: DeserializeOwned>(req: &HttpRequest) -> Result<T, ApiError> {
-    serde_html_form::from_str(req.query_string())
-        .map_err(|e| ApiError::BadRequest(format!("invalid query string: {e}")))
 }

@@ -51,8 +51,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::state::ts;
-
 /// A signed-in user's own account.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct User {
@@ -448,17 +446,6 @@ page_type!(CommentPage, Comment);
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// Items per page, 1–100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    #[param(max_length = 64)]
-    pub cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
 pub struct UserBookmarkParams {
     /// Only bookmarks with every one of these tags (repeat the parameter).
     #[param(max_items = 10)]
@@ -469,10 +456,6 @@ pub struct UserBookmarkParams {
     pub site: Option<String>,
     /// Only bookmarks marked (or not marked) "read later".
     pub read_later: Option<bool>,
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    #[param(max_length = 64)]
-    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema, Default)]
@@ -489,10 +472,6 @@ pub enum CommentOrder {
 #[into_params(parameter_in = Query)]
 pub struct CommentParams {
     pub sort: Option<CommentOrder>,
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    #[param(max_length = 64)]
-    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema, Default)]
@@ -509,10 +488,6 @@ pub enum EntryOrder {
 #[into_params(parameter_in = Query)]
 pub struct SiteEntryParams {
     pub sort: Option<EntryOrder>,
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    #[param(max_length = 64)]
-    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -576,4 +551,9 @@ pub struct ExportedPost {
     pub toread: String,
     /// Space-separated.
     pub tags: String,
+}
+
+/// Microseconds since the epoch, as stored, as a UTC timestamp.
+pub fn ts(micros: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(micros).unwrap_or_default()
 }

@@ -40,6 +40,15 @@ impl Cursor {
     }
     /// Decodes a cursor that must carry exactly `expected_keys` keys.
     pub fn decode(input: &str, expected_keys: usize) -> Result<Self, CursorError> {
+        let cursor = Self::decode_any(input)?;
+        if cursor.0.len() != expected_keys {
+            return Err(CursorError::Malformed);
+        }
+        Ok(cursor)
+    }
+
+    /// Decodes a cursor of 1–4 keys, whatever list it was made for.
+    pub fn decode_any(input: &str) -> Result<Self, CursorError> {
         if input.len() > MAX_ENCODED_LEN {
             return Err(CursorError::Malformed);
         }
@@ -50,7 +59,7 @@ impl Cursor {
             return Err(CursorError::Malformed);
         }
         let count = bytes.len() / KEY_BYTES;
-        if count == 0 || count > MAX_KEYS || count != expected_keys {
+        if count == 0 || count > MAX_KEYS {
             return Err(CursorError::Malformed);
         }
         let keys = bytes

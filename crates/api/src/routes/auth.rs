@@ -8,7 +8,7 @@ use bukuma_domain::{DisplayName, Password, Role, Username};
 
 use crate::auth::{self, hash_secret, new_secret, REFRESH_TOKEN_PREFIX};
 use crate::error::{ApiError, Fields, Problem};
-use crate::routes::json_body;
+use crate::extract::{OptionalJson, ValidJson};
 use crate::state::AppState;
 use crate::types::{AuthResponse, LoginRequest, RefreshRequest, RegisterRequest, User};
 
@@ -71,9 +71,8 @@ fn session_response(
 pub async fn register(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    ValidJson(body): ValidJson<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body: RegisterRequest = json_body(&req, &body)?;
     let mut fields = Fields::default();
     let username = fields.check("username", Username::parse(&body.username));
     let password = fields.check("password", Password::parse(&body.password));
@@ -130,9 +129,8 @@ pub async fn register(
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    ValidJson(body): ValidJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body: LoginRequest = json_body(&req, &body)?;
     let name = body.username.clone();
     let user = state.read(move |c| users::find_by_name(c, &name)).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
@@ -173,16 +171,10 @@ pub async fn login(
 }
 
 /// The refresh token from the body, else from the cookie.
-fn presented_refresh(req: &HttpRequest, body: &web::Bytes) -> Result<Option<String>, ApiError> {
-    let parsed: RefreshRequest = if body.iter().all(u8::is_ascii_whitespace) {
-        RefreshRequest::default()
-    } else {
-        json_body(req, body)?
-    };
-    Ok(parsed
-        .refresh_token
+fn presented_refresh(req: &HttpRequest, body: Option<RefreshRequest>) -> Option<String> {
+    body.and_then(|b| b.refresh_token)
         .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()))
-        .filter(|t| !t.is_empty() && t.len() <= 256))
+        .filter(|t| !t.is_empty() && t.len() <= 256)
 }
 
 #[utoipa::path(
@@ -195,9 +187,9 @@ fn presented_refresh(req: &HttpRequest, body: &web::Bytes) -> Result<Option<Stri
 pub async fn refresh(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    OptionalJson(body): OptionalJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let presented = presented_refresh(&req, &body)?
+    let presented = presented_refresh(&req, body)
         .ok_or_else(|| ApiError::Unauthorized("no refresh token".into()))?;
     let old_hash = hash_secret(&presented);
     let (refresh, expires) = new_refresh(&state);
@@ -249,9 +241,9 @@ pub async fn refresh(
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    OptionalJson(body): OptionalJson<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(token) = presented_refresh(&req, &body)? {
+    if let Some(token) = presented_refresh(&req, body) {
         let hash = hash_secret(&token);
         state
             .write(move |c| {

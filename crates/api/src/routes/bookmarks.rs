@@ -1,14 +1,13 @@
 //! Creating, reading, editing and deleting bookmarks.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use bukuma_db::bookmarks::{self, BookmarkInput};
 use bukuma_db::DbError;
 use bukuma_domain::{Comment, NormalizedUrl, Note, Tags, TagsError, Title};
 
-use crate::auth::Viewer;
 use crate::error::{ApiError, Fields};
-use crate::routes::json_body;
-use crate::state::{query, AppState};
+use crate::extract::{Query, ValidJson, Viewer, Writer};
+use crate::state::AppState;
 use crate::types::{Bookmark, BookmarkChanges, BookmarkRequest, UrlParams};
 
 /// Validated bookmark fields.
@@ -64,11 +63,9 @@ pub fn parse_url(field: &str, url: &str) -> Result<NormalizedUrl, ApiError> {
 pub async fn create(
     state: web::Data<AppState>,
     viewer: Viewer,
-    req: HttpRequest,
-    body: web::Bytes,
+    ValidJson(body): ValidJson<BookmarkRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let me = viewer.require_write()?;
-    let body: BookmarkRequest = json_body(&req, &body)?;
     let mut fields = Fields::default();
     let url = fields.check("url", NormalizedUrl::parse(&body.url));
     let checked = check(
@@ -137,12 +134,10 @@ pub async fn patch(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<i64>,
-    req: HttpRequest,
-    body: web::Bytes,
+    ValidJson(body): ValidJson<BookmarkChanges>,
 ) -> Result<HttpResponse, ApiError> {
     let me = viewer.require_write()?;
     let id = id.into_inner();
-    let body: BookmarkChanges = json_body(&req, &body)?;
     let mut fields = Fields::default();
     let checked = check(
         &mut fields,
@@ -184,10 +179,9 @@ pub async fn patch(
 )]
 pub async fn delete(
     state: web::Data<AppState>,
-    viewer: Viewer,
     id: web::Path<i64>,
+    me: Writer,
 ) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require_write()?;
     let id = id.into_inner();
     let opts = state.write_options();
     state
@@ -209,10 +203,9 @@ pub async fn delete(
 pub async fn mine_by_url(
     state: web::Data<AppState>,
     viewer: Viewer,
-    req: HttpRequest,
+    Query(params): Query<UrlParams>,
 ) -> Result<HttpResponse, ApiError> {
     let me = viewer.require()?;
-    let params: UrlParams = query(&req)?;
     let url = parse_url("url", &params.url)?;
     let view = state
         .read(move |c| bookmarks::find_by_url(c, me.user_id, url.as_str()))

@@ -3,8 +3,8 @@
 use actix_web::{web, HttpResponse};
 use bukuma_db::{now_micros, stars};
 
-use crate::auth::Viewer;
 use crate::error::ApiError;
+use crate::extract::Writer;
 use crate::state::AppState;
 use crate::types::StarState;
 
@@ -16,10 +16,9 @@ use crate::types::StarState;
 )]
 pub async fn star(
     state: web::Data<AppState>,
-    viewer: Viewer,
     id: web::Path<i64>,
+    me: Writer,
 ) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require_write()?;
     let id = id.into_inner();
     let count = state
         .write(move |c| stars::star(c, me.user_id, id, now_micros()))
@@ -39,10 +38,9 @@ pub async fn star(
 )]
 pub async fn unstar(
     state: web::Data<AppState>,
-    viewer: Viewer,
     id: web::Path<i64>,
+    me: Writer,
 ) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require_write()?;
     let id = id.into_inner();
     let count = state
         .write(move |c| stars::unstar(c, me.user_id, id))

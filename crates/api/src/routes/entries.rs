@@ -7,25 +7,26 @@ use bukuma_db::entries;
 use bukuma_db::stars::{self, CommentSort};
 use bukuma_domain::{normalize_domain, NormalizedUrl, TagName};
 
-use crate::auth::Viewer;
-use crate::cache::{json_bytes, Key};
+use crate::cache::{json_bytes, json_response, Key};
 use crate::error::ApiError;
+use crate::extract::{next_cursor, Page, PageParams, Query, Viewer};
 use crate::routes::bookmarks::parse_url;
-use crate::state::{decode_cursor, encode_cursor, json_response, page_limit, query, AppState};
+use crate::state::AppState;
 use crate::types::{
     Comment, CommentOrder, CommentPage, CommentParams, CountsParams, Entry, EntryCounts,
-    EntryOrder, EntryPage, PageParams, SiteEntryParams, UrlParams,
+    EntryOrder, EntryPage, SiteEntryParams, UrlParams,
 };
 
 fn entry_page(page: bukuma_db::models::Page<bukuma_db::models::EntryView>) -> EntryPage {
     EntryPage {
-        next_cursor: encode_cursor(page.next),
+        next_cursor: next_cursor(page.next),
         items: page.items.into_iter().map(Entry::from).collect(),
     }
 }
 
-fn score_cursor(keys: Option<Vec<i64>>) -> Option<(f64, i64)> {
-    keys.map(|k| (f64::from_bits(k[0] as u64), k[1]))
+/// A hot list's sort keys: the score's bits and the entry id.
+fn score_cursor([score, id]: [i64; 2]) -> (f64, i64) {
+    (f64::from_bits(score as u64), id)
 }
 
 #[utoipa::path(
@@ -36,11 +37,10 @@ fn score_cursor(keys: Option<Vec<i64>>) -> Option<(f64, i64)> {
 pub async fn hot(
     state: web::Data<AppState>,
     _viewer: Viewer,
-    req: HttpRequest,
+    page: Page,
 ) -> Result<HttpResponse, ApiError> {
-    let p: PageParams = query(&req)?;
-    let limit = page_limit(p.limit)?;
-    let after = score_cursor(decode_cursor(p.cursor.as_deref(), 2)?);
+    let limit = page.limit;
+    let after = page.after::<2>()?.map(score_cursor);
     let load = || async {
         let page = state
             .read(move |c| entries::hot(c, None, after, limit))
@@ -62,11 +62,9 @@ pub async fn hot(
 pub async fn newest(
     state: web::Data<AppState>,
     _viewer: Viewer,
-    req: HttpRequest,
+    page: Page,
 ) -> Result<HttpResponse, ApiError> {
-    let p: PageParams = query(&req)?;
-    let limit = page_limit(p.limit)?;
-    let after = decode_cursor(p.cursor.as_deref(), 2)?.map(|k| (k[0], k[1]));
+    let (limit, after) = (page.limit, page.after::<2>()?.map(|[a, b]| (a, b)));
     let page = state
         .read(move |c| entries::newest(c, after, limit))
         .await?;
@@ -75,29 +73,28 @@ pub async fn newest(
 
 #[utoipa::path(
     get, path = "/api/v1/sites/{domain}/entries", tag = "entries",
-    params(("domain" = String, Path, description = "A host name, e.g. blog.example.com"), SiteEntryParams),
+    params(("domain" = String, Path, description = "A host name, e.g. blog.example.com"), SiteEntryParams, PageParams),
     responses((status = 200, body = EntryPage))
 )]
 pub async fn site(
     state: web::Data<AppState>,
     _viewer: Viewer,
     domain: web::Path<String>,
-    req: HttpRequest,
+    Query(p): Query<SiteEntryParams>,
+    page: Page,
 ) -> Result<HttpResponse, ApiError> {
-    let p: SiteEntryParams = query(&req)?;
-    let limit = page_limit(p.limit)?;
     let domain =
         normalize_domain(&domain.into_inner()).map_err(|e| ApiError::field("domain", e))?;
-    let keys = decode_cursor(p.cursor.as_deref(), 2)?;
+    let (limit, keys) = (page.limit, page.after::<2>()?);
     let page = match p.sort.unwrap_or_default() {
         EntryOrder::New => {
-            let after = keys.map(|k| (k[0], k[1]));
+            let after = keys.map(|[a, b]| (a, b));
             state
                 .read(move |c| entries::site_newest(c, &domain, after, limit))
                 .await?
         }
         EntryOrder::Hot => {
-            let after = score_cursor(keys);
+            let after = keys.map(score_cursor);
             state
                 .read(move |c| entries::hot(c, Some(&domain), after, limit))
                 .await?
@@ -115,12 +112,10 @@ pub async fn tagged(
     state: web::Data<AppState>,
     _viewer: Viewer,
     tag: web::Path<String>,
-    req: HttpRequest,
+    page: Page,
 ) -> Result<HttpResponse, ApiError> {
-    let p: PageParams = query(&req)?;
-    let limit = page_limit(p.limit)?;
     let tag = TagName::parse(&tag.into_inner()).map_err(|e| ApiError::field("tag", e))?;
-    let after = decode_cursor(p.cursor.as_deref(), 2)?.map(|k| (k[0], k[1]));
+    let (limit, after) = (page.limit, page.after::<2>()?.map(|[a, b]| (a, b)));
     let page = state
         .read(move |c| entries::tagged(c, &tag.key(), after, limit))
         .await?;
@@ -161,9 +156,8 @@ pub async fn get(
 pub async fn lookup(
     state: web::Data<AppState>,
     _viewer: Viewer,
-    req: HttpRequest,
+    Query(p): Query<UrlParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let p: UrlParams = query(&req)?;
     let url = parse_url("url", &p.url)?;
     let entry = state
         .read(move |c| entries::find_public_by_url(c, url.as_str()))
@@ -180,9 +174,8 @@ pub async fn lookup(
 pub async fn counts(
     state: web::Data<AppState>,
     _viewer: Viewer,
-    req: HttpRequest,
+    Query(p): Query<CountsParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let p: CountsParams = query(&req)?;
     if p.url.is_empty() || p.url.len() > 50 {
         return Err(ApiError::field("url", "give 1 to 50 URLs"));
     }
@@ -207,7 +200,7 @@ pub async fn counts(
 
 #[utoipa::path(
     get, path = "/api/v1/entries/{id}/comments", tag = "comments",
-    params(("id" = i64, Path, description = "Entry id"), CommentParams),
+    params(("id" = i64, Path, description = "Entry id"), CommentParams, PageParams),
     responses((status = 200, description = "Public bookmarks of this entry that have a comment", body = CommentPage)),
     security((), ("bearer" = []))
 )]
@@ -215,18 +208,16 @@ pub async fn comments(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<i64>,
+    Query(p): Query<CommentParams>,
+    page: Page,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let p: CommentParams = query(&req)?;
-    let limit = page_limit(p.limit)?;
+    let limit = page.limit;
     let sort = match p.sort.unwrap_or_default() {
         CommentOrder::Recent => CommentSort::Recent,
         CommentOrder::Popular => CommentSort::Popular,
     };
-    let keys = decode_cursor(
-        p.cursor.as_deref(),
-        if sort == CommentSort::Recent { 2 } else { 3 },
-    )?;
+    let keys = page.after_keys(if sort == CommentSort::Recent { 2 } else { 3 })?;
     let id = id.into_inner();
     let viewer_id = viewer.user_id();
     let load = || async {
@@ -243,7 +234,7 @@ pub async fn comments(
             .await?
             .ok_or_else(|| ApiError::not_found("entry"))?;
         json_bytes(&CommentPage {
-            next_cursor: encode_cursor(page.next),
+            next_cursor: next_cursor(page.next),
             items: page.items.into_iter().map(Comment::from).collect(),
         })
     };

@@ -13,7 +13,9 @@ use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 
 use crate::error::{ApiError, Fields};
-use crate::state::{query, ts, AppState};
+use crate::extract::Query;
+use crate::state::AppState;
+use crate::types::ts;
 
 /// Items in a feed.
 pub const FEED_ITEMS: usize = 50;
@@ -210,7 +212,7 @@ fn segment(s: &str) -> String {
 }
 
 #[derive(Debug, Deserialize)]
-struct UserFeedParams {
+pub struct UserFeedParams {
     #[serde(default)]
     tag: Vec<String>,
 }
@@ -218,12 +220,12 @@ struct UserFeedParams {
 /// `/{username}/bookmarks.rss|atom[?tag=…]`: a user's public bookmarks.
 pub async fn user(
     state: web::Data<AppState>,
+    Query(params): Query<UserFeedParams>,
     req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (name, ext) = path.into_inner();
     let format = FeedFormat::parse(&ext)?;
-    let params: UserFeedParams = query(&req)?;
     let mut fields = Fields::default();
     if params.tag.len() > 10 {
         fields.push("tag", "at most 10 tags");

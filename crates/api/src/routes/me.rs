@@ -1,14 +1,15 @@
 //! The signed-in user's account and personal API tokens.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use bukuma_db::models::UserChanges;
 use bukuma_db::{now_micros, tokens, users, DbError};
 use bukuma_domain::{Bio, DisplayName};
 
-use crate::auth::{hash_secret, new_secret, Viewer, API_TOKEN_PREFIX};
+use crate::auth::{hash_secret, new_secret, API_TOKEN_PREFIX};
 use crate::error::{ApiError, Fields};
-use crate::routes::json_body;
-use crate::state::{ts, AppState};
+use crate::extract::{SignedIn, ValidJson, Writer};
+use crate::state::AppState;
+use crate::types::ts;
 use crate::types::{
     ApiToken, ApiTokenList, CreateTokenRequest, CreatedApiToken, ProfileChanges, User,
 };
@@ -18,8 +19,7 @@ use crate::types::{
     responses((status = 200, body = User)),
     security(("bearer" = []))
 )]
-pub async fn get_me(state: web::Data<AppState>, viewer: Viewer) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require()?;
+pub async fn get_me(state: web::Data<AppState>, me: SignedIn) -> Result<HttpResponse, ApiError> {
     let user = state
         .read(move |c| users::find(c, me.user_id)?.ok_or(DbError::NotFound))
         .await?;
@@ -34,12 +34,9 @@ pub async fn get_me(state: web::Data<AppState>, viewer: Viewer) -> Result<HttpRe
 )]
 pub async fn patch_me(
     state: web::Data<AppState>,
-    viewer: Viewer,
-    req: HttpRequest,
-    body: web::Bytes,
+    me: Writer,
+    ValidJson(body): ValidJson<ProfileChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require_write()?;
-    let body: ProfileChanges = json_body(&req, &body)?;
     let mut fields = Fields::default();
     let display_name = body
         .display_name
@@ -68,9 +65,8 @@ pub async fn patch_me(
 )]
 pub async fn list_tokens(
     state: web::Data<AppState>,
-    viewer: Viewer,
+    me: SignedIn,
 ) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require()?;
     let list = state
         .read(move |c| tokens::list_api_tokens(c, me.user_id))
         .await?;
@@ -90,12 +86,9 @@ pub async fn list_tokens(
 )]
 pub async fn create_token(
     state: web::Data<AppState>,
-    viewer: Viewer,
-    req: HttpRequest,
-    body: web::Bytes,
+    me: Writer,
+    ValidJson(body): ValidJson<CreateTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require_write()?;
-    let body: CreateTokenRequest = json_body(&req, &body)?;
     let name = body.name.trim().to_owned();
     let mut fields = Fields::default();
     if name.is_empty() || name.chars().count() > 64 {
@@ -132,10 +125,9 @@ pub async fn create_token(
 )]
 pub async fn delete_token(
     state: web::Data<AppState>,
-    viewer: Viewer,
     id: web::Path<i64>,
+    me: Writer,
 ) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require_write()?;
     let id = id.into_inner();
     let deleted = state
         .write(move |c| tokens::delete_api_token(c, me.user_id, id))

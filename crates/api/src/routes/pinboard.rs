@@ -76,8 +76,9 @@ use serde_json::{json, Value};
 
 use crate::auth::{dummy_hash, hash_secret, new_secret, verify_password, API_TOKEN_PREFIX};
 use crate::error::{ApiError, OwnErrorFormat};
-use crate::routes::MAX_JSON_BYTES;
-use crate::state::{ts, AppState};
+use crate::extract::MAX_JSON_BYTES;
+use crate::state::AppState;
+use crate::types::ts;
 
 /// Where the API is mounted.
 pub const PREFIX: &str = "/api/pinboard/v1";

@@ -8,10 +8,10 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::Viewer;
 use crate::error::ApiError;
+use crate::extract::{Query, SignedIn, Writer};
 use crate::portability::{self, ExportFormat, ImportFailure};
-use crate::state::{query, AppState};
+use crate::state::AppState;
 use crate::types::ImportReport;
 
 /// Largest bookmark file accepted by the import endpoint.
@@ -54,12 +54,11 @@ pub struct ImportParams {
 /// twice changes nothing.
 pub async fn import(
     state: web::Data<AppState>,
-    viewer: Viewer,
+    me: Writer,
+    Query(params): Query<ImportParams>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require_write()?;
-    let params: ImportParams = query(&req)?;
     let is_multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -134,11 +133,9 @@ pub struct ExportParams {
 )]
 pub async fn export(
     state: web::Data<AppState>,
-    viewer: Viewer,
-    req: HttpRequest,
+    me: SignedIn,
+    Query(params): Query<ExportParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require()?;
-    let params: ExportParams = query(&req)?;
     let format = params.format.unwrap_or(ExportFormat::Netscape);
     let db = state.db.clone();
     // (next keyset, pages written, done)

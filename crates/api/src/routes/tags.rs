@@ -1,12 +1,11 @@
 //! Renaming and deleting my tags in bulk.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use bukuma_db::tags;
 use bukuma_domain::TagName;
 
-use crate::auth::Viewer;
 use crate::error::{ApiError, Fields};
-use crate::routes::json_body;
+use crate::extract::{ValidJson, Writer};
 use crate::state::AppState;
 use crate::types::{RenameTagRequest, RetagResult};
 
@@ -18,12 +17,9 @@ use crate::types::{RenameTagRequest, RetagResult};
 )]
 pub async fn rename(
     state: web::Data<AppState>,
-    viewer: Viewer,
-    req: HttpRequest,
-    body: web::Bytes,
+    me: Writer,
+    ValidJson(body): ValidJson<RenameTagRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require_write()?;
-    let body: RenameTagRequest = json_body(&req, &body)?;
     let mut fields = Fields::default();
     let from = fields.check("from", TagName::parse(&body.from));
     let to = fields.check("to", TagName::parse(&body.to));
@@ -48,10 +44,9 @@ pub async fn rename(
 )]
 pub async fn delete(
     state: web::Data<AppState>,
-    viewer: Viewer,
     tag: web::Path<String>,
+    me: Writer,
 ) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require_write()?;
     let tag = TagName::parse(&tag.into_inner()).map_err(|e| ApiError::field("tag", e))?;
     let opts = state.write_options();
     let n = state

@@ -5,10 +5,10 @@ use bukuma_db::bookmarks::{self, UserFilter};
 use bukuma_db::{tags, users};
 use bukuma_domain::{normalize_domain, TagName};
 
-use crate::auth::Viewer;
-use crate::cache::{json_bytes, Key};
+use crate::cache::{json_bytes, json_response, Key};
 use crate::error::{ApiError, Fields};
-use crate::state::{decode_cursor, encode_cursor, json_response, page_limit, query, AppState};
+use crate::extract::{next_cursor, Page, PageParams, Query, Viewer};
+use crate::state::AppState;
 use crate::types::{
     Bookmark, BookmarkPage, Profile, SiteCount, SiteCountList, TagCount, TagCountList,
     UserBookmarkParams,
@@ -60,7 +60,7 @@ pub async fn profile(
 
 #[utoipa::path(
     get, path = "/api/v1/users/{username}/bookmarks", tag = "users",
-    params(("username" = String, Path), UserBookmarkParams),
+    params(("username" = String, Path), UserBookmarkParams, PageParams),
     responses((status = 200, description = "Newest first; private ones only for their owner", body = BookmarkPage)),
     security((), ("bearer" = []))
 )]
@@ -68,11 +68,11 @@ pub async fn bookmarks(
     state: web::Data<AppState>,
     viewer: Viewer,
     name: web::Path<String>,
+    Query(params): Query<UserBookmarkParams>,
+    page: Page,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let params: UserBookmarkParams = query(&req)?;
-    let limit = page_limit(params.limit)?;
-    let after = decode_cursor(params.cursor.as_deref(), 2)?.map(|k| (k[0], k[1]));
+    let (limit, after) = (page.limit, page.after::<2>()?.map(|[a, b]| (a, b)));
     let mut fields = Fields::default();
     if params.tag.len() > 10 {
         fields.push("tag", "at most 10 tags");
@@ -106,7 +106,7 @@ pub async fn bookmarks(
             .read(move |c| bookmarks::list_for_user(c, owner_id, is_owner, &filter, after, limit))
             .await?;
         json_bytes(&BookmarkPage {
-            next_cursor: encode_cursor(page.next),
+            next_cursor: next_cursor(page.next),
             items: page
                 .items
                 .into_iter()

@@ -1,0 +1,25 @@
+//! Opaque secrets: refresh tokens and personal API tokens, stored hashed.
+
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// Prefix of personal API tokens, so they are told apart from JWTs at a glance.
+pub const API_TOKEN_PREFIX: &str = "bkm_";
+/// Prefix of refresh tokens.
+pub const REFRESH_TOKEN_PREFIX: &str = "bkr_";
+
+/// A new random secret with `prefix`, 256 bits of entropy.
+pub fn new_secret(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+/// How token secrets are stored: SHA-256, hex. (They are random, so a slow hash adds nothing.)
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}

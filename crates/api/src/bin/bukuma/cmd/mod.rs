@@ -1,0 +1,26 @@
+//! The subcommands of `bukuma`, one module each, and what they share.
+
+pub mod seed;
+pub mod serve;
+pub mod transfer;
+pub mod user;
+
+use bukuma_api::Config;
+use bukuma_db::{users, Db};
+
+pub type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The configured database, migrated.
+pub fn open_db(config: &Config) -> Result<Db, AnyError> {
+    let db = Db::connect(&config.database_url, config.pool_size)?;
+    db.migrate()?;
+    Ok(db)
+}
+
+/// The id of the user called `name`.
+pub fn find_user(db: &Db, name: &str) -> Result<i64, AnyError> {
+    let name = name.to_owned();
+    db.read(|c| users::find_by_name(c, &name))?
+        .map(|u| u.id)
+        .ok_or_else(|| format!("no user named {name:?}").into())
+}

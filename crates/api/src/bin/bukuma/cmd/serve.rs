@@ -1,0 +1,37 @@
+//! `bukuma serve`: the HTTP server and its background jobs.
+
+use std::time::Duration;
+
+use actix_web::{web, HttpServer};
+use bukuma_api::{jobs, AppState, Config};
+
+use super::{open_db, AnyError};
+
+#[actix_web::main]
+pub async fn serve() -> Result<(), AnyError> {
+    let config = Config::from_env()?;
+    let db = {
+        let config = config.clone();
+        web::block(move || open_db(&config))
+            .await
+            .map_err(|e| e.to_string())??
+    };
+    tracing::info!(backend = db.backend().name(), bind = %config.bind, "bukuma serving");
+    jobs::spawn(db.clone(), Duration::from_secs(config.hot_interval_secs));
+    if config.fetch_metadata {
+        let fetcher = bukuma_fetch::Fetcher::new(bukuma_fetch::FetchConfig {
+            allow_private: config.fetch_allow.clone(),
+            ..bukuma_fetch::FetchConfig::default()
+        })?;
+        jobs::spawn_fetcher(db.clone(), fetcher);
+    }
+    let bind = config.bind.clone();
+    let state = web::Data::new(AppState::new(db, config));
+    HttpServer::new(move || bukuma_api::app(state.clone()))
+        .bind(&bind)?
+        .shutdown_timeout(20)
+        .run()
+        .await?;
+    tracing::info!("bukuma stopped");
+    Ok(())
+}

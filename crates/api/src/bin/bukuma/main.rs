@@ -1,0 +1,121 @@
+//! `bukuma`: the server and its operations commands.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use bukuma_api::portability::ExportFormat;
+use bukuma_api::{jobs, openapi, Config};
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use cmd::{open_db, AnyError};
+
+#[derive(Parser)]
+#[command(name = "bukuma", version, about = "A social bookmarking service")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the API and the web app.
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Recompute hot scores once.
+    RecomputeHot,
+    /// Import a Netscape bookmark file or Pinboard JSON export into a user's bookmarks.
+    Import {
+        /// The user who gets the bookmarks.
+        #[arg(long)]
+        user: String,
+        /// Make Netscape bookmarks without a PRIVATE attribute public (default: private).
+        #[arg(long)]
+        public: bool,
+        /// The file (UTF-8).
+        file: std::path::PathBuf,
+    },
+    /// Write all of a user's bookmarks (private ones too) to standard output.
+    Export {
+        #[arg(long)]
+        user: String,
+        #[arg(long, value_enum, default_value = "netscape")]
+        format: ExportFormat,
+    },
+    /// Fill an empty database with a deterministic synthetic dataset (benchmarks).
+    /// Every user's password is `bench-password`.
+    Seed(cmd::seed::SeedArgs),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Create {
+        username: String,
+        /// Give the user the admin role.
+        #[arg(long)]
+        admin: bool,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bukuma: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), AnyError> {
+    match command {
+        Command::Openapi => {
+            print!("{}", openapi::json());
+            Ok(())
+        }
+        Command::Migrate => {
+            let config = Config::from_env()?;
+            open_db(&config)?;
+            eprintln!("migrations applied");
+            Ok(())
+        }
+        Command::RecomputeHot => {
+            let config = Config::from_env()?;
+            let n = jobs::recompute_hot(&open_db(&config)?)?;
+            eprintln!("{n} hot entries");
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    admin,
+                    display_name,
+                },
+        } => cmd::user::create(username, admin, display_name),
+        Command::Import { user, public, file } => cmd::transfer::import(user, public, file),
+        Command::Export { user, format } => cmd::transfer::export(user, format),
+        Command::Serve => cmd::serve::serve(),
+        Command::Seed(args) => cmd::seed::seed(args),
+    }
+}

@@ -1,0 +1,12 @@
+//! Extractors: each request input checked once, before the handler runs,
+//! so a handler body holds only its action.
+
+mod json;
+mod page;
+mod query;
+mod viewer;
+
+pub use json::{OptionalJson, ValidJson, MAX_JSON_BYTES};
+pub use page::{next_cursor, Page, PageParams, DEFAULT_LIMIT, MAX_LIMIT};
+pub use query::Query;
+pub use viewer::{Principal, SignedIn, Viewer, Writer};
