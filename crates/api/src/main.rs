@@ -231,7 +231,7 @@ fn find_user(db: &Db, name: &str) -> Result<i64, AnyError> {
 const SEED_PASSWORD: &str = "bench-password";
 
 fn seed(args: SeedArgs) -> Result<(), AnyError> {
-    use bukuma_db::seed::{self, SeedConfig};
+    use bukuma_seed::{self as seed, SeedConfig};
     let config = Config::from_env()?;
     // One connection: on SQLite the loader switches the journal off while it runs.
     let db = Db::connect(&config.database_url, 1)?;
