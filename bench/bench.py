@@ -30,7 +30,7 @@ BENCH = os.path.join(ROOT, "bench")
 DATA = os.path.join(BENCH, "data")
 RESULTS = os.path.join(BENCH, "results")
 
-# Bump together with bukuma_db::seed::GENERATOR_VERSION so cached datasets are rebuilt.
+# Bump together with bukuma_seed::GENERATOR_VERSION so cached datasets are rebuilt.
 DATASET_VERSION = 3
 PASSWORD = "bench-password"
 

@@ -13,7 +13,6 @@ pub mod leases;
 pub mod models;
 pub mod pinboard;
 pub mod schema;
-pub mod seed;
 pub mod stars;
 pub mod stmt;
 pub mod tags;

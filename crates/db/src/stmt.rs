@@ -99,7 +99,9 @@ impl<DB: ArgBackend> QueryFragment<DB> for Stmt<'_> {
 
 /// A backend that takes every [`Arg`] as a bind parameter (both of ours).
 /// The blanket impl holds the bounds, so users name only this trait.
-pub(crate) trait ArgBackend: Backend {
+/// Public for statement types built outside this crate, such as the
+/// benchmark loader's prepared multi-row `INSERT`s (`bukuma-seed`).
+pub trait ArgBackend: Backend {
     fn push_arg<'b>(out: &mut AstPass<'_, 'b, Self>, arg: &'b Arg<'_>) -> QueryResult<()>;
 }
 

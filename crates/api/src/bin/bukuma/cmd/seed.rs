@@ -22,7 +22,7 @@ pub struct SeedArgs {
 const SEED_PASSWORD: &str = "bench-password";
 
 pub fn seed(args: SeedArgs) -> Result<(), AnyError> {
-    use bukuma_db::seed::{self, SeedConfig};
+    use bukuma_seed::{self as seed, SeedConfig};
     let config = Config::from_env()?;
     // One connection: on SQLite the loader switches the journal off while it runs.
     let db = Db::connect(&config.database_url, 1)?;

@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 
 use bukuma_db::schema::{bookmark_tags, bookmarks, entries, stars, users};
-use bukuma_db::seed::{self, SeedConfig, SeedError};
 use bukuma_db::testing::TestDb;
 use bukuma_db::{audit, backend_test, entries as entry_queries, Backend, Db};
 use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
+use bukuma_seed::{self as seed, SeedConfig, SeedError};
 use diesel::prelude::*;
 
 const NOW: i64 = 1_780_000_000_000_000;
