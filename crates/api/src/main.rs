@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use actix_web::{web, HttpServer};
-use bukuma_api::portability::{self, ExportFormat};
+use bukuma_api::import_export::{self as portability, ExportFormat};
 use bukuma_api::{auth, jobs, openapi, AppState, Config};
 use bukuma_db::models::NewUser;
 use bukuma_db::{now_micros, users, Db};

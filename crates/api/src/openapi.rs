@@ -32,7 +32,7 @@ use crate::routes::{auth, bookmarks, comments, entries, health, me, portability,
         crate::error::FieldError,
         crate::types::CommentOrder,
         crate::types::EntryOrder,
-        crate::portability::ExportFormat,
+        crate::import_export::ExportFormat,
     )),
     modifiers(&Security, &ProblemResponses),
     tags(

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Viewer;
 use crate::error::ApiError;
-use crate::portability::{self, ExportFormat, ImportFailure};
+use crate::import_export::{self as portability, ExportFormat, ImportFailure};
 use crate::state::{query, AppState};
 use crate::types::ImportReport;
 
