@@ -116,3 +116,49 @@ impl Limiter {
         self.buckets.take((user_id, bucket), rate, now)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RATE: Rate = Rate {
+        burst: 2,
+        every: Duration::from_secs(3),
+    };
+
+    #[test]
+    fn a_burst_is_allowed_then_the_caller_waits_for_a_refill() {
+        let limiter = RateLimiter::default();
+        let now = Instant::now();
+        assert_eq!(limiter.take("a", RATE, now), Ok(()));
+        assert_eq!(limiter.take("a", RATE, now), Ok(()));
+        assert_eq!(limiter.take("a", RATE, now), Err(Duration::from_secs(3)));
+        assert_eq!(
+            limiter.take("a", RATE, now + Duration::from_secs(3)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn keys_have_buckets_of_their_own() {
+        let limiter = RateLimiter::default();
+        let now = Instant::now();
+        let one = Rate { burst: 1, ..RATE };
+        assert_eq!(limiter.take(1, one, now), Ok(()));
+        assert!(limiter.take(1, one, now).is_err());
+        assert_eq!(limiter.take(2, one, now), Ok(()));
+    }
+
+    #[test]
+    fn a_zero_interval_never_limits() {
+        let limiter = RateLimiter::default();
+        let free = Rate {
+            burst: 0,
+            every: Duration::ZERO,
+        };
+        let now = Instant::now();
+        for _ in 0..100 {
+            assert_eq!(limiter.take((), free, now), Ok(()));
+        }
+    }
+}

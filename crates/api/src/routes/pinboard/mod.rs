@@ -224,8 +224,8 @@ async fn call(
         }
     }
     .await;
-    // The caller's next reads see their writes, whether or not this one
-    // succeeded (a failed write may have stored part of its work).
+    // A writing call marks the caller as a writer, failed or not: for a
+    // short while their reads skip responses cached before it.
     if m.writes() {
         state.reads.wrote(caller.user_id).await;
     }
