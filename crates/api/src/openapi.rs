@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         crate::error::FieldError,
         crate::types::CommentOrder,
         crate::types::EntryOrder,
-        crate::portability::ExportFormat,
+        crate::import_export::ExportFormat,
     )),
     modifiers(&Security),
     tags(

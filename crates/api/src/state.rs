@@ -10,7 +10,7 @@ use crate::auth::JwtKeys;
 use crate::cache::{self, ReadCache};
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::routes::pinboard::Limiter;
+use crate::rate_limit::Limiter;
 
 pub struct AppState {
     pub db: Db,

@@ -10,7 +10,7 @@ use actix_web::test::{self, TestRequest};
 use actix_web::web;
 use base64::Engine;
 use bukuma_api::auth::{hash_password, hash_secret, new_secret, API_TOKEN_PREFIX};
-use bukuma_api::routes::pinboard::{Limiter, Limits, Rate};
+use bukuma_api::rate_limit::{Limiter, Limits, Rate};
 use bukuma_api::{AppState, Config};
 use bukuma_db::models::NewUser;
 use bukuma_db::testing::TestDb;

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ApiError;
 use crate::extract::{Query, SignedIn, Writer};
-use crate::portability::{self, ExportFormat, ImportFailure};
+use crate::import_export::{self, ExportFormat, ImportFailure};
 use crate::state::AppState;
 use crate::types::ImportReport;
 
@@ -106,7 +106,7 @@ pub async fn import(
     let db = state.db.clone();
     let threshold = state.config.new_entry_threshold;
     let report =
-        web::block(move || portability::import(&db, me.user_id, &text, opts, threshold, |_| {}))
+        web::block(move || import_export::import(&db, me.user_id, &text, opts, threshold, |_| {}))
             .await?
             .map_err(|e| match e {
                 ImportFailure::Format(e) => ApiError::field("file", e),
@@ -147,7 +147,7 @@ pub async fn export(
                 if done {
                     return None;
                 }
-                let result = web::block(move || portability::export_page(&db, me.user_id, after))
+                let result = web::block(move || import_export::export_page(&db, me.user_id, after))
                     .await
                     .map_err(ApiError::from)
                     .and_then(|r| r.map_err(ApiError::from));

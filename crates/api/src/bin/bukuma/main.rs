@@ -4,7 +4,7 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use bukuma_api::portability::ExportFormat;
+use bukuma_api::import_export::ExportFormat;
 use bukuma_api::{jobs, openapi, Config};
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
