@@ -60,9 +60,8 @@ use std::time::{Duration, Instant};
 use actix_web::http::{header, Method as HttpMethod, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine;
-use bukuma_db::bookmarks::{self, BookmarkInput};
+use bukuma_db::bookmarks::{self, BookmarkInput, IfExists, OwnFilter, SaveOutcome};
 use bukuma_db::models::BookmarkView;
-use bukuma_db::pinboard::{self as queries, PostFilter};
 use bukuma_db::{entries, tags, tokens, users};
 use bukuma_domain::{
     Comment, CommentError, NormalizedUrl, Scope, TagError, TagName, Tags, TagsError, Title,
@@ -241,7 +240,7 @@ async fn call(
 async fn posts_update(state: &AppState, caller: &Caller) -> Result<Reply, Failure> {
     let user_id = caller.user_id;
     let last = state
-        .read(move |c| queries::last_update(c, user_id))
+        .read(move |c| bookmarks::last_update(c, user_id))
         .await?;
     Ok(Reply::Update(pin_time(last.unwrap_or(caller.created_at))))
 }
@@ -272,9 +271,6 @@ async fn posts_add(state: &AppState, caller: &Caller, p: &Params) -> Result<Repl
     let opts = state.write_options();
     let written = state
         .write(move |c| {
-            if !replace && bookmarks::find_by_url(c, user_id, url.as_str())?.is_some() {
-                return Ok(false);
-            }
             #[allow(
                 clippy::needless_update,
                 reason = "fields BookmarkInput gains later (e.g. a note) keep their value"
@@ -288,8 +284,13 @@ async fn posts_add(state: &AppState, caller: &Caller, p: &Params) -> Result<Repl
                 created_at,
                 ..Default::default()
             };
-            bookmarks::upsert(c, user_id, &url, &input, opts)?;
-            Ok(true)
+            let if_exists = if replace {
+                IfExists::Update
+            } else {
+                IfExists::Keep
+            };
+            let (_, outcome) = bookmarks::save(c, user_id, &url, &input, opts, if_exists)?;
+            Ok(outcome != SaveOutcome::Unchanged)
         })
         .await?;
     if written {
@@ -357,13 +358,13 @@ async fn posts_get(state: &AppState, caller: &Caller, p: &Params) -> Result<Repl
             let day = match day {
                 Some(d) => d,
                 None => {
-                    let latest = queries::list(
+                    let latest = bookmarks::list_own(
                         c,
                         user_id,
-                        &PostFilter {
+                        &OwnFilter {
                             tags: keys.clone(),
                             limit: Some(1),
-                            ..PostFilter::default()
+                            ..OwnFilter::default()
                         },
                     )?;
                     day_start(
@@ -373,14 +374,14 @@ async fn posts_get(state: &AppState, caller: &Caller, p: &Params) -> Result<Repl
                     )
                 }
             };
-            let posts = queries::list(
+            let posts = bookmarks::list_own(
                 c,
                 user_id,
-                &PostFilter {
+                &OwnFilter {
                     tags: keys.clone(),
                     from: Some(day),
                     until: Some(day.saturating_add(DAY_MICROS)),
-                    ..PostFilter::default()
+                    ..OwnFilter::default()
                 },
             )?;
             Ok((day, posts))
@@ -406,13 +407,13 @@ async fn posts_recent(state: &AppState, caller: &Caller, p: &Params) -> Result<R
     let keys = filter.keys;
     let posts = state
         .read(move |c| {
-            queries::list(
+            bookmarks::list_own(
                 c,
                 user_id,
-                &PostFilter {
+                &OwnFilter {
                     tags: keys.clone(),
                     limit: Some(count),
-                    ..PostFilter::default()
+                    ..OwnFilter::default()
                 },
             )
         })
@@ -434,7 +435,7 @@ async fn posts_dates(state: &AppState, caller: &Caller, p: &Params) -> Result<Re
     let user_id = caller.user_id;
     let keys = filter.keys;
     let times = state
-        .read(move |c| queries::created_times(c, user_id, &keys))
+        .read(move |c| bookmarks::created_times(c, user_id, &keys))
         .await?;
     let mut dates: BTreeMap<String, i64> = BTreeMap::new();
     for t in times {
@@ -471,10 +472,10 @@ async fn posts_all(state: &AppState, caller: &Caller, p: &Params) -> Result<Repl
     let keys = filter.keys;
     let posts = state
         .read(move |c| {
-            queries::list(
+            bookmarks::list_own(
                 c,
                 user_id,
-                &PostFilter {
+                &OwnFilter {
                     tags: keys.clone(),
                     from,
                     until,

@@ -7,11 +7,13 @@ use bukuma_domain::NormalizedUrl;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 
-use crate::bookmarks::WriteOptions;
+use crate::connection::DbConnection;
+use crate::error::DbError;
 use crate::models::{Bookmark, Entry, EntryView, Page};
+use crate::per_backend;
+use crate::queries::stmt::{Arg, Condition, Stmt};
+use crate::queries::write_options::WriteOptions;
 use crate::schema::{bookmarks, entries, entry_tags};
-use crate::stmt::{Arg, Condition, Stmt};
-use crate::{per_backend, DbConnection, DbError};
 
 /// Predicates of the partial indexes of the hot and new lists, spelled
 /// literally so that the planners match them (a bound `0` would not be).
