@@ -2,7 +2,7 @@
 //! `bukuma export` commands and the `/api/v1/me/import|export` endpoints.
 //! The formats themselves are in the `bukuma-portability` crate.
 
-use bukuma_db::bookmarks::{self, BookmarkInput, ImportOutcome, UserFilter, WriteOptions};
+use bukuma_db::bookmarks::{self, BookmarkInput, IfExists, SaveOutcome, UserFilter, WriteOptions};
 use bukuma_db::models::BookmarkView;
 use bukuma_db::{Db, DbError};
 use bukuma_portability::{netscape, pinboard, ExportItem, ImportItem, ImportOptions};
@@ -95,16 +95,24 @@ fn store(
                         read_later: Some(item.read_later),
                         created_at: item.created_at,
                     };
-                    bookmarks::import(c, user_id, &item.url, &input, opts)
+                    bookmarks::save(
+                        c,
+                        user_id,
+                        &item.url,
+                        &input,
+                        opts,
+                        IfExists::UpdateIfChanged,
+                    )
+                    .map(|(_, outcome)| outcome)
                 })
                 .collect::<Result<Vec<_>, DbError>>()
         })
         .map_err(ImportFailure::Db)?;
     for outcome in outcomes {
         match outcome {
-            ImportOutcome::Created => report.imported += 1,
-            ImportOutcome::Updated => report.updated += 1,
-            ImportOutcome::Unchanged => report.skipped += 1,
+            SaveOutcome::Created => report.imported += 1,
+            SaveOutcome::Updated => report.updated += 1,
+            SaveOutcome::Unchanged => report.skipped += 1,
         }
     }
     Ok(())

@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 
 use bukuma_api::jobs;
-use bukuma_db::bookmarks::{self, BookmarkInput, WriteOptions};
+use bukuma_db::bookmarks::{self, BookmarkInput, IfExists, WriteOptions};
 use bukuma_db::models::NewUser;
 use bukuma_db::testing::TestDb;
 use bukuma_db::{entries, now_micros, users, Backend, Db};
@@ -75,7 +75,7 @@ fn bookmark(db: &Db, url: &str, title: &str) -> i64 {
         new_entry_threshold: 3,
     };
     db.write(|c| {
-        bookmarks::upsert(
+        bookmarks::save(
             c,
             user.id,
             &url,
@@ -84,6 +84,7 @@ fn bookmark(db: &Db, url: &str, title: &str) -> i64 {
                 ..Default::default()
             },
             opts,
+            IfExists::Update,
         )
     })
     .expect("bookmark")

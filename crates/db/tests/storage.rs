@@ -1,6 +1,6 @@
 //! Storage behaviour, each test on its own SQLite file and PostgreSQL database.
 
-use bukuma_db::bookmarks::{self, BookmarkInput, UserFilter, WriteOptions};
+use bukuma_db::bookmarks::{self, BookmarkInput, IfExists, SaveOutcome, UserFilter, WriteOptions};
 use bukuma_db::models::NewUser;
 use bukuma_db::stars::CommentSort;
 use bukuma_db::{audit, backend_test, entries, now_micros, stars, tags, users, Db, DbError};
@@ -58,9 +58,10 @@ fn mark(db: &Db, user_id: i64, m: Mark<'_>) -> (bukuma_db::models::Bookmark, boo
                 ..Default::default()
             },
             opts(),
+            IfExists::Update,
         )
     })
-    .map(|(view, created)| (view.bookmark, created))
+    .map(|(view, outcome)| (view.bookmark, outcome == SaveOutcome::Created))
     .expect("save")
 }
 
@@ -151,7 +152,7 @@ backend_test!(
                 ..Default::default()
             };
             let (view, _) = db
-                .write(|c| bookmarks::upsert(c, me, &url, &input, opts))
+                .write(|c| bookmarks::save(c, me, &url, &input, opts, IfExists::Update))
                 .expect("upsert");
             let stored = db
                 .read(|c| bookmarks::find_view(c, view.bookmark.id, Some(me)))
@@ -196,7 +197,7 @@ backend_test!(omitted_fields_keep_their_values_on_update, |db: &Db| {
     let url = NormalizedUrl::parse("https://example.com/").expect("url");
     let (b, _) = db
         .write(|c| {
-            bookmarks::upsert(
+            bookmarks::save(
                 c,
                 a,
                 &url,
@@ -205,6 +206,7 @@ backend_test!(omitted_fields_keep_their_values_on_update, |db: &Db| {
                     ..Default::default()
                 },
                 opts(),
+                IfExists::Update,
             )
         })
         .expect("upsert");
@@ -560,6 +562,7 @@ backend_test!(concurrent_writes_keep_counters_exact, |db: &Db| {
                                     ..Default::default()
                                 },
                                 opts(),
+                                IfExists::Update,
                             )
                         })
                         .expect("save");
@@ -609,7 +612,7 @@ backend_test!(
                                 tags: Some(&tags),
                                 ..Default::default()
                             };
-                            bookmarks::save(c, u, &url, &input, opts())
+                            bookmarks::save(c, u, &url, &input, opts(), IfExists::Update)
                         })
                         .expect("save");
                 }
@@ -627,7 +630,7 @@ backend_test!(
                                 tags: Some(&tags),
                                 ..Default::default()
                             };
-                            bookmarks::upsert(c, u, &url, &input, opts())
+                            bookmarks::save(c, u, &url, &input, opts(), IfExists::Update)
                         })
                         .expect("update");
                 }
@@ -654,7 +657,7 @@ fn batched_writes_fail_alone_and_answer_each_caller(db: &Db) {
                         tags: Some(&tags),
                         ..Default::default()
                     };
-                    let (b, _) = bookmarks::upsert(c, owner, &url, &input, opts())?;
+                    let (b, _) = bookmarks::save(c, owner, &url, &input, opts(), IfExists::Update)?;
                     let b = b.bookmark;
                     if i % 4 == 3 {
                         // Fails after writing: its savepoint must take the bookmark back.
@@ -850,7 +853,7 @@ fn postgres_connections_whose_server_hung_up_are_replaced() {
         i += 1;
         let url = NormalizedUrl::parse(&url).expect("url");
         let input = BookmarkInput::default();
-        match db.write(|c| bookmarks::upsert(c, me, &url, &input, opts())) {
+        match db.write(|c| bookmarks::save(c, me, &url, &input, opts(), IfExists::Update)) {
             Ok(_) => break,
             Err(e) => {
                 assert!(e.is_disconnect(), "unexpected error {e}");
@@ -862,7 +865,7 @@ fn postgres_connections_whose_server_hung_up_are_replaced() {
     for j in 0..20 {
         let url = NormalizedUrl::parse(&format!("https://example.com/later/{j}")).expect("url");
         let input = BookmarkInput::default();
-        db.write(|c| bookmarks::upsert(c, me, &url, &input, opts()))
+        db.write(|c| bookmarks::save(c, me, &url, &input, opts(), IfExists::Update))
             .expect("writes after the dead connections were replaced");
     }
     assert_consistent(db);
@@ -899,7 +902,8 @@ fn postgres_creates_a_bookmark_in_two_statements() {
             ..Default::default()
         };
         let (view, created) =
-            bookmarks::save(&mut conn, user_id, &url, &input, opts()).expect("save");
+            bookmarks::save(&mut conn, user_id, &url, &input, opts(), IfExists::Update)
+                .expect("save");
         let statements = std::mem::take(&mut *sent.lock().expect("log"));
         let stored = db
             .read(|c| bookmarks::find_view(c, view.bookmark.id, Some(user_id)))
@@ -909,19 +913,19 @@ fn postgres_creates_a_bookmark_in_two_statements() {
         (view, created, statements)
     };
     let (first, created, statements) = save(a, "https://two.example/new");
-    assert!(created);
+    assert_eq!(created, SaveOutcome::Created);
     assert_eq!(statements.len(), 2, "{statements:#?}");
     assert!(
         statements[1].contains("INSERT INTO entries"),
         "{statements:#?}"
     );
     let (second, created, statements) = save(b, "https://two.example/new");
-    assert!(created);
+    assert_eq!(created, SaveOutcome::Created);
     assert_eq!(statements.len(), 2, "{statements:#?}");
     assert_eq!(second.entry.bookmark_count, 2);
     assert_eq!(second.entry.id, first.entry.id);
     let (again, created, statements) = save(a, "https://two.example/new");
-    assert!(!created);
+    assert_eq!(created, SaveOutcome::Updated);
     assert_eq!(again.bookmark.id, first.bookmark.id);
     assert!(
         statements.iter().any(|s| s.starts_with("BEGIN")),
@@ -972,7 +976,14 @@ fn postgres_creations_that_race_another_writer_fall_back_to_a_transaction() {
             let mut conn = db.conn().expect("connection");
             let racing = conn
                 .transaction(|c| {
-                    bookmarks::upsert(c, holder, &url, &BookmarkInput::default(), opts())?;
+                    bookmarks::save(
+                        c,
+                        holder,
+                        &url,
+                        &BookmarkInput::default(),
+                        opts(),
+                        IfExists::Update,
+                    )?;
                     let url = url.clone();
                     let racing = s.spawn(move || {
                         db.write_autocommit(move |c| {
@@ -980,7 +991,7 @@ fn postgres_creations_that_race_another_writer_fall_back_to_a_transaction() {
                                 comment: Some(comment),
                                 ..Default::default()
                             };
-                            bookmarks::save(c, racer, &url, &input, opts())
+                            bookmarks::save(c, racer, &url, &input, opts(), IfExists::Update)
                         })
                     });
                     await_lock_waiter(&t.url);
@@ -993,7 +1004,7 @@ fn postgres_creations_that_race_another_writer_fall_back_to_a_transaction() {
     // Bob's transaction makes the entry; alice's insert of it does nothing
     // and her bookmark's foreign key fails, so the fallback finds it.
     let (view, created) = race(b, a, "https://race.example/entry", "second");
-    assert!(created);
+    assert_eq!(created, SaveOutcome::Created);
     assert_eq!(view.entry.bookmark_count, 2);
     assert_eq!(view.bookmark.comment, "second");
     let bobs = db
@@ -1005,7 +1016,7 @@ fn postgres_creations_that_race_another_writer_fall_back_to_a_transaction() {
     // racing insert breaks the unique key, so the fallback updates it.
     let c = user(db, "carol");
     let (view, created) = race(c, c, "https://race.example/entry", "third");
-    assert!(!created);
+    assert_eq!(created, SaveOutcome::Updated);
     let stored = db
         .read(|conn| bookmarks::find_by_url(conn, c, "https://race.example/entry"))
         .expect("read")
@@ -1225,6 +1236,7 @@ backend_test!(a_saved_bookmark_is_answered_as_stored, |db: &Db| {
                     ..Default::default()
                 },
                 opts(),
+                IfExists::Update,
             )
         })
         .expect("save")
@@ -1239,7 +1251,7 @@ backend_test!(a_saved_bookmark_is_answered_as_stored, |db: &Db| {
         (b, "https://example.com/other", false),
     ] {
         let (view, created) = save(user_id, url, private);
-        assert!(created, "{url}");
+        assert_eq!(created, SaveOutcome::Created, "{url}");
         assert!(view.bookmark.id > last_id, "ids grow");
         last_id = view.bookmark.id;
         let stored = db
@@ -1256,11 +1268,20 @@ backend_test!(a_saved_bookmark_is_answered_as_stored, |db: &Db| {
     // A private save that gives the title of an entry without one: the
     // entry's counts stay, its title is answered as stored.
     let untitled = NormalizedUrl::parse("https://example.com/untitled").expect("url");
-    db.write(|c| bookmarks::upsert(c, a, &untitled, &BookmarkInput::default(), opts()))
-        .expect("untitled");
+    db.write(|c| {
+        bookmarks::save(
+            c,
+            a,
+            &untitled,
+            &BookmarkInput::default(),
+            opts(),
+            IfExists::Update,
+        )
+    })
+    .expect("untitled");
     let (view, _) = db
         .write(|c| {
-            bookmarks::upsert(
+            bookmarks::save(
                 c,
                 b,
                 &untitled,
@@ -1270,6 +1291,7 @@ backend_test!(a_saved_bookmark_is_answered_as_stored, |db: &Db| {
                     ..Default::default()
                 },
                 opts(),
+                IfExists::Update,
             )
         })
         .expect("titled");
@@ -1281,7 +1303,7 @@ backend_test!(a_saved_bookmark_is_answered_as_stored, |db: &Db| {
     assert_eq!(view.entry, entry);
     // Saving again updates: the id drawn for it (PostgreSQL) is skipped.
     let (again, created) = save(a, "https://example.com/new", false);
-    assert!(!created);
+    assert_eq!(created, SaveOutcome::Updated);
     let (next, _) = save(a, "https://example.com/next", false);
     assert!(next.bookmark.id > again.bookmark.id);
     // An update that keeps a tag, drops one, adds one, hides the bookmark
@@ -1295,9 +1317,9 @@ backend_test!(a_saved_bookmark_is_answered_as_stored, |db: &Db| {
         ..Default::default()
     };
     let (moved, created) = db
-        .write(|c| bookmarks::upsert(c, a, &url, &input, opts()))
+        .write(|c| bookmarks::save(c, a, &url, &input, opts(), IfExists::Update))
         .expect("update");
-    assert!(!created);
+    assert_eq!(created, SaveOutcome::Updated);
     assert_eq!(moved.bookmark.tag_list(), ["rust", "web"]);
     let stored = db
         .read(|c| bookmarks::find_view(c, moved.bookmark.id, Some(a)))

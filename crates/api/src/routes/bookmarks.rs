@@ -1,7 +1,7 @@
 //! Creating, reading, editing and deleting bookmarks.
 
 use actix_web::{web, HttpResponse};
-use bukuma_db::bookmarks::{self, BookmarkInput};
+use bukuma_db::bookmarks::{self, BookmarkInput, IfExists, SaveOutcome};
 use bukuma_db::DbError;
 use bukuma_domain::{Comment, NormalizedUrl, Note, Tags, TagsError, Title};
 
@@ -92,7 +92,8 @@ pub async fn create(
                 read_later,
                 created_at: None,
             };
-            bookmarks::save(c, me.user_id, &url, &input, opts)
+            bookmarks::save(c, me.user_id, &url, &input, opts, IfExists::Update)
+                .map(|(view, outcome)| (view, outcome == SaveOutcome::Created))
         })
         .await?;
     let mut res = if created {

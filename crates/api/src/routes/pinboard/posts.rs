@@ -2,9 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use bukuma_db::bookmarks::{self, BookmarkInput};
+use bukuma_db::bookmarks::{self, BookmarkInput, IfExists, OwnFilter, SaveOutcome};
 use bukuma_db::models::BookmarkView;
-use bukuma_db::pinboard::{self as queries, PostFilter};
 use bukuma_db::{entries, tags};
 use bukuma_domain::{Comment, Title};
 
@@ -21,7 +20,7 @@ use crate::state::AppState;
 pub(super) async fn update(state: &AppState, caller: &Caller) -> Result<Reply, Failure> {
     let user_id = caller.user_id;
     let last = state
-        .read(move |c| queries::last_update(c, user_id))
+        .read(move |c| bookmarks::last_update(c, user_id))
         .await?;
     Ok(Reply::Update(pin_time(last.unwrap_or(caller.created_at))))
 }
@@ -43,9 +42,6 @@ pub(super) async fn add(state: &AppState, caller: &Caller, p: PostsAdd) -> Resul
     let opts = state.write_options();
     let written = state
         .write(move |c| {
-            if !replace && bookmarks::find_by_url(c, user_id, url.as_str())?.is_some() {
-                return Ok(false);
-            }
             #[allow(
                 clippy::needless_update,
                 reason = "fields BookmarkInput gains later (e.g. a note) keep their value"
@@ -59,8 +55,13 @@ pub(super) async fn add(state: &AppState, caller: &Caller, p: PostsAdd) -> Resul
                 created_at,
                 ..Default::default()
             };
-            bookmarks::upsert(c, user_id, &url, &input, opts)?;
-            Ok(true)
+            let if_exists = if replace {
+                IfExists::Update
+            } else {
+                IfExists::Keep
+            };
+            let (_, outcome) = bookmarks::save(c, user_id, &url, &input, opts, if_exists)?;
+            Ok(outcome != SaveOutcome::Unchanged)
         })
         .await?;
     if written {
@@ -133,13 +134,13 @@ pub(super) async fn get(state: &AppState, caller: &Caller, p: PostsGet) -> Resul
             let day = match day {
                 Some(d) => d,
                 None => {
-                    let latest = queries::list(
+                    let latest = bookmarks::list_own(
                         c,
                         user_id,
-                        &PostFilter {
+                        &OwnFilter {
                             tags: keys.clone(),
                             limit: Some(1),
-                            ..PostFilter::default()
+                            ..OwnFilter::default()
                         },
                     )?;
                     day_start(
@@ -149,14 +150,14 @@ pub(super) async fn get(state: &AppState, caller: &Caller, p: PostsGet) -> Resul
                     )
                 }
             };
-            let posts = queries::list(
+            let posts = bookmarks::list_own(
                 c,
                 user_id,
-                &PostFilter {
+                &OwnFilter {
                     tags: keys.clone(),
                     from: Some(day),
                     until: Some(day.saturating_add(DAY_MICROS)),
-                    ..PostFilter::default()
+                    ..OwnFilter::default()
                 },
             )?;
             Ok((day, posts))
@@ -183,13 +184,13 @@ pub(super) async fn recent(
     let keys = filter.keys;
     let posts = state
         .read(move |c| {
-            queries::list(
+            bookmarks::list_own(
                 c,
                 user_id,
-                &PostFilter {
+                &OwnFilter {
                     tags: keys.clone(),
                     limit: Some(count),
-                    ..PostFilter::default()
+                    ..OwnFilter::default()
                 },
             )
         })
@@ -215,7 +216,7 @@ pub(super) async fn dates(
     let user_id = caller.user_id;
     let keys = filter.keys;
     let times = state
-        .read(move |c| queries::created_times(c, user_id, &keys))
+        .read(move |c| bookmarks::created_times(c, user_id, &keys))
         .await?;
     let mut dates: BTreeMap<String, i64> = BTreeMap::new();
     for t in times {
@@ -241,10 +242,10 @@ pub(super) async fn all(state: &AppState, caller: &Caller, p: PostsAll) -> Resul
     let keys = filter.keys;
     let posts = state
         .read(move |c| {
-            queries::list(
+            bookmarks::list_own(
                 c,
                 user_id,
-                &PostFilter {
+                &OwnFilter {
                     tags: keys.clone(),
                     from,
                     until,

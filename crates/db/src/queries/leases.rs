@@ -3,8 +3,10 @@
 
 use diesel::prelude::*;
 
+use crate::connection::DbConnection;
+use crate::error::DbError;
+use crate::per_backend;
 use crate::schema::job_leases;
-use crate::{per_backend, DbConnection, DbError};
 
 /// Takes or renews the lease `name` for `holder` until `until`; false when
 /// another holder has an unexpired lease.

@@ -2,9 +2,10 @@
 
 use diesel::prelude::*;
 
+use crate::connection::DbConnection;
+use crate::error::DbError;
 use crate::models::{NewUser, User, UserChanges};
 use crate::schema::users;
-use crate::{DbConnection, DbError};
 
 pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<User>, DbError> {
     Ok(users::table

@@ -4,11 +4,13 @@ use std::collections::HashSet;
 
 use diesel::prelude::*;
 
+use crate::connection::DbConnection;
+use crate::error::DbError;
 use crate::models::{split_tags, CommentView, Page, UserRef};
+use crate::per_backend;
+use crate::queries::stmt::Condition;
 use crate::schema::{bookmarks, stars, users};
-use crate::stmt::Condition;
 use crate::versions::{touch, Scope};
-use crate::{per_backend, DbConnection, DbError};
 
 /// The partial indexes' predicate, spelled as they spell it so the planners use them.
 const IS_COMMENT: &str = "NOT bookmarks.is_private AND bookmarks.comment <> ''";

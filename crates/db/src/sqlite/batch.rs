@@ -7,16 +7,16 @@
 //! back its own savepoint and nothing else.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
 use diesel::connection::SimpleConnection;
-use diesel::sql_types::Integer;
-use diesel::{Connection, RunQueryDsl};
+use diesel::Connection;
 
+use super::checkpoint::{Checkpoints, WalLimits};
+use crate::connection::{ConnectionManager, DbConnection};
+use crate::error::DbError;
 use crate::versions::Versions;
-use crate::{ConnectionManager, DbConnection, DbError};
 
 /// Most writes committed in one transaction.
 pub const MAX_BATCH: usize = 64;
@@ -189,136 +189,6 @@ fn write_loop(
     }
 }
 
-/// How large the WAL may grow.
-#[derive(Debug, Clone, Copy)]
-struct WalLimits {
-    /// Size in pages from which the checkpoint thread, after a pass beside
-    /// the writer, copies the rest while holding the writer back, so that
-    /// the next batch starts the WAL over (SQLite can only when every page
-    /// in it is in the database and no reader still needs it).
-    restart_pages: i64,
-    /// Size from which the writer waits for readers to let it start the
-    /// WAL over: the bound on its growth when readers never pause.
-    max_pages: i64,
-    /// The WAL file is cut back to this size when it starts over.
-    keep_bytes: i64,
-}
-
-impl WalLimits {
-    const DEFAULT: WalLimits = WalLimits {
-        restart_pages: 16 * 1024,
-        max_pages: 64 * 1024,
-        keep_bytes: 64 * 1024 * 1024,
-    };
-
-    /// Whether the checkpoint thread, having found `log` pages in the WAL,
-    /// holds the writer back for a pass. Not while the WAL is still the
-    /// size the last such pass left (`settled`): the writer has not
-    /// committed since, and its next batch starts the WAL over; holding that
-    /// batch back would copy and sync the first pages of the new WAL for
-    /// nothing (about one locked pass in four under a steady stream).
-    fn hold_writer(&self, log: i64, settled: Option<i64>) -> bool {
-        log >= self.restart_pages && settled != Some(log)
-    }
-}
-
-#[derive(diesel::QueryableByName)]
-struct CheckpointResult {
-    #[diesel(sql_type = Integer)]
-    log: i32,
-}
-
-/// `PRAGMA wal_checkpoint(mode)`; the WAL's size in pages afterwards.
-fn checkpoint(conn: &mut DbConnection, mode: &str) -> Option<i64> {
-    let DbConnection::Sqlite(c) = conn else {
-        return None;
-    };
-    diesel::sql_query(format!("PRAGMA wal_checkpoint({mode})"))
-        .get_result::<CheckpointResult>(c)
-        .ok()
-        .map(|r| i64::from(r.log))
-}
-
-/// Copies the WAL back into the database beside the writer. An automatic
-/// checkpoint runs inside the COMMIT that crossed its threshold, on the
-/// writer thread, where its `fsync`s stall every queued write: half of the
-/// writer's time under a steady stream of bookmarks. Here a thread of its
-/// own runs a passive checkpoint after each commit instead.
-struct Checkpoints {
-    wake: SyncSender<()>,
-    wal_pages: Arc<AtomicI64>,
-    /// Set while the checkpoint thread waits for the writer lock.
-    wants_lock: Arc<AtomicBool>,
-    limits: WalLimits,
-}
-
-impl Checkpoints {
-    fn start(
-        manager: ConnectionManager,
-        writer: Arc<Mutex<()>>,
-        limits: WalLimits,
-    ) -> Result<Self, DbError> {
-        let (wake, woken) = mpsc::sync_channel::<()>(1);
-        let wal_pages = Arc::new(AtomicI64::new(0));
-        let pages = wal_pages.clone();
-        let wants_lock = Arc::new(AtomicBool::new(false));
-        let wants = wants_lock.clone();
-        std::thread::Builder::new()
-            .name("sqlite-checkpoint".into())
-            .spawn(move || {
-                let mut conn = None;
-                // The WAL's size after the last pass under the lock.
-                let mut settled = None;
-                while woken.recv().is_ok() {
-                    if conn.is_none() {
-                        conn = r2d2::ManageConnection::connect(&manager).ok();
-                    }
-                    let Some(c) = conn.as_mut() else { continue };
-                    let mut log = checkpoint(c, "PASSIVE");
-                    if log.is_some_and(|l| limits.hold_writer(l, settled)) {
-                        wants.store(true, Ordering::Release);
-                        let _guard = writer.lock().unwrap_or_else(|p| p.into_inner());
-                        wants.store(false, Ordering::Release);
-                        log = checkpoint(c, "PASSIVE");
-                        settled = log;
-                    }
-                    match log {
-                        Some(log) => pages.store(log, Ordering::Relaxed),
-                        None => conn = None,
-                    }
-                }
-            })
-            .map_err(|e| DbError::Batch(format!("cannot start the checkpoint thread: {e}")))?;
-        Ok(Checkpoints {
-            wake,
-            wal_pages,
-            wants_lock,
-            limits,
-        })
-    }
-
-    /// Called by the writer before it takes the writer lock for a batch:
-    /// lets a waiting checkpoint take it first. The lock is not fair, and
-    /// the writer, taking it back batch after batch, kept the checkpoint
-    /// waiting for up to 190 ms while the WAL it then had to copy, holding
-    /// the lock, kept growing.
-    fn let_through(&self) {
-        while self.wants_lock.load(Ordering::Acquire) {
-            std::thread::yield_now();
-        }
-    }
-
-    /// Called by the writer after each batch, holding the writer lock.
-    fn after_commit(&self, conn: &mut DbConnection) {
-        if self.wal_pages.load(Ordering::Relaxed) >= self.limits.max_pages {
-            if let Some(log) = checkpoint(conn, "RESTART") {
-                self.wal_pages.store(log, Ordering::Relaxed);
-            }
-        }
-        // A full channel means a wake-up is pending already.
-        let _ = self.wake.try_send(());
-    }
-}
 /// Runs the batch in one transaction; the reason when it did not commit.
 fn commit_batch(conn: &mut DbConnection, batch: &mut [Box<dyn Job>]) -> Option<String> {
     let outcome = conn.transaction(|c| {
@@ -336,25 +206,10 @@ fn commit_batch(conn: &mut DbConnection, batch: &mut [Box<dyn Job>]) -> Option<S
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::DbTarget;
+    use diesel::RunQueryDsl;
 
-    #[test]
-    fn the_writer_is_held_back_once_per_wal() {
-        let limits = WalLimits {
-            restart_pages: 100,
-            max_pages: 400,
-            keep_bytes: 0,
-        };
-        assert!(!limits.hold_writer(99, None));
-        assert!(limits.hold_writer(100, None));
-        // The locked pass left 120 pages; no batch has come since.
-        assert!(!limits.hold_writer(120, Some(120)));
-        // A batch appended instead of starting over (a reader held the old WAL).
-        assert!(limits.hold_writer(130, Some(120)));
-        // Started over and grown again past the threshold.
-        assert!(limits.hold_writer(100, Some(120)));
-    }
+    use super::*;
+    use crate::connection::DbTarget;
 
     /// Neither the writer nor any COMMIT checkpoints; the checkpoint thread
     /// alone lets the WAL start over while writes keep coming (the `RESTART`
@@ -369,14 +224,12 @@ mod tests {
         let dir = std::env::temp_dir().join(format!(
             "bukuma-wal-{}-{}",
             std::process::id(),
-            crate::now_micros()
+            crate::time::now_micros()
         ));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let path = dir.join("wal.sqlite3");
         let wal = dir.join("wal.sqlite3-wal");
-        let manager = ConnectionManager {
-            target: DbTarget::Sqlite(path),
-        };
+        let manager = ConnectionManager::new(DbTarget::Sqlite(path));
         let mut check = r2d2::ManageConnection::connect(&manager).expect("open");
         check
             .batch_execute("CREATE TABLE blobs (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")

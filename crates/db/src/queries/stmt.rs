@@ -22,7 +22,9 @@ use diesel::sql_types::{BigInt, Bool, Double, HasSqlType, Nullable, Text, Untype
 use diesel::sqlite::Sqlite;
 use diesel::{QueryResult, QueryableByName, RunQueryDsl};
 
-use crate::{per_backend, DbConnection, DbError};
+use crate::connection::DbConnection;
+use crate::error::DbError;
+use crate::per_backend;
 
 /// A bind parameter.
 #[derive(Debug, Clone, Copy)]

@@ -3,10 +3,12 @@
 use bukuma_domain::{TagName, Tags};
 use diesel::prelude::*;
 
-use crate::bookmarks::{self, WriteOptions};
+use crate::connection::DbConnection;
+use crate::error::DbError;
 use crate::models::NameCount;
+use crate::queries::bookmarks;
+use crate::queries::write_options::WriteOptions;
 use crate::schema::{user_sites, user_tags};
-use crate::{DbConnection, DbError};
 
 /// A user's tags with counts, most used first (public bookmarks only unless `include_private`).
 pub fn user_tags(

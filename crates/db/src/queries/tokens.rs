@@ -3,9 +3,10 @@
 
 use diesel::prelude::*;
 
+use crate::connection::DbConnection;
+use crate::error::DbError;
 use crate::models::{ApiToken, RefreshToken};
 use crate::schema::{api_tokens, refresh_tokens};
-use crate::{DbConnection, DbError};
 
 /// Most personal API tokens one user may hold.
 pub const MAX_API_TOKENS: i64 = 100;

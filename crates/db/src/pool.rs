@@ -1,0 +1,248 @@
+//! The pool every request draws its connection from, the write paths and
+//! the migrations.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::connection::{Backend, ConnectionManager, DbConnection, DbTarget};
+use crate::error::DbError;
+use crate::per_backend;
+use crate::sqlite::batch::Batcher;
+use crate::versions::Versions;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// The database handle shared by the server: a pool plus the write paths.
+///
+/// Reads take a pooled connection through [`Db::read`]. A write picks one
+/// of three paths; each runs `f` again when PostgreSQL aborted it for a
+/// concurrent transaction, and publishes the [`versions`](crate::versions)
+/// it touched once it has ended:
+///
+/// | path | SQLite | PostgreSQL | use it for |
+/// |---|---|---|---|
+/// | [`write_batched`](Db::write_batched) | a savepoint in the writer thread's next batch | a transaction | a request's write (`f` is `Send + 'static`) |
+/// | [`write_autocommit`](Db::write_autocommit) | as `write_batched` | no transaction: each statement commits alone | a write whose every statement leaves the data consistent: [`bookmarks::save`](crate::bookmarks::save) |
+/// | [`write`](Db::write) | a transaction of its own, on the calling thread, under the writer lock | a transaction | jobs, commands and imports: long writes, or `f` borrowing local data |
+///
+/// They stay three because each runs different statements: batching wraps
+/// `f` in a savepoint of a shared transaction where `write` opens its own
+/// (and needs no `'static` closure), and `write_autocommit` sends no
+/// `BEGIN` and `COMMIT` on PostgreSQL.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<ConnectionManager>,
+    /// Opens the replacement of a pooled connection whose server hung up.
+    manager: ConnectionManager,
+    backend: Backend,
+    /// SQLite admits one writer at a time; taking this lock first makes
+    /// writers of this process queue here instead of failing with `SQLITE_BUSY`.
+    writer: Arc<Mutex<()>>,
+    versions: Arc<Versions>,
+    /// SQLite's group-commit queue for [`Db::write_batched`].
+    batcher: Option<Arc<Batcher>>,
+    /// Writes run again after a serialisation failure or deadlock.
+    retried: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+impl Db {
+    /// Opens a pool for `url`, creating the SQLite file's directory if needed.
+    pub fn connect(url: &str, max_size: u32) -> Result<Self, DbError> {
+        let target = DbTarget::parse(url)?;
+        if let DbTarget::Sqlite(path) = &target {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    DbError::Config(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+        }
+        let backend = target.backend();
+        let manager = ConnectionManager::new(target);
+        if backend == Backend::Sqlite {
+            // One connection switches a new file to WAL (a setting the file
+            // keeps) before the pool opens its connections all at once, which
+            // would otherwise contend for that switch and fail with "database
+            // is locked" (r2d2 retries and logs each failure as an error).
+            r2d2::ManageConnection::connect(&manager)?;
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size.max(1))
+            .connection_timeout(Duration::from_secs(10))
+            // Testing each connection on checkout would cost PostgreSQL a
+            // round trip per request (a fifth of its write throughput); one
+            // whose server hung up is replaced when it fails instead, see
+            // `Db::read` and `Db::write`. A SQLite connection cannot die so.
+            .test_on_check_out(false)
+            .build(manager.clone())?;
+        let writer = Arc::new(Mutex::new(()));
+        let versions: Arc<Versions> = Arc::default();
+        let batcher = match backend {
+            Backend::Sqlite => Some(Arc::new(Batcher::start(
+                manager.clone(),
+                writer.clone(),
+                versions.clone(),
+            )?)),
+            Backend::Postgres => None,
+        };
+        Ok(Db {
+            pool,
+            manager,
+            backend,
+            writer,
+            versions,
+            batcher,
+            retried: Arc::default(),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// How many writes ran again after a PostgreSQL serialisation failure
+    /// or deadlock, since this pool was opened.
+    pub fn retried_writes(&self) -> u64 {
+        self.retried.load(Ordering::Relaxed)
+    }
+
+    /// Versions of the data this process wrote, for caches of what it reads.
+    pub fn versions(&self) -> &Versions {
+        &self.versions
+    }
+
+    pub fn conn(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, DbError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Applies pending migrations of this backend.
+    pub fn migrate(&self) -> Result<(), DbError> {
+        let _guard = self.lock_writer();
+        let mut conn = self.conn()?;
+        let result = per_backend!(&mut *conn, |c| c
+            .run_pending_migrations(match self.backend {
+                Backend::Sqlite => SQLITE_MIGRATIONS,
+                Backend::Postgres => POSTGRES_MIGRATIONS,
+            })
+            .map(|_| ()));
+        result.map_err(|e| DbError::Migration(e.to_string()))
+    }
+
+    /// Runs read-only work on a pooled connection; once more on a new one
+    /// when the server behind the first had hung up.
+    pub fn read<T>(
+        &self,
+        mut f: impl FnMut(&mut DbConnection) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        let mut conn = self.conn()?;
+        match f(&mut conn) {
+            Err(e) if e.is_disconnect() => {
+                self.reconnect(&mut conn)?;
+                f(&mut conn)
+            }
+            other => other,
+        }
+    }
+
+    /// Puts a new connection in the place of a dead pooled one, so that the
+    /// pool does not hand the dead one out again.
+    fn reconnect(&self, conn: &mut DbConnection) -> Result<(), DbError> {
+        *conn = r2d2::ManageConnection::connect(&self.manager)?;
+        Ok(())
+    }
+
+    /// Runs `f` in a transaction; on PostgreSQL it is retried a few times when
+    /// a concurrent transaction forced an abort.
+    pub fn write<T>(
+        &self,
+        mut f: impl FnMut(&mut DbConnection) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        // Queue for the writer lock before taking a connection, so that
+        // writers waiting on SQLite do not drain the pool the readers need.
+        let _guard = self.lock_writer();
+        let mut conn = self.conn()?;
+        self.retrying(&mut conn, |c| c.transaction(|c| f(c)))
+    }
+
+    /// Runs `run` on `conn` and publishes the versions it touched; again,
+    /// a few times, when PostgreSQL aborted it for a concurrent write.
+    fn retrying<T>(
+        &self,
+        conn: &mut DbConnection,
+        mut run: impl FnMut(&mut DbConnection) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        self.versions.publish_after(|| {
+            let mut attempt = 0;
+            loop {
+                match run(conn) {
+                    Err(e) if e.is_transient() && attempt < 5 => {
+                        attempt += 1;
+                        self.retried.fetch_add(1, Ordering::Relaxed);
+                        tracing::warn!(attempt, error = %e, "write ran again after a conflict");
+                    }
+                    Err(e) if e.is_disconnect() => {
+                        // Whether a lost COMMIT (or autocommitted
+                        // statement) took effect is unknown, so the write is
+                        // not repeated; the next one gets a new connection.
+                        let _ = self.reconnect(conn);
+                        return Err(e);
+                    }
+                    other => return other,
+                }
+            }
+        })
+    }
+
+    /// Runs `f` as [`Db::write_batched`] does, except that on PostgreSQL it
+    /// gets its connection outside a transaction: each statement `f` runs
+    /// commits on its own unless `f` opens a transaction itself. For
+    /// writes that take one statement, or whose statements each leave the
+    /// data consistent (see [`bookmarks::save`](crate::bookmarks::save)): no `BEGIN` and `COMMIT`
+    /// round trips. Retried as [`Db::write`] retries.
+    pub fn write_autocommit<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+    {
+        if self.batcher.is_some() {
+            return self.write_batched(f);
+        }
+        let mut conn = self.conn()?;
+        self.retrying(&mut conn, f)
+    }
+
+    /// Runs `f` in a transaction as [`Db::write`] does; on SQLite it joins
+    /// the writes queued meanwhile, committed together (each in a savepoint,
+    /// so one that fails rolls back alone). Its answer comes after the commit.
+    pub fn write_batched<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+    {
+        match &self.batcher {
+            Some(batcher) => batcher.write(f),
+            None => self.write(f),
+        }
+    }
+
+    fn lock_writer(&self) -> Option<std::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            // A poisoned lock only means another writer panicked; the
+            // database itself rolled that transaction back.
+            Backend::Sqlite => Some(self.writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        }
+    }
+}

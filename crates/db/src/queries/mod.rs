@@ -1,0 +1,11 @@
+//! Plain query functions, one module per table, over either backend.
+
+pub mod bookmarks;
+pub mod entries;
+pub mod leases;
+pub mod stars;
+pub mod stmt;
+pub mod tags;
+pub mod tokens;
+pub mod users;
+mod write_options;
