@@ -7,7 +7,7 @@ use bukuma_db::models::BookmarkView;
 use bukuma_db::{Db, DbError};
 use bukuma_portability::{netscape, pinboard, ExportItem, ImportItem, ImportOptions};
 
-use crate::types::{ImportError, ImportReport};
+use crate::views::{ImportError, ImportReport};
 
 /// Bookmarks stored per transaction.
 pub const BATCH: usize = 500;

@@ -16,7 +16,7 @@ pub mod rate_limit;
 pub mod routes;
 pub mod spa;
 pub mod state;
-pub mod types;
+pub mod views;
 
 pub use app::app;
 pub use config::Config;

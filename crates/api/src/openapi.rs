@@ -17,8 +17,8 @@ use utoipa::{Modify, OpenApi};
     components(schemas(
         crate::error::Problem,
         crate::error::FieldError,
-        crate::types::CommentOrder,
-        crate::types::EntryOrder,
+        crate::views::CommentOrder,
+        crate::views::EntryOrder,
         crate::import_export::ExportFormat,
     )),
     modifiers(&Security),

@@ -8,13 +8,10 @@ use bukuma_db::{per_backend, DbConnection};
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 
-use crate::generate::{Batch, GenBookmark, Totals};
+use crate::generate::{Batch, GenBookmark, Totals, ROWS_PER_STATEMENT};
 use crate::words::Vocabulary;
 use crate::{SeedConfig, SeedError};
 
-/// Rows per prepared multi-row `INSERT` (13 columns at most: 1 664 binds,
-/// well under SQLite's 32 766 and PostgreSQL's 65 535).
-pub(crate) const ROWS_PER_STATEMENT: usize = 128;
 /// Rows written per transaction.
 const ROWS_PER_TX: usize = 200_000;
 

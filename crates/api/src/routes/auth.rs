@@ -10,7 +10,7 @@ use crate::auth::{self, hash_secret, new_secret, REFRESH_TOKEN_PREFIX};
 use crate::error::{ApiError, Fields, Problem};
 use crate::extract::{OptionalJson, ValidJson};
 use crate::state::AppState;
-use crate::types::{AuthResponse, LoginRequest, RefreshRequest, RegisterRequest, User};
+use crate::views::{AuthResponse, LoginRequest, RefreshRequest, RegisterRequest, User};
 
 pub const REFRESH_COOKIE: &str = "bukuma_refresh";
 const COOKIE_PATH: &str = "/api/v1/auth";

@@ -8,7 +8,7 @@ use bukuma_domain::{Comment, NormalizedUrl, Note, Tags, TagsError, Title};
 use crate::error::{ApiError, Fields};
 use crate::extract::{Query, ValidJson, Viewer, Writer};
 use crate::state::AppState;
-use crate::types::{Bookmark, BookmarkChanges, BookmarkRequest, UrlParams};
+use crate::views::{Bookmark, BookmarkChanges, BookmarkRequest, UrlParams};
 
 /// Validated bookmark fields.
 pub struct Checked {

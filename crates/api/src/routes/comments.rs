@@ -6,7 +6,7 @@ use bukuma_db::{now_micros, stars};
 use crate::error::ApiError;
 use crate::extract::Writer;
 use crate::state::AppState;
-use crate::types::StarState;
+use crate::views::StarState;
 
 #[utoipa::path(
     put, path = "/api/v1/comments/{id}/star", tag = "comments",

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::extract::{next_cursor, Page, PageParams, Query, Viewer};
 use crate::routes::bookmarks::parse_url;
 use crate::state::AppState;
-use crate::types::{
+use crate::views::{
     Comment, CommentOrder, CommentPage, CommentParams, CountsParams, Entry, EntryCounts,
     EntryOrder, EntryPage, SiteEntryParams, UrlParams,
 };

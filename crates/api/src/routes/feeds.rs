@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::error::{ApiError, Fields};
 use crate::extract::Query;
 use crate::state::AppState;
-use crate::types::ts;
+use crate::views::ts;
 
 /// Items in a feed.
 pub const FEED_ITEMS: usize = 50;

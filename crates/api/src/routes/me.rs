@@ -9,8 +9,8 @@ use crate::auth::{hash_secret, new_secret, API_TOKEN_PREFIX};
 use crate::error::{ApiError, Fields};
 use crate::extract::{SignedIn, ValidJson, Writer};
 use crate::state::AppState;
-use crate::types::ts;
-use crate::types::{
+use crate::views::ts;
+use crate::views::{
     ApiToken, ApiTokenList, CreateTokenRequest, CreatedApiToken, ProfileChanges, User,
 };
 

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::extract::{Query, SignedIn, Writer};
 use crate::import_export::{self, ExportFormat, ImportFailure};
 use crate::state::AppState;
-use crate::types::ImportReport;
+use crate::views::ImportReport;
 
 /// Largest bookmark file accepted by the import endpoint.
 pub const MAX_IMPORT_BYTES: usize = 50 * 1024 * 1024;
@@ -127,7 +127,7 @@ pub struct ExportParams {
     params(ExportParams),
     responses(
         (status = 200, description = "All my bookmarks, private ones included, newest first, streamed as a download. Every field survives export and import: url, title, comment, note, tags, private, read later, time.",
-         content((String = "text/html"), (Vec<crate::types::ExportedPost> = "application/json"))),
+         content((String = "text/html"), (Vec<crate::views::ExportedPost> = "application/json"))),
     ),
     security(("bearer" = []))
 )]

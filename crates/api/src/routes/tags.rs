@@ -7,7 +7,7 @@ use bukuma_domain::TagName;
 use crate::error::{ApiError, Fields};
 use crate::extract::{ValidJson, Writer};
 use crate::state::AppState;
-use crate::types::{RenameTagRequest, RetagResult};
+use crate::views::{RenameTagRequest, RetagResult};
 
 #[utoipa::path(
     post, path = "/api/v1/me/tags/rename", tag = "tags", operation_id = "rename_tag",

@@ -9,7 +9,7 @@ use crate::cache::{json_bytes, json_response, Key};
 use crate::error::{ApiError, Fields};
 use crate::extract::{next_cursor, Page, PageParams, Query, Viewer};
 use crate::state::AppState;
-use crate::types::{
+use crate::views::{
     Bookmark, BookmarkPage, Profile, SiteCount, SiteCountList, TagCount, TagCountList,
     UserBookmarkParams,
 };

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::error::OwnErrorFormat;
-use crate::types::ts;
+use crate::views::ts;
 
 /// The response format: Pinboard's XML unless `format=json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,17 @@
+//! Request and response bodies of the JSON API, grouped by resource.
+
+mod bookmarks;
+mod comments;
+mod entries;
+mod import_export;
+mod page;
+mod time;
+mod users;
+
+pub use bookmarks::*;
+pub use comments::*;
+pub use entries::*;
+pub use import_export::*;
+pub use page::*;
+pub use time::ts;
+pub use users::*;

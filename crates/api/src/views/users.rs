@@ -1,0 +1,212 @@
+//! Accounts, sessions and personal API tokens.
+
+use bukuma_db::models;
+use bukuma_domain::{Role, Scope};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::time::ts;
+
+/// A user's role.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum UserRole {
+    User,
+    Admin,
+}
+
+impl From<Role> for UserRole {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::User => UserRole::User,
+            Role::Admin => UserRole::Admin,
+        }
+    }
+}
+
+/// What a personal API token may do: `read` only, or `write` too.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenScope {
+    Read,
+    Write,
+}
+
+impl From<Scope> for TokenScope {
+    fn from(s: Scope) -> Self {
+        match s {
+            Scope::Read => TokenScope::Read,
+            Scope::Write => TokenScope::Write,
+        }
+    }
+}
+
+impl From<TokenScope> for Scope {
+    fn from(s: TokenScope) -> Self {
+        match s {
+            TokenScope::Read => Scope::Read,
+            TokenScope::Write => Scope::Write,
+        }
+    }
+}
+
+/// A signed-in user's own account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub bio: String,
+    pub role: UserRole,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<models::User> for User {
+    fn from(u: models::User) -> Self {
+        User {
+            id: u.id,
+            role: Role::from_db(&u.role).unwrap_or(Role::User).into(),
+            username: u.username,
+            display_name: u.display_name,
+            bio: u.bio,
+            created_at: ts(u.created_at),
+        }
+    }
+}
+
+/// Anyone's public profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Profile {
+    pub username: String,
+    pub display_name: String,
+    pub bio: String,
+    pub created_at: DateTime<Utc>,
+    /// Public bookmarks only.
+    pub bookmark_count: i64,
+}
+
+impl From<models::User> for Profile {
+    fn from(u: models::User) -> Self {
+        Profile {
+            username: u.username,
+            display_name: u.display_name,
+            bio: u.bio,
+            created_at: ts(u.created_at),
+            bookmark_count: u.public_bookmark_count,
+        }
+    }
+}
+
+/// Who wrote a bookmark or comment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserRef {
+    pub username: String,
+    pub display_name: String,
+}
+
+impl From<models::UserRef> for UserRef {
+    fn from(u: models::UserRef) -> Self {
+        UserRef {
+            username: u.username,
+            display_name: u.display_name,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// 3–32 of `A-Z a-z 0-9 _ -`, unique regardless of case; some names are reserved.
+    #[schema(min_length = 3, max_length = 32, pattern = "^[A-Za-z0-9_-]{3,32}$")]
+    pub username: String,
+    #[schema(min_length = 8, max_length = 256)]
+    pub password: String,
+    /// Defaults to the username.
+    #[schema(max_length = 64)]
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schema(max_length = 256)]
+    pub username: String,
+    #[schema(max_length = 1024)]
+    pub password: String,
+}
+
+/// The refresh token may instead come from the `bukuma_refresh` cookie.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    #[schema(max_length = 256)]
+    pub refresh_token: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthResponse {
+    pub user: User,
+    /// A JWT for `Authorization: Bearer`, valid for `expires_in` seconds.
+    pub access_token: String,
+    /// Single use: exchange it at `/api/v1/auth/refresh` for a new pair.
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    pub expires_in: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileChanges {
+    #[schema(min_length = 1, max_length = 64)]
+    pub display_name: Option<String>,
+    #[schema(max_length = 500)]
+    pub bio: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTokenRequest {
+    #[schema(min_length = 1, max_length = 64)]
+    pub name: String,
+    pub scope: TokenScope,
+}
+
+/// A personal API token (its secret is shown only when created).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub scope: TokenScope,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<models::ApiToken> for ApiToken {
+    fn from(t: models::ApiToken) -> Self {
+        ApiToken {
+            id: t.id,
+            scope: Scope::from_db(&t.scope).unwrap_or(Scope::Read).into(),
+            name: t.name,
+            created_at: ts(t.created_at),
+            last_used_at: t.last_used_at.map(ts),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiToken {
+    pub id: i64,
+    pub name: String,
+    pub scope: TokenScope,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// The secret, for `Authorization: Bearer`. It is not shown again.
+    pub token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiTokenList {
+    pub items: Vec<ApiToken>,
+}
