@@ -5,7 +5,6 @@
 //! writes in transactions (serialised per process on SQLite, retried on
 //! PostgreSQL serialisation failures and deadlocks).
 
-pub mod audit;
 mod batch;
 pub mod bookmarks;
 pub mod entries;
