@@ -6,7 +6,6 @@
 //! process on SQLite, retried on PostgreSQL serialisation failures and
 //! deadlocks). Row structs live in [`models`], the diesel schema in [`schema`].
 
-pub mod audit;
 mod connection;
 mod error;
 pub mod models;

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use bukuma_db::schema::{bookmark_tags, bookmarks, entries, stars, users};
-use bukuma_db::testing::TestDb;
-use bukuma_db::{audit, backend_test, entries as entry_queries, Backend, Db};
+use bukuma_db::testing::{audit, TestDb};
+use bukuma_db::{both_backends, entries as entry_queries, Backend, Db};
 use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
 use bukuma_seed::{self as seed, SeedConfig, SeedError};
 use diesel::prelude::*;
@@ -71,7 +71,7 @@ fn dump(db: &Db) -> Dump {
     (b, e, u, s)
 }
 
-backend_test!(seeded_counters_are_exact, |db: &Db| {
+fn seeded_counters_are_exact(db: &Db) {
     let report = run(db, 7);
     assert_eq!(report.bookmarks, 2_000);
     let mut c = db.conn().expect("connection");
@@ -80,71 +80,70 @@ backend_test!(seeded_counters_are_exact, |db: &Db| {
     let n_stars: i64 = stars::table.count().get_result(&mut c).expect("stars");
     assert_eq!(n_stars as usize, report.stars);
     assert!(report.stars > 0, "some comments have stars");
-});
+}
+both_backends!(seeded_counters_are_exact);
 
-backend_test!(
-    seeded_dates_and_hot_scores_match_the_write_path,
-    |db: &Db| {
-        run(db, 3);
-        let mut c = db.conn().expect("connection");
-        let public: Vec<(i64, i64)> = bookmarks::table
-            .filter(bookmarks::is_private.eq(false))
-            .order((bookmarks::created_at, bookmarks::id))
-            .select((bookmarks::entry_id, bookmarks::created_at))
-            .load(&mut c)
-            .expect("bookmarks");
-        let mut first: HashMap<i64, i64> = HashMap::new();
-        let mut third: HashMap<i64, i64> = HashMap::new();
-        let mut seen: HashMap<i64, i64> = HashMap::new();
-        let mut hot: HashMap<i64, f64> = HashMap::new();
-        for (entry, at) in public {
-            first.entry(entry).or_insert(at);
-            let n = seen.entry(entry).or_default();
-            *n += 1;
-            if *n == 3 {
-                third.insert(entry, at);
-            }
-            if at > NOW - HORIZON_SECONDS * 1_000_000 {
-                *hot.entry(entry).or_default() += bookmark_weight((NOW - at) as f64 / 1e6);
-            }
+fn seeded_dates_and_hot_scores_match_the_write_path(db: &Db) {
+    run(db, 3);
+    let mut c = db.conn().expect("connection");
+    let public: Vec<(i64, i64)> = bookmarks::table
+        .filter(bookmarks::is_private.eq(false))
+        .order((bookmarks::created_at, bookmarks::id))
+        .select((bookmarks::entry_id, bookmarks::created_at))
+        .load(&mut c)
+        .expect("bookmarks");
+    let mut first: HashMap<i64, i64> = HashMap::new();
+    let mut third: HashMap<i64, i64> = HashMap::new();
+    let mut seen: HashMap<i64, i64> = HashMap::new();
+    let mut hot: HashMap<i64, f64> = HashMap::new();
+    for (entry, at) in public {
+        first.entry(entry).or_insert(at);
+        let n = seen.entry(entry).or_default();
+        *n += 1;
+        if *n == 3 {
+            third.insert(entry, at);
         }
-        let stored: Vec<(i64, Option<i64>, Option<i64>, f64)> = entries::table
-            .select((
-                entries::id,
-                entries::first_bookmarked_at,
-                entries::listed_at,
-                entries::hot_score,
-            ))
-            .load(&mut c)
-            .expect("entries");
-        assert!(stored.iter().any(|e| e.3 > 0.0), "some entries are hot");
-        for (id, first_at, listed_at, score) in stored {
-            assert_eq!(
-                first_at,
-                first.get(&id).copied(),
-                "first_bookmarked_at of {id}"
-            );
-            assert_eq!(listed_at, third.get(&id).copied(), "listed_at of {id}");
-            let want = hot.get(&id).copied().unwrap_or(0.0);
-            assert!(
-                (score - want).abs() < 1e-9,
-                "hot_score of {id}: {score} vs {want}"
-            );
-        }
-        // The server's own recomputation agrees.
-        entry_queries::recompute_hot(&mut c, NOW).expect("recompute");
-        let again: Vec<(i64, f64)> = entries::table
-            .select((entries::id, entries::hot_score))
-            .load(&mut c)
-            .expect("entries");
-        for (id, score) in again {
-            let want = hot.get(&id).copied().unwrap_or(0.0);
-            assert!((score - want).abs() < 1e-9, "recomputed hot_score of {id}");
+        if at > NOW - HORIZON_SECONDS * 1_000_000 {
+            *hot.entry(entry).or_default() += bookmark_weight((NOW - at) as f64 / 1e6);
         }
     }
-);
+    let stored: Vec<(i64, Option<i64>, Option<i64>, f64)> = entries::table
+        .select((
+            entries::id,
+            entries::first_bookmarked_at,
+            entries::listed_at,
+            entries::hot_score,
+        ))
+        .load(&mut c)
+        .expect("entries");
+    assert!(stored.iter().any(|e| e.3 > 0.0), "some entries are hot");
+    for (id, first_at, listed_at, score) in stored {
+        assert_eq!(
+            first_at,
+            first.get(&id).copied(),
+            "first_bookmarked_at of {id}"
+        );
+        assert_eq!(listed_at, third.get(&id).copied(), "listed_at of {id}");
+        let want = hot.get(&id).copied().unwrap_or(0.0);
+        assert!(
+            (score - want).abs() < 1e-9,
+            "hot_score of {id}: {score} vs {want}"
+        );
+    }
+    // The server's own recomputation agrees.
+    entry_queries::recompute_hot(&mut c, NOW).expect("recompute");
+    let again: Vec<(i64, f64)> = entries::table
+        .select((entries::id, entries::hot_score))
+        .load(&mut c)
+        .expect("entries");
+    for (id, score) in again {
+        let want = hot.get(&id).copied().unwrap_or(0.0);
+        assert!((score - want).abs() < 1e-9, "recomputed hot_score of {id}");
+    }
+}
+both_backends!(seeded_dates_and_hot_scores_match_the_write_path);
 
-backend_test!(seeding_twice_refuses_a_non_empty_database, |db: &Db| {
+fn seeding_twice_refuses_a_non_empty_database(db: &Db) {
     run(db, 1);
     let mut conn = db.conn().expect("connection");
     let again = seed::seed(&mut conn, &config(1), &mut |_, _, _| {});
@@ -152,9 +151,10 @@ backend_test!(seeding_twice_refuses_a_non_empty_database, |db: &Db| {
         matches!(again, Err(SeedError::NotEmpty(50, _))),
         "{again:?}"
     );
-});
+}
+both_backends!(seeding_twice_refuses_a_non_empty_database);
 
-backend_test!(the_dataset_has_the_intended_shape, |db: &Db| {
+fn the_dataset_has_the_intended_shape(db: &Db) {
     let report = run(db, 11);
     let private = report.private_bookmarks as f64 / report.bookmarks as f64;
     assert!((0.03..0.08).contains(&private), "private ratio {private}");
@@ -168,7 +168,8 @@ backend_test!(the_dataset_has_the_intended_shape, |db: &Db| {
     assert!(!report.manifest.users.is_empty());
     assert!(!report.manifest.entries.is_empty());
     assert!(!report.manifest.user_tags.is_empty());
-});
+}
+both_backends!(the_dataset_has_the_intended_shape);
 
 #[test]
 fn the_same_seed_gives_the_same_data_on_both_backends() {

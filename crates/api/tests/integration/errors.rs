@@ -2,10 +2,8 @@
 //! the field and writes nothing; bad bodies, routes and methods answer
 //! problem documents too. Plus the OpenAPI drift check.
 
-mod common;
-
+use crate::harness::{both_backends, enc, json, TestApp, User, Value};
 use actix_web::http::{header, Method};
-use common::{enc, json, TestApp, User, Value};
 
 const URL: &str = "https://example.com/page";
 
@@ -57,7 +55,7 @@ async fn comments_are_at_most_100_characters(app: TestApp) {
         .await
         .expect(201);
     assert_eq!(ok["comment"], "あ".repeat(100));
-    let path = format!("/api/v1/bookmarks/{}", common::id(&ok));
+    let path = format!("/api/v1/bookmarks/{}", crate::harness::id(&ok));
     app.patch(
         &path,
         alice.access.as_str(),
@@ -75,7 +73,7 @@ async fn comments_are_at_most_100_characters(app: TestApp) {
     let stored = app.get(&path, alice.access.as_str()).await.expect(200);
     assert_eq!(stored["comment"], "あ".repeat(100), "unchanged");
 }
-both_backends!(comments_are_at_most_100_characters);
+both_backends!(async comments_are_at_most_100_characters);
 
 async fn tags_are_limited_in_number_length_and_characters(app: TestApp) {
     let alice = app.register("alice").await;
@@ -124,7 +122,7 @@ async fn tags_are_limited_in_number_length_and_characters(app: TestApp) {
         .await;
     assert_eq!(ok["tags"], json!(["あ".repeat(32)]));
 }
-both_backends!(tags_are_limited_in_number_length_and_characters);
+both_backends!(async tags_are_limited_in_number_length_and_characters);
 
 async fn only_http_urls_of_at_most_2048_bytes(app: TestApp) {
     let alice = app.register("alice").await;
@@ -191,7 +189,7 @@ async fn only_http_urls_of_at_most_2048_bytes(app: TestApp) {
         .expect(200);
     assert_eq!(counts, json!({"https://unknown.example/": 0}));
 }
-both_backends!(only_http_urls_of_at_most_2048_bytes);
+both_backends!(async only_http_urls_of_at_most_2048_bytes);
 
 async fn malformed_bodies_are_rejected_without_writing(app: TestApp) {
     let alice = app.register("alice").await;
@@ -305,7 +303,7 @@ async fn malformed_bodies_are_rejected_without_writing(app: TestApp) {
     assert_eq!(me["role"], "user");
     app.get("/api/v1/users/bob", None).await.problem(404);
 }
-both_backends!(malformed_bodies_are_rejected_without_writing);
+both_backends!(async malformed_bodies_are_rejected_without_writing);
 
 async fn unknown_routes_and_wrong_methods_are_problems(app: TestApp) {
     let alice = app.register("alice").await;
@@ -352,7 +350,7 @@ async fn unknown_routes_and_wrong_methods_are_problems(app: TestApp) {
     app.get("/healthz", None).await.expect(200);
     app.get("/readyz", None).await.expect(200);
 }
-both_backends!(unknown_routes_and_wrong_methods_are_problems);
+both_backends!(async unknown_routes_and_wrong_methods_are_problems);
 
 #[test]
 fn openapi_document_matches_the_committed_file() {
@@ -383,4 +381,4 @@ async fn bad_credentials_are_rejected_on_public_endpoints_too(app: TestApp) {
     }
     app.get("/api/v1/entries/hot", None).await.expect(200);
 }
-both_backends!(bad_credentials_are_rejected_on_public_endpoints_too);
+both_backends!(async bad_credentials_are_rejected_on_public_endpoints_too);

@@ -2,44 +2,51 @@
 //! test, requests with or without a Bearer token, and small assertions on
 //! JSON and problem documents.
 //!
-//! Every test is an `async fn name(app: TestApp)` followed by
-//! `both_backends!(name);`, which runs it once on SQLite and once on
+//! Every test is an `async fn name(app: TestApp)` (or `name(backend:
+//! Backend)` when it builds its own app) followed by
+//! `both_backends!(async name);`, which runs it once on SQLite and once on
 //! PostgreSQL (`name::sqlite`, `name::postgres`).
-
-// Each test crate uses a different subset of these helpers.
-#![allow(dead_code)]
 
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
+use actix_http::Request;
+use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::http::{Method, StatusCode};
 use actix_web::test::{self, TestRequest};
 use actix_web::web;
 use bukuma_api::{AppState, Config};
+pub use bukuma_db::both_backends;
 pub use bukuma_db::testing::TestDb;
+use bukuma_db::testing::{audit, Fixture};
 pub use bukuma_db::{Backend, Db};
 pub use serde_json::{json, Value};
 
-/// Runs `async fn $name(app: TestApp)` on both backends, each on its own database.
-#[macro_export]
-macro_rules! both_backends {
-    ($name:ident) => {
-        mod $name {
-            #[actix_web::test]
-            async fn sqlite() {
-                let app = $crate::common::TestApp::new($crate::common::Backend::Sqlite).await;
-                super::$name(app).await;
-            }
-            #[actix_web::test]
-            async fn postgres() {
-                let app = $crate::common::TestApp::new($crate::common::Backend::Postgres).await;
-                super::$name(app).await;
-            }
-        }
-    };
+/// The app as a service `actix_web::test` calls, whatever its response
+/// body type.
+pub trait TestService<B>:
+    Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>
+{
+}
+
+impl<S, B> TestService<B> for S where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>
+{
+}
+
+/// The app's state on `t`'s database with the tests' default configuration.
+pub fn state(t: &TestDb) -> web::Data<AppState> {
+    web::Data::new(AppState::new(t.db.clone(), Config::for_tests(&t.url)))
+}
+
+/// The whole app on `state`, ready to be called.
+pub async fn service(
+    state: web::Data<AppState>,
+) -> impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error> {
+    test::init_service(bukuma_api::app(state)).await
 }
 
 /// A response, read to the end.
@@ -157,7 +164,7 @@ impl TestApp {
         let mut config = Config::for_tests(&t.url);
         change(&mut config);
         let state = web::Data::new(AppState::new(t.db.clone(), config));
-        let service = Rc::new(test::init_service(bukuma_api::app(state.clone())).await);
+        let service = Rc::new(service(state.clone()).await);
         let call: Rc<Call> = Rc::new(move |req| {
             let service = service.clone();
             Box::pin(async move { read(service.call(req.to_request()).await).await })
@@ -181,7 +188,7 @@ impl TestApp {
     /// Differences between the stored counters and the rows they count.
     pub fn counter_mismatches(&self) -> Vec<String> {
         self.db()
-            .read(bukuma_db::audit::check_counters)
+            .read(audit::check_counters)
             .expect("check counters")
     }
 
@@ -308,6 +315,12 @@ impl TestApp {
             }
         }
         panic!("pagination of {path} never ended");
+    }
+}
+
+impl Fixture for TestApp {
+    async fn setup(backend: Backend) -> Self {
+        TestApp::new(backend).await
     }
 }
 

@@ -4,11 +4,11 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 
 use bukuma_api::jobs;
-use bukuma_db::bookmarks::{self, BookmarkInput, IfExists, WriteOptions};
-use bukuma_db::models::NewUser;
+use bukuma_db::testing::builders::EntryBuilder;
 use bukuma_db::testing::TestDb;
-use bukuma_db::{entries, now_micros, users, Backend, Db};
-use bukuma_domain::NormalizedUrl;
+use bukuma_db::{entries, now_micros, Backend, Db};
+
+use crate::harness::both_backends;
 use bukuma_fetch::{FetchConfig, Fetcher};
 
 /// Serves each request path from `routes` (status, content type, body) on a free port.
@@ -47,50 +47,9 @@ fn serve(routes: Vec<(&'static str, u16, &'static str, Vec<u8>)>) -> u16 {
 }
 
 fn bookmark(db: &Db, url: &str, title: &str) -> i64 {
-    let user = db
-        .write(|c| {
-            users::find_by_name(c, "reader")?.map_or_else(
-                || {
-                    users::create(
-                        c,
-                        &NewUser {
-                            username: "reader",
-                            username_lower: "reader",
-                            display_name: "reader",
-                            bio: "",
-                            role: "user",
-                            password_hash: "x",
-                            created_at: 0,
-                            updated_at: 0,
-                        },
-                    )
-                },
-                Ok,
-            )
-        })
-        .expect("user");
-    let url = NormalizedUrl::parse(url).expect("url");
-    let opts = WriteOptions {
-        now: now_micros(),
-        new_entry_threshold: 3,
-    };
-    db.write(|c| {
-        bookmarks::save(
-            c,
-            user.id,
-            &url,
-            &BookmarkInput {
-                title: Some(title),
-                ..Default::default()
-            },
-            opts,
-            IfExists::Update,
-        )
-    })
-    .expect("bookmark")
-    .0
-    .bookmark
-    .entry_id
+    db.write(|c| EntryBuilder::new(url).title(title).insert(c))
+        .expect("bookmark")
+        .id
 }
 
 fn local_fetcher() -> Fetcher {
@@ -172,6 +131,7 @@ async fn fills_metadata_and_records_failures(backend: Backend) {
         0
     );
 }
+both_backends!(async fills_metadata_and_records_failures);
 
 async fn never_fetches_private_addresses_by_default(backend: Backend) {
     let t = TestDb::new(backend);
@@ -195,23 +155,4 @@ async fn never_fetches_private_addresses_by_default(backend: Backend) {
         ""
     );
 }
-
-#[actix_web::test]
-async fn fills_metadata_and_records_failures_sqlite() {
-    fills_metadata_and_records_failures(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn fills_metadata_and_records_failures_postgres() {
-    fills_metadata_and_records_failures(Backend::Postgres).await;
-}
-
-#[actix_web::test]
-async fn never_fetches_private_addresses_by_default_sqlite() {
-    never_fetches_private_addresses_by_default(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn never_fetches_private_addresses_by_default_postgres() {
-    never_fetches_private_addresses_by_default(Backend::Postgres).await;
-}
+both_backends!(async never_fetches_private_addresses_by_default);

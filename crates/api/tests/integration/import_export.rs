@@ -1,60 +1,16 @@
 //! Import, export and the private note over HTTP, on both backends.
 
+use crate::harness::{both_backends, service, state, TestService};
 use actix_web::body::MessageBody;
 use actix_web::http::StatusCode;
 use actix_web::{test, web};
-use bukuma_api::{AppState, Config};
 use bukuma_db::bookmarks::{self, UserFilter};
+use bukuma_db::testing::audit;
 use bukuma_db::testing::TestDb;
-use bukuma_db::{audit, users, Backend, Db};
+use bukuma_db::{users, Backend, Db};
 use serde_json::{json, Value};
 
-/// Runs an async test body once per backend.
-macro_rules! both_backends {
-    ($name:ident, $body:ident) => {
-        mod $name {
-            use super::*;
-            #[actix_web::test]
-            async fn sqlite() {
-                $body(Backend::Sqlite).await;
-            }
-            #[actix_web::test]
-            async fn postgres() {
-                $body(Backend::Postgres).await;
-            }
-        }
-    };
-}
-
-/// The app under test, whatever its response body type.
-trait App<B>:
-    actix_web::dev::Service<
-    actix_http::Request,
-    Response = actix_web::dev::ServiceResponse<B>,
-    Error = actix_web::Error,
->
-{
-}
-impl<S, B> App<B> for S where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >
-{
-}
-
-fn state(t: &TestDb) -> web::Data<AppState> {
-    web::Data::new(AppState::new(t.db.clone(), Config::for_tests(&t.url)))
-}
-
-macro_rules! app {
-    ($t:expr) => {
-        test::init_service(bukuma_api::app(state($t))).await
-    };
-}
-
-async fn call<S: App<B>, B: MessageBody>(
+async fn call<S: TestService<B>, B: MessageBody>(
     app: &S,
     req: test::TestRequest,
 ) -> (StatusCode, web::Bytes) {
@@ -67,7 +23,7 @@ fn json_of(body: &[u8]) -> Value {
     serde_json::from_slice(body).expect("a JSON body")
 }
 
-async fn register<S: App<B>, B: MessageBody>(app: &S, name: &str) -> String {
+async fn register<S: TestService<B>, B: MessageBody>(app: &S, name: &str) -> String {
     let (status, body) = call(
         app,
         test::TestRequest::post()
@@ -139,7 +95,7 @@ fn assert_consistent(db: &Db) {
 }
 
 /// alice's bookmarks: every field set in some way.
-async fn seed<S: App<B>, B: MessageBody>(app: &S, token: &str) {
+async fn seed<S: TestService<B>, B: MessageBody>(app: &S, token: &str) {
     let long = "長いメモ & <markup> \"quoted\"\n".repeat(20);
     for body in [
         json!({"url": "https://example.com/a?x=1&y=2", "title": "A & <b>", "comment": "short comment",
@@ -162,7 +118,7 @@ async fn seed<S: App<B>, B: MessageBody>(app: &S, token: &str) {
 
 async fn export_then_import_gives_identical_bookmarks(backend: Backend) {
     let t = TestDb::new(backend);
-    let app = app!(&t);
+    let app = service(state(&t)).await;
     let alice = register(&app, "alice").await;
     seed(&app, &alice).await;
     let expected = rows(&t.db, "alice");
@@ -187,7 +143,7 @@ async fn export_then_import_gives_identical_bookmarks(backend: Backend) {
         assert_eq!(rows(&t.db, &name), expected, "{format}");
         // …and into a fresh database, where the titles come from the file.
         let fresh = TestDb::new(backend);
-        let fresh_app = app!(&fresh);
+        let fresh_app = service(state(&fresh)).await;
         let carol = register(&fresh_app, "carol").await;
         let (status, _) = call(&fresh_app, upload(&carol, &file)).await;
         assert_eq!(status, StatusCode::OK);
@@ -196,10 +152,7 @@ async fn export_then_import_gives_identical_bookmarks(backend: Backend) {
     }
     assert_consistent(&t.db);
 }
-both_backends!(
-    export_then_import_gives_identical_bookmarks_on,
-    export_then_import_gives_identical_bookmarks
-);
+both_backends!(async export_then_import_gives_identical_bookmarks);
 
 const BROWSER_FILE: &str = r#"<!DOCTYPE NETSCAPE-Bookmark-file-1>
 <META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">
@@ -221,7 +174,7 @@ const BROWSER_FILE: &str = r#"<!DOCTYPE NETSCAPE-Bookmark-file-1>
 
 async fn importing_the_same_file_twice_changes_nothing(backend: Backend) {
     let t = TestDb::new(backend);
-    let app = app!(&t);
+    let app = service(state(&t)).await;
     let alice = register(&app, "alice").await;
     let (status, first) = call(&app, upload(&alice, BROWSER_FILE.as_bytes())).await;
     assert_eq!(status, StatusCode::OK, "{first:?}");
@@ -259,14 +212,11 @@ async fn importing_the_same_file_twice_changes_nothing(backend: Backend) {
     assert_eq!(updated_at(&t.db), stamps);
     assert_consistent(&t.db);
 }
-both_backends!(
-    importing_the_same_file_twice_changes_nothing_on,
-    importing_the_same_file_twice_changes_nothing
-);
+both_backends!(async importing_the_same_file_twice_changes_nothing);
 
 async fn note_is_shown_to_its_owner_alone(backend: Backend) {
     let t = TestDb::new(backend);
-    let app = app!(&t);
+    let app = service(state(&t)).await;
     let alice = register(&app, "alice").await;
     let bob = register(&app, "bob").await;
     let (status, created) = call(
@@ -318,14 +268,11 @@ async fn note_is_shown_to_its_owner_alone(backend: Backend) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(json_of(&patched)["errors"][0]["field"], "note");
 }
-both_backends!(
-    note_is_shown_to_its_owner_alone_on,
-    note_is_shown_to_its_owner_alone
-);
+both_backends!(async note_is_shown_to_its_owner_alone);
 
 async fn import_requires_a_writer_and_a_file(backend: Backend) {
     let t = TestDb::new(backend);
-    let app = app!(&t);
+    let app = service(state(&t)).await;
     let (status, _) = call(&app, upload("Bearer nope", BROWSER_FILE.as_bytes())).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let alice = register(&app, "alice").await;
@@ -366,7 +313,4 @@ async fn import_requires_a_writer_and_a_file(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json_of(&body), json!([]));
 }
-both_backends!(
-    import_requires_a_writer_and_a_file_on,
-    import_requires_a_writer_and_a_file
-);
+both_backends!(async import_requires_a_writer_and_a_file);

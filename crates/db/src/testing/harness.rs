@@ -1,7 +1,12 @@
 //! Per-test databases: a fresh SQLite file or a fresh PostgreSQL database,
 //! migrated, dropped when the test ends. PostgreSQL comes from
 //! `BUKUMA_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`).
+//!
+//! [`both_backends!`](crate::both_backends) runs a test once per backend,
+//! each run on its own database, so tests run in parallel.
 
+use std::future::Future;
+use std::ops::Deref;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use diesel::connection::SimpleConnection;
@@ -88,22 +93,68 @@ impl Drop for TestDb {
     }
 }
 
-/// Defines a test once per backend: `mod $name { fn sqlite(); fn postgres(); }`.
+/// A test database reads as the [`Db`] it holds.
+impl Deref for TestDb {
+    type Target = Db;
+
+    fn deref(&self) -> &Db {
+        &self.db
+    }
+}
+
+/// What an async test run by [`both_backends!`](crate::both_backends)
+/// receives, built fresh for one backend: the backend itself, or a fixture
+/// of the calling crate (an app on its own database).
+pub trait Fixture: Sized {
+    fn setup(backend: Backend) -> impl Future<Output = Self>;
+}
+
+impl Fixture for Backend {
+    async fn setup(backend: Backend) -> Self {
+        backend
+    }
+}
+
+/// Builds `test`'s fixture for `backend`, then runs the test on it.
+pub async fn run_async<F, Fut>(backend: Backend, test: impl FnOnce(F) -> Fut)
+where
+    F: Fixture,
+    Fut: Future<Output = ()>,
+{
+    test(F::setup(backend).await).await;
+}
+
+/// Runs a test once on SQLite and once on PostgreSQL, each time on a fresh
+/// database: `$name::sqlite` and `$name::postgres`.
+///
+/// - `both_backends!(name);` for `fn name(db: &Db)`.
+/// - `both_backends!(async name);` for `async fn name(f: F)` where `F` is a
+///   [`Fixture`](crate::testing::Fixture) (a `Backend`, or the calling
+///   crate's app). It runs on actix's test runtime, so the calling crate
+///   depends on `actix-web`.
 #[macro_export]
-macro_rules! backend_test {
-    ($name:ident, $body:expr) => {
+macro_rules! both_backends {
+    ($name:ident) => {
         mod $name {
-            #[allow(unused_imports)]
-            use super::*;
             #[test]
             fn sqlite() {
-                let t = $crate::testing::TestDb::new($crate::Backend::Sqlite);
-                ($body)(&t.db);
+                super::$name(&$crate::testing::TestDb::new($crate::Backend::Sqlite));
             }
             #[test]
             fn postgres() {
-                let t = $crate::testing::TestDb::new($crate::Backend::Postgres);
-                ($body)(&t.db);
+                super::$name(&$crate::testing::TestDb::new($crate::Backend::Postgres));
+            }
+        }
+    };
+    (async $name:ident) => {
+        mod $name {
+            #[::actix_web::test]
+            async fn sqlite() {
+                $crate::testing::run_async($crate::Backend::Sqlite, super::$name).await;
+            }
+            #[::actix_web::test]
+            async fn postgres() {
+                $crate::testing::run_async($crate::Backend::Postgres, super::$name).await;
             }
         }
     };

@@ -1,8 +1,6 @@
 //! An entry's comments and their stars, over HTTP on both backends.
 
-mod common;
-
-use common::{id, json, pluck, TestApp, Value};
+use crate::harness::{both_backends, id, json, pluck, TestApp, Value};
 
 const URL: &str = "https://example.com/story";
 
@@ -151,7 +149,7 @@ async fn comments_sort_by_recent_or_popular_with_my_stars(app: TestApp) {
         .expect(200);
     assert_eq!(page["items"], json!([]));
 }
-both_backends!(comments_sort_by_recent_or_popular_with_my_stars);
+both_backends!(async comments_sort_by_recent_or_popular_with_my_stars);
 
 async fn stars_are_idempotent(app: TestApp) {
     let alice = app.register("alice").await;
@@ -184,7 +182,7 @@ async fn stars_are_idempotent(app: TestApp) {
     app.delete(&path, None).await.problem(401);
     assert!(app.counter_mismatches().is_empty());
 }
-both_backends!(stars_are_idempotent);
+both_backends!(async stars_are_idempotent);
 
 async fn private_missing_or_empty_comments_cannot_be_starred(app: TestApp) {
     let alice = app.register("alice").await;
@@ -246,4 +244,4 @@ async fn private_missing_or_empty_comments_cannot_be_starred(app: TestApp) {
         app.counter_mismatches()
     );
 }
-both_backends!(private_missing_or_empty_comments_cannot_be_starred);
+both_backends!(async private_missing_or_empty_comments_cannot_be_starred);

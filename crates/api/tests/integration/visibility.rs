@@ -1,9 +1,7 @@
 //! Private bookmarks are invisible to everybody but their owner, on every
 //! endpoint; entries become "new" at three public bookmarks; hot lists.
 
-mod common;
-
-use common::{enc, id, json, pluck, Backend, TestApp, User, Value};
+use crate::harness::{both_backends, enc, id, json, pluck, Backend, TestApp, User, Value};
 
 const PUBLIC_URL: &str = "https://open.example.com/post";
 const SECRET_URL: &str = "https://secret.example.net/diary";
@@ -278,7 +276,7 @@ async fn private_bookmarks_are_invisible_to_others_everywhere(app: TestApp) {
         .expect(200);
     assert_eq!(comments["items"].as_array().map(Vec::len), Some(1));
 }
-both_backends!(private_bookmarks_are_invisible_to_others_everywhere);
+both_backends!(async private_bookmarks_are_invisible_to_others_everywhere);
 
 async fn making_a_bookmark_private_hides_it_and_public_shows_it(app: TestApp) {
     let w = world(&app).await;
@@ -329,7 +327,7 @@ async fn making_a_bookmark_private_hides_it_and_public_shows_it(app: TestApp) {
     assert_eq!(entry["tags"], json!(["shared"]));
     assert!(app.counter_mismatches().is_empty());
 }
-both_backends!(making_a_bookmark_private_hides_it_and_public_shows_it);
+both_backends!(async making_a_bookmark_private_hides_it_and_public_shows_it);
 
 async fn entries_become_new_at_three_public_bookmarks(app: TestApp) {
     let url = "https://example.com/popular";
@@ -381,7 +379,7 @@ async fn entries_become_new_at_three_public_bookmarks(app: TestApp) {
     let walked = app.walk("/api/v1/entries/new?limit=1", None).await;
     assert_eq!(walked.len(), 2);
 }
-both_backends!(entries_become_new_at_three_public_bookmarks);
+both_backends!(async entries_become_new_at_three_public_bookmarks);
 
 async fn hot_lists_publicly_bookmarked_entries_by_score(app: TestApp) {
     let users = [
@@ -424,7 +422,7 @@ async fn hot_lists_publicly_bookmarked_entries_by_score(app: TestApp) {
         .await
         .problem(400);
 }
-both_backends!(hot_lists_publicly_bookmarked_entries_by_score);
+both_backends!(async hot_lists_publicly_bookmarked_entries_by_score);
 
 /// The first pages of the hot list are kept for `hot_cache_ms`; later pages
 /// and other page sizes are read afresh.
@@ -444,16 +442,7 @@ async fn the_first_hot_page_is_served_from_the_cache(backend: Backend) {
         .expect(200);
     assert_eq!(other_size["items"].as_array().map(Vec::len), Some(1));
 }
-
-#[actix_web::test]
-async fn hot_cache_sqlite() {
-    the_first_hot_page_is_served_from_the_cache(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn hot_cache_postgres() {
-    the_first_hot_page_is_served_from_the_cache(Backend::Postgres).await;
-}
+both_backends!(async the_first_hot_page_is_served_from_the_cache);
 
 /// With a read lag, a write reaches its writer at once and other viewers
 /// within the lag; the writer's read keeps the new answer for everyone.
@@ -499,15 +488,7 @@ async fn within_the_read_lag_writers_see_their_writes(backend: Backend) {
         Some(3)
     );
 }
-#[actix_web::test]
-async fn read_lag_sqlite() {
-    within_the_read_lag_writers_see_their_writes(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn read_lag_postgres() {
-    within_the_read_lag_writers_see_their_writes(Backend::Postgres).await;
-}
+both_backends!(async within_the_read_lag_writers_see_their_writes);
 
 /// Lists filtered by tags are kept per tag: a write reaches the lists of
 /// the tags its bookmark carries before and after it, and no others.
@@ -562,4 +543,4 @@ async fn tag_lists_follow_the_bookmarks_that_carry_the_tag(app: TestApp) {
     assert!(listed("tag=a").await.is_empty());
     assert_eq!(listed("").await, [y["id"].clone()]);
 }
-both_backends!(tag_lists_follow_the_bookmarks_that_carry_the_tag);
+both_backends!(async tag_lists_follow_the_bookmarks_that_carry_the_tag);

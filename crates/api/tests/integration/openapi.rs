@@ -2,7 +2,7 @@
 
 #[test]
 fn committed_openapi_document_is_up_to_date() {
-    let committed = include_str!("../../../openapi/openapi.json");
+    let committed = include_str!("../../../../openapi/openapi.json");
     assert!(
         committed == bukuma_api::openapi::json(),
         "openapi/openapi.json is stale: run `make openapi`"

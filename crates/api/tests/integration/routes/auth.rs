@@ -1,11 +1,9 @@
 //! Registration, login, the rotating refresh session, access tokens and
 //! personal API tokens, over HTTP on both backends.
 
-mod common;
-
+use crate::harness::{both_backends, id, json, text, Backend, TestApp, Value, PASSWORD};
 use actix_web::http::{header, Method};
 use bukuma_api::auth::JwtKeys;
-use common::{id, json, text, Backend, TestApp, Value, PASSWORD};
 
 fn assert_auth_response(body: &Value, username: &str) {
     assert_eq!(body["user"]["username"], username);
@@ -16,7 +14,7 @@ fn assert_auth_response(body: &Value, username: &str) {
     assert!(text(&body["refresh_token"]).starts_with("bkr_"));
 }
 
-async fn refresh_with_body(app: &TestApp, refresh: &str) -> common::Resp {
+async fn refresh_with_body(app: &TestApp, refresh: &str) -> crate::harness::Resp {
     app.post(
         "/api/v1/auth/refresh",
         None,
@@ -25,7 +23,7 @@ async fn refresh_with_body(app: &TestApp, refresh: &str) -> common::Resp {
     .await
 }
 
-async fn refresh_with_cookie(app: &TestApp, refresh: &str) -> common::Resp {
+async fn refresh_with_cookie(app: &TestApp, refresh: &str) -> crate::harness::Resp {
     app.send(
         app.request(Method::POST, "/api/v1/auth/refresh", None)
             .insert_header((header::COOKIE, format!("bukuma_refresh={refresh}"))),
@@ -71,7 +69,7 @@ async fn register_and_login_answer_a_session_and_a_refresh_cookie(app: TestApp) 
     assert_eq!(me["display_name"], "アリス");
     assert_eq!(me["role"], "user");
 }
-both_backends!(register_and_login_answer_a_session_and_a_refresh_cookie);
+both_backends!(async register_and_login_answer_a_session_and_a_refresh_cookie);
 
 async fn wrong_password_and_unknown_user_get_the_same_401(app: TestApp) {
     app.register("alice").await;
@@ -93,7 +91,7 @@ async fn wrong_password_and_unknown_user_get_the_same_401(app: TestApp) {
         .problem(401);
     assert_eq!(wrong_password, unknown_user);
 }
-both_backends!(wrong_password_and_unknown_user_get_the_same_401);
+both_backends!(async wrong_password_and_unknown_user_get_the_same_401);
 
 async fn refresh_in_the_body_rotates_the_token(app: TestApp) {
     let alice = app.register("alice").await;
@@ -110,7 +108,7 @@ async fn refresh_in_the_body_rotates_the_token(app: TestApp) {
     // The old one stopped working (and presenting it ended the session).
     refresh_with_body(&app, &alice.refresh).await.problem(401);
 }
-both_backends!(refresh_in_the_body_rotates_the_token);
+both_backends!(async refresh_in_the_body_rotates_the_token);
 
 async fn refresh_from_the_cookie_rotates_the_token(app: TestApp) {
     let alice = app.register("alice").await;
@@ -129,7 +127,7 @@ async fn refresh_from_the_cookie_rotates_the_token(app: TestApp) {
         "cookie cleared"
     );
 }
-both_backends!(refresh_from_the_cookie_rotates_the_token);
+both_backends!(async refresh_from_the_cookie_rotates_the_token);
 
 async fn reusing_a_refresh_token_revokes_its_whole_family(app: TestApp) {
     let alice = app.register("alice").await;
@@ -147,7 +145,7 @@ async fn reusing_a_refresh_token_revokes_its_whole_family(app: TestApp) {
         .await
         .expect(200);
 }
-both_backends!(reusing_a_refresh_token_revokes_its_whole_family);
+both_backends!(async reusing_a_refresh_token_revokes_its_whole_family);
 
 /// A client whose refresh answer got lost (a closed tab, a navigation) still
 /// holds the old token; presenting it again soon after rotates once more.
@@ -159,16 +157,7 @@ async fn a_refresh_token_presented_again_within_the_grace_period_rotates_again(b
     assert_ne!(lost, retried);
     refresh_with_body(&app, &retried).await.expect(200);
 }
-
-#[actix_web::test]
-async fn grace_period_sqlite() {
-    a_refresh_token_presented_again_within_the_grace_period_rotates_again(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn grace_period_postgres() {
-    a_refresh_token_presented_again_within_the_grace_period_rotates_again(Backend::Postgres).await;
-}
+both_backends!(async a_refresh_token_presented_again_within_the_grace_period_rotates_again);
 
 async fn a_revoked_family_gets_no_grace(app: TestApp) {
     let alice = app.register("alice").await;
@@ -181,7 +170,7 @@ async fn a_revoked_family_gets_no_grace(app: TestApp) {
     .expect(204);
     refresh_with_body(&app, &alice.refresh).await.problem(401);
 }
-both_backends!(a_revoked_family_gets_no_grace);
+both_backends!(async a_revoked_family_gets_no_grace);
 
 async fn logout_revokes_the_session_and_clears_the_cookie(app: TestApp) {
     let alice = app.register("alice").await;
@@ -212,7 +201,7 @@ async fn logout_revokes_the_session_and_clears_the_cookie(app: TestApp) {
         .await
         .problem(401);
 }
-both_backends!(logout_revokes_the_session_and_clears_the_cookie);
+both_backends!(async logout_revokes_the_session_and_clears_the_cookie);
 
 async fn refresh_without_or_with_a_garbage_token_is_401(app: TestApp) {
     app.post("/api/v1/auth/refresh", None, json!({}))
@@ -224,7 +213,7 @@ async fn refresh_without_or_with_a_garbage_token_is_401(app: TestApp) {
     refresh_with_body(&app, "bkr_garbage").await.problem(401);
     refresh_with_cookie(&app, "garbage").await.problem(401);
 }
-both_backends!(refresh_without_or_with_a_garbage_token_is_401);
+both_backends!(async refresh_without_or_with_a_garbage_token_is_401);
 
 async fn expired_tampered_and_garbage_access_tokens_are_401(app: TestApp) {
     let alice = app.register("alice").await;
@@ -279,7 +268,7 @@ async fn expired_tampered_and_garbage_access_tokens_are_401(app: TestApp) {
         .expect(200);
     assert_eq!(page["items"], json!([]));
 }
-both_backends!(expired_tampered_and_garbage_access_tokens_are_401);
+both_backends!(async expired_tampered_and_garbage_access_tokens_are_401);
 
 async fn malformed_authorization_headers_are_401(app: TestApp) {
     let alice = app.register("alice").await;
@@ -309,7 +298,7 @@ async fn malformed_authorization_headers_are_401(app: TestApp) {
     .expect(200);
     app.get("/api/v1/me", None).await.problem(401);
 }
-both_backends!(malformed_authorization_headers_are_401);
+both_backends!(async malformed_authorization_headers_are_401);
 
 async fn reserved_usernames_are_rejected(app: TestApp) {
     for name in [
@@ -327,7 +316,7 @@ async fn reserved_usernames_are_rejected(app: TestApp) {
             .problem(404);
     }
 }
-both_backends!(reserved_usernames_are_rejected);
+both_backends!(async reserved_usernames_are_rejected);
 
 async fn usernames_are_unique_regardless_of_case(app: TestApp) {
     app.register("alice").await;
@@ -350,7 +339,7 @@ async fn usernames_are_unique_regardless_of_case(app: TestApp) {
     .await
     .problem(401);
 }
-both_backends!(usernames_are_unique_regardless_of_case);
+both_backends!(async usernames_are_unique_regardless_of_case);
 
 async fn username_and_password_rules(app: TestApp) {
     let register = |username: String, password: String| {
@@ -406,7 +395,7 @@ async fn username_and_password_rules(app: TestApp) {
     .await
     .invalid("display_name");
 }
-both_backends!(username_and_password_rules);
+both_backends!(async username_and_password_rules);
 
 async fn profile_can_be_read_and_edited(app: TestApp) {
     let alice = app.register("alice").await;
@@ -441,7 +430,7 @@ async fn profile_can_be_read_and_edited(app: TestApp) {
         .expect(200);
     assert_eq!(me["bio"], "はてな");
 }
-both_backends!(profile_can_be_read_and_edited);
+both_backends!(async profile_can_be_read_and_edited);
 
 async fn api_token_secret_is_shown_once_and_works_as_bearer(app: TestApp) {
     let alice = app.register("alice").await;
@@ -495,7 +484,7 @@ async fn api_token_secret_is_shown_once_and_works_as_bearer(app: TestApp) {
     .await
     .problem(400);
 }
-both_backends!(api_token_secret_is_shown_once_and_works_as_bearer);
+both_backends!(async api_token_secret_is_shown_once_and_works_as_bearer);
 
 async fn read_token_cannot_write(app: TestApp) {
     let alice = app.register("alice").await;
@@ -589,7 +578,7 @@ async fn read_token_cannot_write(app: TestApp) {
     app.bookmark(&write, "https://example.com/w", json!({}))
         .await;
 }
-both_backends!(read_token_cannot_write);
+both_backends!(async read_token_cannot_write);
 
 async fn revoked_api_token_is_401(app: TestApp) {
     let alice = app.register("alice").await;
@@ -625,4 +614,4 @@ async fn revoked_api_token_is_401(app: TestApp) {
         .expect(200);
     assert_eq!(list["items"], json!([]));
 }
-both_backends!(revoked_api_token_is_401);
+both_backends!(async revoked_api_token_is_401);

@@ -2,9 +2,7 @@
 //! them, over HTTP on both backends. The test configuration keeps answers
 //! for an hour, so every stale answer would show here.
 
-mod common;
-
-use common::{id, json, pluck, TestApp, Value};
+use crate::harness::{both_backends, id, json, pluck, TestApp, Value};
 
 const URL: &str = "https://example.com/cached";
 
@@ -78,7 +76,7 @@ async fn entry_page_and_comments_follow_bookmarks_stars_and_deletes(app: TestApp
     app.get(&entry_path, None).await.problem(404);
     app.get(&comments_path, None).await.problem(404);
 }
-both_backends!(entry_page_and_comments_follow_bookmarks_stars_and_deletes);
+both_backends!(async entry_page_and_comments_follow_bookmarks_stars_and_deletes);
 
 async fn signed_in_viewers_see_their_own_stars_not_a_kept_answer(app: TestApp) {
     let app = &app;
@@ -102,7 +100,7 @@ async fn signed_in_viewers_see_their_own_stars_not_a_kept_answer(app: TestApp) {
     assert_eq!(anonymous["items"][0]["starred_by_me"], false);
     assert_eq!(anonymous["items"][0]["star_count"], 1);
 }
-both_backends!(signed_in_viewers_see_their_own_stars_not_a_kept_answer);
+both_backends!(async signed_in_viewers_see_their_own_stars_not_a_kept_answer);
 
 async fn user_lists_follow_the_owners_writes(app: TestApp) {
     let app = &app;
@@ -198,7 +196,7 @@ async fn user_lists_follow_the_owners_writes(app: TestApp) {
         app.counter_mismatches()
     );
 }
-both_backends!(user_lists_follow_the_owners_writes);
+both_backends!(async user_lists_follow_the_owners_writes);
 
 async fn a_user_registered_after_a_miss_is_found(app: TestApp) {
     let app = &app;
@@ -212,4 +210,4 @@ async fn a_user_registered_after_a_miss_is_found(app: TestApp) {
         .expect(200);
     assert_eq!(tags["items"], json!([]));
 }
-both_backends!(a_user_registered_after_a_miss_is_found);
+both_backends!(async a_user_registered_after_a_miss_is_found);

@@ -1,9 +1,7 @@
 //! Counters stay exact under concurrent bookmark, unbookmark, star and
 //! unstar requests from several users, on both backends.
 
-mod common;
-
-use common::{id, json, Pending, TestApp};
+use crate::harness::{both_backends, id, json, Pending, TestApp};
 use futures_util::future::join_all;
 
 const USERS: usize = 6;
@@ -116,7 +114,7 @@ async fn counters_stay_exact_under_200_concurrent_requests(app: TestApp) {
         }
     }
     let query: Vec<String> = (0..URLS)
-        .map(|k| format!("url={}", common::enc(&url(k))))
+        .map(|k| format!("url={}", crate::harness::enc(&url(k))))
         .collect();
     let counts = app
         .get(&format!("/api/v1/entries/counts?{}", query.join("&")), None)
@@ -126,4 +124,4 @@ async fn counters_stay_exact_under_200_concurrent_requests(app: TestApp) {
         assert_eq!(counts[url(k)], *expected, "{}", url(k));
     }
 }
-both_backends!(counters_stay_exact_under_200_concurrent_requests);
+both_backends!(async counters_stay_exact_under_200_concurrent_requests);

@@ -1,6 +1,7 @@
 //! RSS and Atom feeds, parsed back with the `rss` and `atom_syndication`
 //! readers, on both backends. Nothing private may appear in any of them.
 
+use crate::harness::{both_backends, service, TestService};
 use actix_web::body::MessageBody;
 use actix_web::http::StatusCode;
 use actix_web::{test, web};
@@ -9,40 +10,10 @@ use bukuma_db::testing::TestDb;
 use bukuma_db::Backend;
 use serde_json::json;
 
-macro_rules! both_backends {
-    ($name:ident, $body:ident) => {
-        mod $name {
-            use super::*;
-            #[actix_web::test]
-            async fn sqlite() {
-                $body(Backend::Sqlite).await;
-            }
-            #[actix_web::test]
-            async fn postgres() {
-                $body(Backend::Postgres).await;
-            }
-        }
-    };
-}
-
-trait App<B>:
-    actix_web::dev::Service<
-    actix_http::Request,
-    Response = actix_web::dev::ServiceResponse<B>,
-    Error = actix_web::Error,
->
-{
-}
-impl<S, B> App<B> for S where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse<B>,
-        Error = actix_web::Error,
-    >
-{
-}
-
-async fn get<S: App<B>, B: MessageBody>(app: &S, uri: &str) -> (StatusCode, String, String) {
+async fn get<S: TestService<B>, B: MessageBody>(
+    app: &S,
+    uri: &str,
+) -> (StatusCode, String, String) {
     let res = test::call_service(app, test::TestRequest::get().uri(uri).to_request()).await;
     let status = res.status();
     let ctype = res
@@ -55,7 +26,7 @@ async fn get<S: App<B>, B: MessageBody>(app: &S, uri: &str) -> (StatusCode, Stri
     (status, ctype, String::from_utf8_lossy(&body).into_owned())
 }
 
-async fn register<S: App<B>, B: MessageBody>(app: &S, name: &str) -> String {
+async fn register<S: TestService<B>, B: MessageBody>(app: &S, name: &str) -> String {
     let req = test::TestRequest::post()
         .uri("/api/v1/auth/register")
         .set_json(json!({"username": name, "password": "correct horse battery"}));
@@ -65,7 +36,11 @@ async fn register<S: App<B>, B: MessageBody>(app: &S, name: &str) -> String {
     format!("Bearer {}", body["access_token"].as_str().expect("token"))
 }
 
-async fn bookmark<S: App<B>, B: MessageBody>(app: &S, token: &str, body: serde_json::Value) {
+async fn bookmark<S: TestService<B>, B: MessageBody>(
+    app: &S,
+    token: &str,
+    body: serde_json::Value,
+) {
     let req = test::TestRequest::post()
         .uri("/api/v1/bookmarks")
         .insert_header(("authorization", token.to_owned()))
@@ -88,7 +63,7 @@ async fn seeded(backend: Backend, public_url: Option<&str>) -> (TestDb, web::Dat
     (t, state)
 }
 
-async fn seed<S: App<B>, B: MessageBody>(app: &S) {
+async fn seed<S: TestService<B>, B: MessageBody>(app: &S) {
     let alice = register(app, "alice").await;
     let bob = register(app, "bob").await;
     bookmark(
@@ -119,7 +94,7 @@ fn assert_nothing_private(uri: &str, body: &str) {
 
 async fn user_feeds_show_public_bookmarks_only(backend: Backend) {
     let (t, state) = seeded(backend, None).await;
-    let app = test::init_service(bukuma_api::app(state)).await;
+    let app = service(state).await;
     seed(&app).await;
     for uri in [
         "/alice/bookmarks.rss",
@@ -167,14 +142,11 @@ async fn user_feeds_show_public_bookmarks_only(backend: Backend) {
     assert!(channel.items().is_empty());
     drop(t);
 }
-both_backends!(
-    user_feeds_show_public_bookmarks_only_on,
-    user_feeds_show_public_bookmarks_only
-);
+both_backends!(async user_feeds_show_public_bookmarks_only);
 
 async fn unknown_users_and_bad_tags_are_problems(backend: Backend) {
     let (_t, state) = seeded(backend, None).await;
-    let app = test::init_service(bukuma_api::app(state)).await;
+    let app = service(state).await;
     let (status, ctype, _) = get(&app, "/nobody/bookmarks.rss").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(ctype.starts_with("application/problem+json"), "{ctype}");
@@ -183,14 +155,11 @@ async fn unknown_users_and_bad_tags_are_problems(backend: Backend) {
     let (status, _, _) = get(&app, &format!("/t/{}.rss", "a".repeat(40))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
-both_backends!(
-    unknown_users_and_bad_tags_are_problems_on,
-    unknown_users_and_bad_tags_are_problems
-);
+both_backends!(async unknown_users_and_bad_tags_are_problems);
 
 async fn entry_feeds_show_public_entries_only(backend: Backend) {
     let (t, state) = seeded(backend, Some("https://bukuma.example")).await;
-    let app = test::init_service(bukuma_api::app(state)).await;
+    let app = service(state).await;
     seed(&app).await;
     t.db.write(|c| bukuma_db::entries::recompute_hot(c, bukuma_db::now_micros()))
         .expect("hot");
@@ -233,7 +202,4 @@ async fn entry_feeds_show_public_entries_only(backend: Backend) {
         );
     }
 }
-both_backends!(
-    entry_feeds_show_public_entries_only_on,
-    entry_feeds_show_public_entries_only
-);
+both_backends!(async entry_feeds_show_public_entries_only);

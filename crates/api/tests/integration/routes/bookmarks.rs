@@ -1,11 +1,9 @@
 //! Bookmarks over HTTP: upsert, owner-only edits, my bookmark of a URL,
 //! filtered and paginated lists, and tag rename/delete, on both backends.
 
-mod common;
-
 use std::collections::HashSet;
 
-use common::{enc, id, json, pluck, text, TestApp, Value};
+use crate::harness::{both_backends, enc, id, json, pluck, text, TestApp, Value};
 
 async fn upsert_creates_then_updates_the_same_bookmark(app: TestApp) {
     let alice = app.register("alice").await;
@@ -84,7 +82,7 @@ async fn upsert_creates_then_updates_the_same_bookmark(app: TestApp) {
     assert_eq!(profile["bookmark_count"], 1);
     assert!(app.counter_mismatches().is_empty());
 }
-both_backends!(upsert_creates_then_updates_the_same_bookmark);
+both_backends!(async upsert_creates_then_updates_the_same_bookmark);
 
 async fn bookmarks_are_read_by_anyone_but_edited_only_by_their_owner(app: TestApp) {
     let alice = app.register("alice").await;
@@ -182,7 +180,7 @@ async fn bookmarks_are_read_by_anyone_but_edited_only_by_their_owner(app: TestAp
     .problem(404);
     assert!(app.counter_mismatches().is_empty());
 }
-both_backends!(bookmarks_are_read_by_anyone_but_edited_only_by_their_owner);
+both_backends!(async bookmarks_are_read_by_anyone_but_edited_only_by_their_owner);
 
 async fn my_bookmark_of_a_url(app: TestApp) {
     let alice = app.register("alice").await;
@@ -220,7 +218,7 @@ async fn my_bookmark_of_a_url(app: TestApp) {
         .await
         .problem(400);
 }
-both_backends!(my_bookmark_of_a_url);
+both_backends!(async my_bookmark_of_a_url);
 
 async fn user_bookmarks_filter_by_tags_site_and_read_later(app: TestApp) {
     let alice = app.register("alice").await;
@@ -315,7 +313,7 @@ async fn user_bookmarks_filter_by_tags_site_and_read_later(app: TestApp) {
         .await
         .problem(404);
 }
-both_backends!(user_bookmarks_filter_by_tags_site_and_read_later);
+both_backends!(async user_bookmarks_filter_by_tags_site_and_read_later);
 
 async fn keyset_pagination_walks_every_page_once(app: TestApp) {
     let alice = app.register("alice").await;
@@ -399,7 +397,7 @@ async fn keyset_pagination_walks_every_page_once(app: TestApp) {
         .await
         .invalid("cursor");
 }
-both_backends!(keyset_pagination_walks_every_page_once);
+both_backends!(async keyset_pagination_walks_every_page_once);
 
 async fn renaming_a_tag_merges_and_deleting_removes_it(app: TestApp) {
     let alice = app.register("alice").await;
@@ -510,4 +508,4 @@ async fn renaming_a_tag_merges_and_deleting_removes_it(app: TestApp) {
         app.counter_mismatches()
     );
 }
-both_backends!(renaming_a_tag_merges_and_deleting_removes_it);
+both_backends!(async renaming_a_tag_merges_and_deleting_removes_it);

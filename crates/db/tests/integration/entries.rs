@@ -1,0 +1,144 @@
+//! Entries: new and hot lists, hot scores, card tags.
+
+use bukuma_db::both_backends;
+use bukuma_db::{entries, now_micros, Db};
+
+use crate::common::{assert_consistent, mark, public, user, Mark};
+
+fn entries_become_new_at_three_public_bookmarks_and_hot_ranks_recent(db: &Db) {
+    let us: Vec<i64> = ["u1", "u2", "u3", "u4"]
+        .iter()
+        .map(|n| user(db, n))
+        .collect();
+    for u in &us[..2] {
+        mark(db, *u, public("https://news.example/a", "", &["news"]));
+    }
+    mark(
+        db,
+        us[3],
+        Mark {
+            url: "https://news.example/a",
+            comment: "",
+            tags: &[],
+            private: true,
+        },
+    );
+    assert!(db
+        .read(|c| entries::newest(c, None, 10))
+        .expect("new")
+        .items
+        .is_empty());
+    mark(db, us[2], public("https://news.example/a", "", &["news"]));
+    mark(db, us[0], public("https://news.example/b", "", &[]));
+    let new = db.read(|c| entries::newest(c, None, 10)).expect("new");
+    assert_eq!(new.items.len(), 1);
+    assert_eq!(new.items[0].entry.bookmark_count, 3);
+    assert_eq!(new.items[0].tags, vec!["news"]);
+    db.write(|c| entries::recompute_hot(c, now_micros()))
+        .expect("hot");
+    let hot = db.read(|c| entries::hot(c, None, None, 10)).expect("hot");
+    assert_eq!(hot.items.len(), 2);
+    assert_eq!(hot.items[0].entry.url, "https://news.example/a");
+    let site_hot = db
+        .read(|c| entries::hot(c, Some("news.example"), None, 1))
+        .expect("hot");
+    let k = site_hot.next.expect("second page");
+    let rest = db
+        .read(|c| {
+            entries::hot(
+                c,
+                Some("news.example"),
+                Some((f64::from_bits(k[0] as u64), k[1])),
+                1,
+            )
+        })
+        .expect("hot");
+    assert_eq!(rest.items[0].entry.url, "https://news.example/b");
+    assert_eq!(
+        db.read(|c| entries::tagged(c, "news", None, 10))
+            .expect("tag")
+            .items
+            .len(),
+        1
+    );
+    assert_consistent(db);
+}
+both_backends!(entries_become_new_at_three_public_bookmarks_and_hot_ranks_recent);
+
+fn the_hot_job_writes_only_scores_that_moved_beyond_the_tolerance(db: &Db) {
+    let (a, b) = (user(db, "alice"), user(db, "bob"));
+    let (x, _) = mark(db, a, public("https://hot.example/x", "", &[]));
+    let (y, _) = mark(db, a, public("https://hot.example/y", "", &[]));
+    let now = now_micros();
+    db.write(|c| entries::recompute_hot(c, now)).expect("hot");
+    let changed = |at: i64| {
+        db.read(|c| entries::hot_scores(c, at))
+            .expect("scores")
+            .changed
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect::<Vec<_>>()
+    };
+    let minute = 60 * 1_000_000;
+    // A minute of decay is within the tolerance, an hour is not.
+    assert!(changed(now + minute).is_empty());
+    let mut both = vec![x.entry_id, y.entry_id];
+    both.sort_unstable();
+    assert_eq!(changed(now + 60 * minute), both);
+    // A new bookmark moves its entry's score by far more.
+    mark(db, b, public("https://hot.example/y", "", &[]));
+    assert_eq!(changed(now + minute), [y.entry_id]);
+    let scores = db.read(|c| entries::hot_scores(c, now)).expect("scores");
+    assert_eq!(scores.hot, 2);
+}
+both_backends!(the_hot_job_writes_only_scores_that_moved_beyond_the_tolerance);
+
+// The entry page reads the entry and its card tags in one statement.
+fn a_public_entry_comes_with_its_top_card_tags(db: &Db) {
+    let users: Vec<i64> = ["a", "b", "c", "d"].iter().map(|n| user(db, n)).collect();
+    let url = "https://example.com/tagged";
+    // Counts: go 4, web 3, db 2, art 2 (db and art tie: by key), zz 1.
+    let marks: [&[&str]; 4] = [
+        &["go", "web", "db", "art"],
+        &["go", "web", "db", "zz"],
+        &["go", "web", "art"],
+        &["go"],
+    ];
+    let mut entry_id = 0;
+    for (u, tags) in users.iter().zip(marks) {
+        entry_id = mark(db, *u, public(url, "", tags)).0.entry_id;
+    }
+    let view = db
+        .read(|c| entries::find_public(c, entry_id))
+        .expect("find")
+        .expect("public");
+    assert_eq!(view.tags, ["go", "web", "art"]);
+    assert_eq!(view.entry.bookmark_count, 4);
+    let (untagged, _) = mark(db, users[0], public("https://example.com/bare", "", &[]));
+    let view = db
+        .read(|c| entries::find_public(c, untagged.entry_id))
+        .expect("find")
+        .expect("public");
+    assert!(view.tags.is_empty());
+    assert_eq!(view.entry.url, "https://example.com/bare");
+    let hidden = mark(
+        db,
+        users[1],
+        Mark {
+            url: "https://example.com/hidden",
+            comment: "",
+            tags: &["go"],
+            private: true,
+        },
+    )
+    .0;
+    assert!(db
+        .read(|c| entries::find_public(c, hidden.entry_id))
+        .expect("find")
+        .is_none());
+    assert!(db
+        .read(|c| entries::find_public(c, 1_000_000))
+        .expect("find")
+        .is_none());
+}
+both_backends!(a_public_entry_comes_with_its_top_card_tags);

@@ -1,0 +1,15 @@
+//! Storage behaviour, each test on its own SQLite file and PostgreSQL
+//! database. One module per table or concern.
+
+mod common;
+
+mod bookmarks;
+mod concurrency;
+mod entries;
+mod postgres;
+mod sqlite;
+mod stars;
+mod tags;
+mod users;
+mod versions;
+mod visibility;
