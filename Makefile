@@ -43,7 +43,8 @@ check-fmt:
 clippy:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-## domain-purity: the domain crate depends on no web framework and no database
+## domain-purity: the domain crate depends on no web framework and no database,
+## and only the binary uses the benchmark dataset generator
 domain-purity:
 	bash scripts/domain-purity.sh
 

@@ -13,3 +13,9 @@ done
 # The same command finds diesel under the db crate, so the check can fail.
 cargo tree -p bukuma-db -e normal -i diesel >/dev/null
 echo "bukuma-domain depends on none of diesel, actix-web, utoipa, tokio, reqwest"
+# The benchmark dataset generator is for the `bukuma seed` subcommand only:
+# the api library (everything under crates/api/src but the binary) never uses it.
+if used=$(grep -rln "bukuma_seed" crates/api/src --include='*.rs' | grep -v '^crates/api/src/bin/'); then
+  echo "error: the api library uses bukuma_seed (only src/bin/bukuma may):"; echo "$used"; exit 1
+fi
+echo "only the bukuma binary uses bukuma-seed"
