@@ -1986,7 +1986,9 @@ export interface operations {
         parameters: {
             query?: {
                 sort?: components["schemas"]["CommentOrder"];
+                /** @description Items per page, 1–100 (default 20). */
                 limit?: number;
+                /** @description `next_cursor` of the previous page. */
                 cursor?: string;
             };
             header?: never;
@@ -2917,7 +2919,9 @@ export interface operations {
         parameters: {
             query?: {
                 sort?: components["schemas"]["EntryOrder"];
+                /** @description Items per page, 1–100 (default 20). */
                 limit?: number;
+                /** @description `next_cursor` of the previous page. */
                 cursor?: string;
             };
             header?: never;
@@ -3131,7 +3135,9 @@ export interface operations {
                 site?: string;
                 /** @description Only bookmarks marked (or not marked) "read later". */
                 read_later?: boolean;
+                /** @description Items per page, 1–100 (default 20). */
                 limit?: number;
+                /** @description `next_cursor` of the previous page. */
                 cursor?: string;
             };
             header?: never;
