@@ -20,33 +20,39 @@ pub struct ValidJson<T>(pub T);
 /// A request body parsed as `T`, or `None` when the body is empty.
 pub struct OptionalJson<T>(pub Option<T>);
 
+type BodyFuture<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
+
+/// Reads the whole body (within the app's `PayloadConfig` limit), then
+/// turns it into `T` with `make`.
+fn with_body<T: 'static>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    make: impl FnOnce(&HttpRequest, &[u8]) -> Result<T, ApiError> + 'static,
+) -> BodyFuture<T> {
+    let body = web::Bytes::from_request(req, payload);
+    let req = req.clone();
+    Box::pin(async move { Ok(make(&req, &body.await?)?) })
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
     type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+    type Future = BodyFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = web::Bytes::from_request(req, payload);
-        let req = req.clone();
-        Box::pin(async move {
-            let body = body.await?;
-            Ok(ValidJson(parse(&req, &body)?))
-        })
+        with_body(req, payload, |req, body| parse(req, body).map(ValidJson))
     }
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
     type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+    type Future = BodyFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = web::Bytes::from_request(req, payload);
-        let req = req.clone();
-        Box::pin(async move {
-            let body = body.await?;
+        with_body(req, payload, |req, body| {
             if body.iter().all(u8::is_ascii_whitespace) {
                 return Ok(OptionalJson(None));
             }
-            Ok(OptionalJson(Some(parse(&req, &body)?)))
+            parse(req, body).map(|v| OptionalJson(Some(v)))
         })
     }
 }
