@@ -2,6 +2,9 @@
 # The domain crate must not depend on a web framework or a database: for each
 # banned crate, `cargo tree -i` must say it is absent from the domain's graph.
 set -euo pipefail
+# `cargo tree -p bukuma-domain` resolves the domain's default features only:
+# the optional `diesel` feature that the db crate turns on is not counted,
+# while diesel made a plain dependency of the domain would be.
 for dep in diesel actix-web utoipa tokio reqwest; do
   if out=$(cargo tree -p bukuma-domain -e normal -i "$dep" 2>&1); then
     echo "error: bukuma-domain depends on $dep:"; echo "$out"; exit 1

@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::web::Bytes;
 use bukuma_db::versions::{user_part, Scope, Versions};
+use bukuma_domain::{EntryId, UserId};
 use moka::future::Cache;
 use moka::ops::compute::{CompResult, Op};
 
@@ -34,21 +35,21 @@ use crate::error::ApiError;
 /// What an answer is the answer to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Key {
-    Entry(i64),
+    Entry(EntryId),
     /// An entry's comments; `query` is the request's query string.
     Comments {
-        entry: i64,
+        entry: EntryId,
         query: Box<str>,
     },
     /// A user's public bookmarks; `query` is the request's query string,
     /// `tag` the key of the first tag it filters by.
     UserBookmarks {
-        user: i64,
+        user: UserId,
         tag: Option<Box<str>>,
         query: Box<str>,
     },
-    UserTags(i64),
-    UserSites(i64),
+    UserTags(UserId),
+    UserSites(UserId),
 }
 
 impl Key {
@@ -137,9 +138,9 @@ pub struct ReadCache {
     /// did not write within it.
     lag: Duration,
     /// Users who wrote within `lag`.
-    writers: Option<Cache<i64, ()>>,
+    writers: Option<Cache<UserId, ()>>,
     /// Lowercase username → user id, for users that exist.
-    user_ids: Option<Cache<Box<str>, i64>>,
+    user_ids: Option<Cache<Box<str>, UserId>>,
 }
 
 impl ReadCache {
@@ -180,7 +181,7 @@ impl ReadCache {
 
     /// Notes that `user_id` has just written: for the next read lag they
     /// get answers read after their writes.
-    pub async fn wrote(&self, user_id: i64) {
+    pub async fn wrote(&self, user_id: UserId) {
         if let Some(writers) = &self.writers {
             writers.insert(user_id, ()).await;
         }
@@ -193,7 +194,7 @@ impl ReadCache {
         &self,
         versions: &Versions,
         key: Key,
-        viewer: Option<i64>,
+        viewer: Option<UserId>,
         load: F,
     ) -> Result<Bytes, ApiError>
     where
@@ -245,10 +246,10 @@ impl ReadCache {
     }
 
     /// The id of the user called `name` (any letter case), or `None`.
-    pub async fn user_id<F, Fut>(&self, name: &str, load: F) -> Result<Option<i64>, ApiError>
+    pub async fn user_id<F, Fut>(&self, name: &str, load: F) -> Result<Option<UserId>, ApiError>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Option<i64>, ApiError>>,
+        Fut: Future<Output = Result<Option<UserId>, ApiError>>,
     {
         let Some(ids) = &self.user_ids else {
             return load().await;
@@ -321,7 +322,7 @@ mod tests {
         for (n, body) in answers.iter().enumerate() {
             let body = body.clone();
             let got = cache
-                .get_or_load(&versions, Key::UserTags(n as i64), None, || async {
+                .get_or_load(&versions, Key::UserTags(UserId(n as i64)), None, || async {
                     Ok(body)
                 })
                 .await
@@ -333,7 +334,7 @@ mod tests {
         }
         for (n, body) in answers.iter().enumerate() {
             let got = cache
-                .get_or_load(&versions, Key::UserTags(n as i64), None, || async {
+                .get_or_load(&versions, Key::UserTags(UserId(n as i64)), None, || async {
                     Err(ApiError::Internal(format!("answer {n} was not kept")))
                 })
                 .await
@@ -343,9 +344,9 @@ mod tests {
     }
 
     /// What `cache` answers `viewer` for user 1's tags when a load would say `fresh`.
-    async fn tags_of_1(cache: &ReadCache, versions: &Versions, viewer: Option<i64>) -> Bytes {
+    async fn tags_of_1(cache: &ReadCache, versions: &Versions, viewer: Option<UserId>) -> Bytes {
         cache
-            .get_or_load(versions, Key::UserTags(1), viewer, || async {
+            .get_or_load(versions, Key::UserTags(UserId(1)), viewer, || async {
                 Ok(Bytes::from_static(b"fresh"))
             })
             .await
@@ -355,7 +356,7 @@ mod tests {
     /// Keeps `body` as user 1's tags.
     async fn keep(cache: &ReadCache, versions: &Versions, body: &'static [u8]) {
         let got = cache
-            .get_or_load(versions, Key::UserTags(1), None, || async {
+            .get_or_load(versions, Key::UserTags(UserId(1)), None, || async {
                 Ok(Bytes::from_static(body))
             })
             .await
@@ -370,11 +371,11 @@ mod tests {
         let versions = Versions::default();
         keep(&cache, &versions, b"old").await;
         // User 7 writes something of user 1's.
-        versions.bump(Scope::User(1));
-        cache.wrote(7).await;
+        versions.bump(Scope::User(UserId(1)));
+        cache.wrote(UserId(7)).await;
         assert_eq!(tags_of_1(&cache, &versions, None).await, "old");
-        assert_eq!(tags_of_1(&cache, &versions, Some(8)).await, "old");
-        assert_eq!(tags_of_1(&cache, &versions, Some(7)).await, "fresh");
+        assert_eq!(tags_of_1(&cache, &versions, Some(UserId(8))).await, "old");
+        assert_eq!(tags_of_1(&cache, &versions, Some(UserId(7))).await, "fresh");
         // The writer's answer is kept for everyone.
         assert_eq!(tags_of_1(&cache, &versions, None).await, "fresh");
     }
@@ -385,9 +386,9 @@ mod tests {
         let versions = Versions::default();
         keep(&cache, &versions, b"old").await;
         assert_eq!(tags_of_1(&cache, &versions, None).await, "old");
-        versions.bump(Scope::User(2));
+        versions.bump(Scope::User(UserId(2)));
         assert_eq!(tags_of_1(&cache, &versions, None).await, "old");
-        versions.bump(Scope::User(1));
+        versions.bump(Scope::User(UserId(1)));
         assert_eq!(tags_of_1(&cache, &versions, None).await, "fresh");
     }
 }

@@ -5,6 +5,7 @@
 use bukuma_db::bookmarks::{self, BookmarkInput, IfExists, SaveOutcome, UserFilter, WriteOptions};
 use bukuma_db::models::BookmarkView;
 use bukuma_db::{Db, DbError};
+use bukuma_domain::UserId;
 use bukuma_portability::{netscape, pinboard, ExportItem, ImportItem, ImportOptions};
 
 use crate::views::{ImportError, ImportReport};
@@ -33,7 +34,7 @@ pub fn estimate_count(input: &str) -> usize {
 /// importing is idempotent).
 pub fn import(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     input: &str,
     opts: ImportOptions,
     new_entry_threshold: i64,
@@ -69,7 +70,7 @@ pub fn import(
 
 fn store(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     batch: &[ImportItem],
     new_entry_threshold: i64,
     report: &mut ImportReport,
@@ -208,7 +209,7 @@ pub type Keyset = (i64, i64);
 /// after the keyset `after`.
 pub fn export_page(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     after: Option<Keyset>,
 ) -> Result<(Vec<BookmarkView>, Option<Keyset>), DbError> {
     let page = db.read(|c| {
@@ -221,7 +222,7 @@ pub fn export_page(
 /// Writes all of `user_id`'s bookmarks to `out`, page by page.
 pub fn export(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     format: ExportFormat,
     out: &mut impl std::io::Write,
 ) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {

@@ -105,7 +105,7 @@ pub async fn fetch_due(db: &Db, fetcher: &Fetcher) -> Result<usize, ApiError> {
                     db.write(|c| entries::record_fetch_success(c, id, &meta, now))?;
                 }
                 Err(e) => {
-                    tracing::info!(entry = id, %url, error = %e, "page metadata fetch failed");
+                    tracing::info!(entry = id.0, %url, error = %e, "page metadata fetch failed");
                     let permanent = e.is_permanent();
                     let message = e.to_string();
                     db.write(|c| entries::record_fetch_failure(c, id, &message, permanent, now))?;

@@ -9,6 +9,8 @@ use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use bukuma_domain::UserId;
+
 /// A token bucket: one call per `every`, with up to `burst` calls saved up.
 #[derive(Debug, Clone, Copy)]
 pub struct Rate {
@@ -96,7 +98,7 @@ impl Default for Limits {
 #[derive(Debug, Default)]
 pub struct Limiter {
     limits: Limits,
-    buckets: RateLimiter<(i64, Bucket)>,
+    buckets: RateLimiter<(UserId, Bucket)>,
 }
 
 impl Limiter {
@@ -108,7 +110,7 @@ impl Limiter {
     }
 
     /// Takes one call from `user_id`'s bucket, or says how long to wait.
-    pub fn take(&self, user_id: i64, bucket: Bucket, now: Instant) -> Result<(), Duration> {
+    pub fn take(&self, user_id: UserId, bucket: Bucket, now: Instant) -> Result<(), Duration> {
         let rate = match bucket {
             Bucket::General => self.limits.general,
             Bucket::PostsAll => self.limits.posts_all,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use actix_web::web;
 use bukuma_db::bookmarks::WriteOptions;
 use bukuma_db::{Db, DbConnection, DbError};
+use bukuma_domain::UserId;
 
 use crate::auth::JwtKeys;
 use crate::cache::{self, ReadCache};
@@ -112,7 +113,7 @@ impl AppState {
     pub async fn cached<F, Fut>(
         &self,
         key: cache::Key,
-        viewer: Option<i64>,
+        viewer: Option<UserId>,
         load: F,
     ) -> Result<web::Bytes, ApiError>
     where
@@ -125,7 +126,7 @@ impl AppState {
     }
 
     /// The id of the user called `name`, or 404.
-    pub async fn user_id(&self, name: String) -> Result<i64, ApiError> {
+    pub async fn user_id(&self, name: String) -> Result<UserId, ApiError> {
         let load = {
             let name = name.clone();
             || async move {

@@ -12,24 +12,26 @@
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use bukuma_domain::{EntryId, UserId};
+
 /// Something a cached answer depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// An entry: its row, tags, bookmarks, comments and their stars.
-    Entry(i64),
+    Entry(EntryId),
     /// Everything a user shows: their profile, bookmarks, tags and sites.
-    User(i64),
+    User(UserId),
     /// A user's unfiltered list of bookmarks, their tags and sites: every
     /// write of one of their bookmarks changes it.
-    UserLists(i64),
+    UserLists(UserId),
     /// A user's bookmarks with one tag ([`tag_hash`] of its key): only writes
     /// of bookmarks that carry the tag, before or after, change it.
-    UserTag(i64, u64),
+    UserTag(UserId, u64),
 }
 
 /// What an answer about user `user` depends on besides `Scope::User`: the
 /// list of their bookmarks filtered by `tag` (a key), or everything else.
-pub fn user_part(user: i64, tag: Option<&str>) -> Scope {
+pub fn user_part(user: UserId, tag: Option<&str>) -> Scope {
     match tag {
         Some(key) => Scope::UserTag(user, tag_hash(key)),
         None => Scope::UserLists(user),
@@ -47,7 +49,7 @@ pub fn tag_hash(key: &str) -> u64 {
 
 /// Records that the running write changes a bookmark of `user` that
 /// carries (before or after) the tags with these keys.
-pub fn touch_bookmark<'a>(user: i64, tag_keys: impl IntoIterator<Item = &'a str>) {
+pub fn touch_bookmark<'a>(user: UserId, tag_keys: impl IntoIterator<Item = &'a str>) {
     touch(Scope::UserLists(user));
     for key in tag_keys {
         touch(user_part(user, Some(key)));
@@ -81,12 +83,12 @@ impl std::fmt::Debug for Versions {
 
 fn slot(scope: Scope) -> usize {
     let (kind, id) = match scope {
-        Scope::Entry(id) => (0x9e37_79b9_7f4a_7c15u64, id as u64),
-        Scope::User(id) => (0xc2b2_ae3d_27d4_eb4fu64, id as u64),
-        Scope::UserLists(id) => (0x1656_67b1_9e37_79f9u64, id as u64),
+        Scope::Entry(id) => (0x9e37_79b9_7f4a_7c15u64, id.0 as u64),
+        Scope::User(id) => (0xc2b2_ae3d_27d4_eb4fu64, id.0 as u64),
+        Scope::UserLists(id) => (0x1656_67b1_9e37_79f9u64, id.0 as u64),
         Scope::UserTag(id, tag) => (
             0x27d4_eb2f_1656_67c5u64 ^ tag,
-            (id as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+            (id.0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
         ),
     };
     // SplitMix64 finaliser: spreads consecutive ids over the table.
@@ -188,7 +190,7 @@ mod tests {
     #[test]
     fn a_bump_moves_only_its_scope_and_bump_all_moves_every_scope() {
         let v = Versions::default();
-        let (e, u) = (Scope::Entry(7), Scope::User(7));
+        let (e, u) = (Scope::Entry(EntryId(7)), Scope::User(UserId(7)));
         let (e0, u0) = (v.get(e), v.get(u));
         v.bump(e);
         assert_ne!(v.get(e), e0);
@@ -202,14 +204,14 @@ mod tests {
     fn a_bookmark_write_moves_its_tags_lists_and_no_other_tag() {
         let v = Versions::default();
         let scopes = [
-            user_part(1, Some("rust")),
-            user_part(1, Some("go")),
-            user_part(1, None),
-            user_part(2, Some("rust")),
-            Scope::User(1),
+            user_part(UserId(1), Some("rust")),
+            user_part(UserId(1), Some("go")),
+            user_part(UserId(1), None),
+            user_part(UserId(2), Some("rust")),
+            Scope::User(UserId(1)),
         ];
         let before = scopes.map(|s| v.get(s));
-        touch_bookmark(1, ["rust"]);
+        touch_bookmark(UserId(1), ["rust"]);
         v.publish_touched();
         let after = scopes.map(|s| v.get(s));
         let moved: Vec<bool> = before.iter().zip(&after).map(|(b, a)| a != b).collect();
@@ -219,7 +221,7 @@ mod tests {
     #[test]
     fn touched_scopes_are_published_once_then_forgotten() {
         let v = Versions::default();
-        let s = Scope::User(42);
+        let s = Scope::User(UserId(42));
         let before = v.get(s);
         touch(s);
         touch(s);
@@ -233,10 +235,10 @@ mod tests {
     #[test]
     fn too_many_touched_scopes_bump_everything() {
         let v = Versions::default();
-        let other = Scope::Entry(-1);
+        let other = Scope::Entry(EntryId(-1));
         let before = v.get(other);
         for id in 0..=(MAX_TOUCHED as i64) {
-            touch(Scope::User(id));
+            touch(Scope::User(UserId(id)));
         }
         v.publish_touched();
         assert_ne!(v.get(other), before);

@@ -1,4 +1,5 @@
 //! Newtype ids so a user id is never passed where an entry id belongs.
+//! With the `diesel` feature they map to `BIGINT` columns directly.
 
 use serde::{Deserialize, Serialize};
 
@@ -7,6 +8,7 @@ macro_rules! id_type {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
+        #[cfg_attr(feature = "diesel", derive(diesel_derive_newtype::DieselNewType))]
         pub struct $name(pub i64);
 
         impl std::fmt::Display for $name {

@@ -4,6 +4,8 @@ pub mod bookmark;
 pub mod cursor;
 pub mod hot;
 pub mod ids;
+#[cfg(feature = "diesel")]
+mod sql;
 pub mod url;
 pub mod user;
 

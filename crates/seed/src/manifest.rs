@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::path::Path;
 
-use bukuma_domain::Cursor;
+use bukuma_domain::{Cursor, EntryId};
 
 use crate::generate::Dataset;
 use crate::hash::{FastMap, FastSet};
@@ -17,7 +17,7 @@ pub struct Manifest {
     /// Usernames by public bookmark count.
     pub users: Vec<String>,
     /// Publicly bookmarked entry ids by public bookmark count.
-    pub entries: Vec<i64>,
+    pub entries: Vec<EntryId>,
     /// URLs of the most bookmarked entries (for re-bookmarking).
     pub popular_urls: Vec<String>,
     /// (username, percent-encoded tag, cursor of a deep page or "").
@@ -38,7 +38,7 @@ pub fn write_manifest(manifest: &Manifest, dir: &Path) -> Result<(), SeedError> 
     write("users.txt", &mut manifest.users.iter().cloned())?;
     write(
         "entries.txt",
-        &mut manifest.entries.iter().map(i64::to_string),
+        &mut manifest.entries.iter().map(EntryId::to_string),
     )?;
     write(
         "popular_urls.txt",
@@ -71,7 +71,10 @@ pub(crate) fn from_dataset(data: &Dataset) -> Manifest {
         .collect();
     by_popularity.sort_by_key(|&e| (std::cmp::Reverse(data.totals.entries[e].public_count), e));
     by_popularity.truncate(20_000);
-    let entries: Vec<i64> = by_popularity.iter().map(|&e| e as i64 + 1).collect();
+    let entries: Vec<EntryId> = by_popularity
+        .iter()
+        .map(|&e| EntryId(e as i64 + 1))
+        .collect();
     let popular_urls: Vec<String> = by_popularity
         .iter()
         .take(2_000)

@@ -1,5 +1,6 @@
 //! Short-lived access tokens: HS256 JWTs naming a user.
 
+use bukuma_domain::UserId;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +32,7 @@ impl JwtKeys {
         }
     }
 
-    pub fn issue(&self, user_id: i64, ttl_secs: i64) -> Result<String, ApiError> {
+    pub fn issue(&self, user_id: UserId, ttl_secs: i64) -> Result<String, ApiError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
@@ -44,7 +45,7 @@ impl JwtKeys {
     }
 
     /// The user id of a valid, unexpired access token.
-    pub fn verify(&self, token: &str) -> Result<i64, ApiError> {
+    pub fn verify(&self, token: &str) -> Result<UserId, ApiError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
@@ -58,6 +59,7 @@ impl JwtKeys {
         data.claims
             .sub
             .parse()
+            .map(UserId)
             .map_err(|_| ApiError::Unauthorized("invalid access token".into()))
     }
 }

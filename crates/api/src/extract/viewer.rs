@@ -5,7 +5,7 @@ use std::pin::Pin;
 
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use bukuma_domain::Scope;
+use bukuma_domain::{Scope, UserId};
 
 use crate::auth::{hash_secret, API_TOKEN_PREFIX};
 use crate::error::ApiError;
@@ -17,7 +17,7 @@ const MAX_CREDENTIAL_LEN: usize = 2048;
 /// Who is calling: an authenticated user with a scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Principal {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub scope: Scope,
 }
 
@@ -28,7 +28,7 @@ pub struct Principal {
 pub struct Viewer(pub Option<Principal>);
 
 impl Viewer {
-    pub fn user_id(&self) -> Option<i64> {
+    pub fn user_id(&self) -> Option<UserId> {
         self.0.map(|p| p.user_id)
     }
 

@@ -100,7 +100,7 @@ pub async fn register(
                     username_lower: &username.lower(),
                     display_name: display,
                     bio: "",
-                    role: Role::User.as_str(),
+                    role: Role::User,
                     password_hash: &hash,
                     created_at: now,
                     updated_at: now,

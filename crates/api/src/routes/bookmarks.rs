@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use bukuma_db::bookmarks::{self, BookmarkInput, IfExists, SaveOutcome};
 use bukuma_db::DbError;
-use bukuma_domain::{Comment, NormalizedUrl, Note, Tags, TagsError, Title};
+use bukuma_domain::{BookmarkId, Comment, NormalizedUrl, Note, Tags, TagsError, Title};
 
 use crate::error::{ApiError, Fields};
 use crate::extract::{Query, ValidJson, Viewer, Writer};
@@ -113,7 +113,7 @@ pub async fn create(
 pub async fn get(
     state: web::Data<AppState>,
     viewer: Viewer,
-    id: web::Path<i64>,
+    id: web::Path<BookmarkId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let viewer_id = viewer.user_id();
@@ -134,7 +134,7 @@ pub async fn get(
 pub async fn patch(
     state: web::Data<AppState>,
     viewer: Viewer,
-    id: web::Path<i64>,
+    id: web::Path<BookmarkId>,
     ValidJson(body): ValidJson<BookmarkChanges>,
 ) -> Result<HttpResponse, ApiError> {
     let me = viewer.require_write()?;
@@ -180,7 +180,7 @@ pub async fn patch(
 )]
 pub async fn delete(
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<BookmarkId>,
     me: Writer,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();

@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use bukuma_db::{now_micros, stars};
+use bukuma_domain::BookmarkId;
 
 use crate::error::ApiError;
 use crate::extract::Writer;
@@ -16,7 +17,7 @@ use crate::views::StarState;
 )]
 pub async fn star(
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<BookmarkId>,
     me: Writer,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
@@ -38,7 +39,7 @@ pub async fn star(
 )]
 pub async fn unstar(
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<BookmarkId>,
     me: Writer,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use actix_web::{web, HttpRequest, HttpResponse};
 use bukuma_db::entries;
 use bukuma_db::stars::{self, CommentSort};
-use bukuma_domain::{normalize_domain, NormalizedUrl, TagName};
+use bukuma_domain::{normalize_domain, EntryId, NormalizedUrl, TagName};
 
 use crate::cache::{json_bytes, json_response, Key};
 use crate::error::ApiError;
@@ -130,7 +130,7 @@ pub async fn tagged(
 pub async fn get(
     state: web::Data<AppState>,
     viewer: Viewer,
-    id: web::Path<i64>,
+    id: web::Path<EntryId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = state
@@ -207,7 +207,7 @@ pub async fn counts(
 pub async fn comments(
     state: web::Data<AppState>,
     viewer: Viewer,
-    id: web::Path<i64>,
+    id: web::Path<EntryId>,
     Query(p): Query<CommentParams>,
     page: Page,
     req: HttpRequest,

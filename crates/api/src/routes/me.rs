@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use bukuma_db::models::UserChanges;
 use bukuma_db::{now_micros, tokens, users, DbError};
-use bukuma_domain::{Bio, DisplayName};
+use bukuma_domain::{Bio, DisplayName, TokenId};
 
 use crate::auth::{hash_secret, new_secret, API_TOKEN_PREFIX};
 use crate::error::{ApiError, Fields};
@@ -108,7 +108,7 @@ pub async fn create_token(
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
         .json(CreatedApiToken {
-            id: t.id,
+            id: t.id.0,
             name: t.name,
             scope: scope.into(),
             created_at: ts(t.created_at),
@@ -125,7 +125,7 @@ pub async fn create_token(
 )]
 pub async fn delete_token(
     state: web::Data<AppState>,
-    id: web::Path<i64>,
+    id: web::Path<TokenId>,
     me: Writer,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();

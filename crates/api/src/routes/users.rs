@@ -3,7 +3,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use bukuma_db::bookmarks::{self, UserFilter};
 use bukuma_db::{tags, users};
-use bukuma_domain::{normalize_domain, TagName};
+use bukuma_domain::{normalize_domain, TagName, UserId};
 
 use crate::cache::{json_bytes, json_response, Key};
 use crate::error::{ApiError, Fields};
@@ -15,7 +15,11 @@ use crate::views::{
 };
 
 /// The user's id, and whether the viewer is that user.
-async fn owner(state: &AppState, viewer: &Viewer, name: String) -> Result<(i64, bool), ApiError> {
+async fn owner(
+    state: &AppState,
+    viewer: &Viewer,
+    name: String,
+) -> Result<(UserId, bool), ApiError> {
     let id = state.user_id(name).await?;
     Ok((id, viewer.user_id() == Some(id)))
 }

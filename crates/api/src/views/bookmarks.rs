@@ -1,6 +1,7 @@
 //! Bookmarks, and tag and site counts.
 
 use bukuma_db::models;
+use bukuma_domain::UserId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -29,11 +30,11 @@ pub struct Bookmark {
 
 impl Bookmark {
     /// The bookmark as `viewer` may see it: the note only for its owner.
-    pub fn for_viewer(v: models::BookmarkView, viewer: Option<i64>) -> Self {
+    pub fn for_viewer(v: models::BookmarkView, viewer: Option<UserId>) -> Self {
         let owner = viewer == Some(v.bookmark.user_id);
         let b = v.bookmark;
         Bookmark {
-            id: b.id,
+            id: b.id.0,
             tags: b.tag_list(),
             user: v.user.into(),
             entry: v.entry.into(),

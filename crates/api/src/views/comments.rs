@@ -24,7 +24,7 @@ pub struct Comment {
 impl From<models::CommentView> for Comment {
     fn from(c: models::CommentView) -> Self {
         Comment {
-            id: c.id,
+            id: c.id.0,
             user: c.user.into(),
             comment: c.comment,
             tags: c.tags,

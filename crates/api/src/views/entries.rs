@@ -28,7 +28,7 @@ pub struct EntrySummary {
 impl From<models::Entry> for EntrySummary {
     fn from(e: models::Entry) -> Self {
         EntrySummary {
-            id: e.id,
+            id: e.id.0,
             url: e.url,
             domain: e.domain,
             title: e.title,
@@ -62,7 +62,7 @@ impl From<models::EntryView> for Entry {
     fn from(v: models::EntryView) -> Self {
         let e = v.entry;
         Entry {
-            id: e.id,
+            id: e.id.0,
             url: e.url,
             domain: e.domain,
             title: e.title,

@@ -65,8 +65,8 @@ pub struct User {
 impl From<models::User> for User {
     fn from(u: models::User) -> Self {
         User {
-            id: u.id,
-            role: Role::from_db(&u.role).unwrap_or(Role::User).into(),
+            id: u.id.0,
+            role: u.role.into(),
             username: u.username,
             display_name: u.display_name,
             bio: u.bio,
@@ -186,7 +186,7 @@ pub struct ApiToken {
 impl From<models::ApiToken> for ApiToken {
     fn from(t: models::ApiToken) -> Self {
         ApiToken {
-            id: t.id,
+            id: t.id.0,
             scope: Scope::from_db(&t.scope).unwrap_or(Scope::Read).into(),
             name: t.name,
             created_at: ts(t.created_at),

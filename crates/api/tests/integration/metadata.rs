@@ -7,6 +7,7 @@ use bukuma_api::jobs;
 use bukuma_db::testing::builders::EntryBuilder;
 use bukuma_db::testing::TestDb;
 use bukuma_db::{entries, now_micros, Backend, Db};
+use bukuma_domain::EntryId;
 
 use crate::harness::both_backends;
 use bukuma_fetch::{FetchConfig, Fetcher};
@@ -46,7 +47,7 @@ fn serve(routes: Vec<(&'static str, u16, &'static str, Vec<u8>)>) -> u16 {
     port
 }
 
-fn bookmark(db: &Db, url: &str, title: &str) -> i64 {
+fn bookmark(db: &Db, url: &str, title: &str) -> EntryId {
     db.write(|c| EntryBuilder::new(url).title(title).insert(c))
         .expect("bookmark")
         .id

@@ -1,6 +1,7 @@
 //! Bookmarks: the row, the view lists show, and a bookmark shown as a
 //! comment on its entry.
 
+use bukuma_domain::{BookmarkId, EntryId, UserId};
 use diesel::prelude::*;
 
 use super::entry::Entry;
@@ -10,9 +11,9 @@ use crate::schema::bookmarks;
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = bookmarks)]
 pub struct Bookmark {
-    pub id: i64,
-    pub user_id: i64,
-    pub entry_id: i64,
+    pub id: BookmarkId,
+    pub user_id: UserId,
+    pub entry_id: EntryId,
     pub domain: String,
     pub comment: String,
     pub tags: String,
@@ -50,7 +51,7 @@ pub struct BookmarkView {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommentView {
-    pub id: i64,
+    pub id: BookmarkId,
     pub user: UserRef,
     pub comment: String,
     pub tags: Vec<String>,

@@ -1,5 +1,6 @@
 //! Entries: the row of a URL and the card that lists show.
 
+use bukuma_domain::EntryId;
 use diesel::prelude::*;
 
 use crate::schema::entries;
@@ -7,7 +8,7 @@ use crate::schema::entries;
 #[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = entries)]
 pub struct Entry {
-    pub id: i64,
+    pub id: EntryId,
     pub url: String,
     pub domain: String,
     pub title: String,

@@ -1,5 +1,6 @@
 //! API tokens and refresh tokens, stored hashed.
 
+use bukuma_domain::{TokenId, UserId};
 use diesel::prelude::*;
 
 use crate::schema::{api_tokens, refresh_tokens};
@@ -7,8 +8,8 @@ use crate::schema::{api_tokens, refresh_tokens};
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = api_tokens)]
 pub struct ApiToken {
-    pub id: i64,
-    pub user_id: i64,
+    pub id: TokenId,
+    pub user_id: UserId,
     pub name: String,
     pub scope: String,
     pub token_hash: String,
@@ -20,7 +21,7 @@ pub struct ApiToken {
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshToken {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub family: String,
     pub token_hash: String,
     pub created_at: i64,

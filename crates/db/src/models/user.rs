@@ -1,6 +1,7 @@
 //! Users: the row, its insert and update forms, and the public face shown
 //! beside their bookmarks.
 
+use bukuma_domain::{Role, UserId};
 use diesel::prelude::*;
 
 use crate::schema::users;
@@ -8,12 +9,12 @@ use crate::schema::users;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub username_lower: String,
     pub display_name: String,
     pub bio: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     pub bookmark_count: i64,
     pub public_bookmark_count: i64,
@@ -28,7 +29,7 @@ pub struct NewUser<'a> {
     pub username_lower: &'a str,
     pub display_name: &'a str,
     pub bio: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub password_hash: &'a str,
     pub created_at: i64,
     pub updated_at: i64,

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use bukuma_domain::{BookmarkId, EntryId, UserId};
 use diesel::prelude::*;
 
 use crate::connection::DbConnection;
@@ -23,15 +24,15 @@ pub enum CommentSort {
     Popular,
 }
 
-type CommentRow = (i64, String, String, i64, i64, String, String);
+type CommentRow = (BookmarkId, String, String, i64, i64, String, String);
 
 /// The comments of an entry.
 pub fn list(
     conn: &mut DbConnection,
-    entry_id: i64,
+    entry_id: EntryId,
     sort: CommentSort,
     after: Option<&[i64]>,
-    viewer: Option<i64>,
+    viewer: Option<UserId>,
     limit: usize,
 ) -> Result<Page<CommentView>, DbError> {
     let mut q = bookmarks::table
@@ -80,15 +81,15 @@ pub fn list(
         ))
         .load(conn)?;
     let page = Page::from_rows(rows, limit, |r| match sort {
-        CommentSort::Recent => vec![r.3, r.0],
-        CommentSort::Popular => vec![r.4, r.3, r.0],
+        CommentSort::Recent => vec![r.3, r.0 .0],
+        CommentSort::Popular => vec![r.4, r.3, r.0 .0],
     });
-    let starred: HashSet<i64> = match viewer {
+    let starred: HashSet<BookmarkId> = match viewer {
         Some(v) if !page.items.is_empty() => stars::table
             .filter(stars::user_id.eq(v))
             .filter(stars::bookmark_id.eq_any(page.items.iter().map(|r| r.0).collect::<Vec<_>>()))
             .select(stars::bookmark_id)
-            .load::<i64>(conn)?
+            .load::<BookmarkId>(conn)?
             .into_iter()
             .collect(),
         _ => HashSet::new(),
@@ -110,7 +111,7 @@ pub fn list(
 }
 
 /// The star count of a comment that is visible to everyone.
-fn visible_star_count(conn: &mut DbConnection, bookmark_id: i64) -> Result<i64, DbError> {
+fn visible_star_count(conn: &mut DbConnection, bookmark_id: BookmarkId) -> Result<i64, DbError> {
     bookmarks::table
         .find(bookmark_id)
         .filter(Condition(IS_COMMENT))
@@ -123,11 +124,11 @@ fn visible_star_count(conn: &mut DbConnection, bookmark_id: i64) -> Result<i64, 
 /// Locks a visible comment's row for the rest of the transaction, so that a
 /// concurrent delete or change of the bookmark is either seen or waits, and
 /// records that its entry's comments change.
-fn lock_comment(conn: &mut DbConnection, bookmark_id: i64) -> Result<(), DbError> {
+fn lock_comment(conn: &mut DbConnection, bookmark_id: BookmarkId) -> Result<(), DbError> {
     let comment = bookmarks::table
         .find(bookmark_id)
         .filter(Condition(IS_COMMENT));
-    let entry_id: Option<i64> = diesel::update(comment)
+    let entry_id: Option<EntryId> = diesel::update(comment)
         .set(bookmarks::star_count.eq(bookmarks::star_count))
         .returning(bookmarks::entry_id)
         .get_result(conn)
@@ -140,8 +141,8 @@ fn lock_comment(conn: &mut DbConnection, bookmark_id: i64) -> Result<(), DbError
 /// Stars a comment (idempotent). Returns its star count.
 pub fn star(
     conn: &mut DbConnection,
-    user_id: i64,
-    bookmark_id: i64,
+    user_id: UserId,
+    bookmark_id: BookmarkId,
     now: i64,
 ) -> Result<i64, DbError> {
     lock_comment(conn, bookmark_id)?;
@@ -162,7 +163,11 @@ pub fn star(
 }
 
 /// Takes a star back (idempotent). Returns the comment's star count.
-pub fn unstar(conn: &mut DbConnection, user_id: i64, bookmark_id: i64) -> Result<i64, DbError> {
+pub fn unstar(
+    conn: &mut DbConnection,
+    user_id: UserId,
+    bookmark_id: BookmarkId,
+) -> Result<i64, DbError> {
     lock_comment(conn, bookmark_id)?;
     let deleted = diesel::delete(
         stars::table

@@ -1,6 +1,6 @@
 //! Tag clouds, site lists, and renaming or deleting a user's tags in bulk.
 
-use bukuma_domain::{TagName, Tags};
+use bukuma_domain::{TagName, Tags, UserId};
 use diesel::prelude::*;
 
 use crate::connection::DbConnection;
@@ -13,7 +13,7 @@ use crate::schema::{user_sites, user_tags};
 /// A user's tags with counts, most used first (public bookmarks only unless `include_private`).
 pub fn user_tags(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     include_private: bool,
 ) -> Result<Vec<NameCount>, DbError> {
     let rows: Vec<(String, i64, i64)> = user_tags::table
@@ -26,7 +26,7 @@ pub fn user_tags(
 /// A user's bookmarked domains with counts, most bookmarked first.
 pub fn user_sites(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     include_private: bool,
 ) -> Result<Vec<NameCount>, DbError> {
     let rows: Vec<(String, i64, i64)> = user_sites::table
@@ -57,7 +57,7 @@ fn ranked(rows: Vec<(String, i64, i64)>, include_private: bool) -> Vec<NameCount
 /// `to` where a bookmark has both. Returns how many bookmarks changed.
 pub fn rename(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     from: &TagName,
     to: &TagName,
     opts: WriteOptions,
@@ -78,7 +78,7 @@ pub fn rename(
 /// Removes tag `tag` from every bookmark of the user. Returns how many changed.
 pub fn delete(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     tag: &TagName,
     opts: WriteOptions,
 ) -> Result<usize, DbError> {
@@ -91,7 +91,7 @@ pub fn delete(
 
 fn retag(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     tag: &TagName,
     opts: WriteOptions,
     change: impl Fn(Vec<String>) -> Vec<String>,

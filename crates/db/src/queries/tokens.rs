@@ -1,6 +1,7 @@
 //! Refresh tokens (rotating, in families) and personal API tokens. Only
 //! hashes of token secrets are stored.
 
+use bukuma_domain::{TokenId, UserId};
 use diesel::prelude::*;
 
 use crate::connection::DbConnection;
@@ -13,7 +14,7 @@ pub const MAX_API_TOKENS: i64 = 100;
 
 pub fn insert_refresh(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     family: &str,
     token_hash: &str,
     now: i64,
@@ -77,7 +78,7 @@ pub fn purge_expired_refresh(conn: &mut DbConnection, before: i64) -> Result<usi
 
 pub fn create_api_token(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     name: &str,
     scope: &str,
     token_hash: &str,
@@ -90,7 +91,7 @@ pub fn create_api_token(
     if held >= MAX_API_TOKENS {
         return Err(DbError::Conflict("too many API tokens; revoke one first"));
     }
-    let id: i64 = diesel::insert_into(api_tokens::table)
+    let id: TokenId = diesel::insert_into(api_tokens::table)
         .values((
             api_tokens::user_id.eq(user_id),
             api_tokens::name.eq(name),
@@ -106,7 +107,7 @@ pub fn create_api_token(
         .first(conn)?)
 }
 
-pub fn list_api_tokens(conn: &mut DbConnection, user_id: i64) -> Result<Vec<ApiToken>, DbError> {
+pub fn list_api_tokens(conn: &mut DbConnection, user_id: UserId) -> Result<Vec<ApiToken>, DbError> {
     Ok(api_tokens::table
         .filter(api_tokens::user_id.eq(user_id))
         .order(api_tokens::id.desc())
@@ -132,7 +133,7 @@ pub fn needs_touch(token: &ApiToken, now: i64) -> bool {
 }
 
 /// Records use of a token, at most once a minute.
-pub fn touch_api_token(conn: &mut DbConnection, id: i64, now: i64) -> Result<(), DbError> {
+pub fn touch_api_token(conn: &mut DbConnection, id: TokenId, now: i64) -> Result<(), DbError> {
     diesel::update(
         api_tokens::table.find(id).filter(
             api_tokens::last_used_at
@@ -146,7 +147,11 @@ pub fn touch_api_token(conn: &mut DbConnection, id: i64, now: i64) -> Result<(),
 }
 
 /// Deletes a user's token; false when there was none with that id.
-pub fn delete_api_token(conn: &mut DbConnection, user_id: i64, id: i64) -> Result<bool, DbError> {
+pub fn delete_api_token(
+    conn: &mut DbConnection,
+    user_id: UserId,
+    id: TokenId,
+) -> Result<bool, DbError> {
     let n = diesel::delete(
         api_tokens::table
             .find(id)

@@ -1,5 +1,6 @@
 //! Queries on `users`.
 
+use bukuma_domain::{Role, UserId};
 use diesel::prelude::*;
 
 use crate::connection::DbConnection;
@@ -7,7 +8,7 @@ use crate::error::DbError;
 use crate::models::{NewUser, User, UserChanges};
 use crate::schema::users;
 
-pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<User>, DbError> {
+pub fn find(conn: &mut DbConnection, id: UserId) -> Result<Option<User>, DbError> {
     Ok(users::table
         .find(id)
         .select(User::as_select())
@@ -33,14 +34,14 @@ pub fn create(conn: &mut DbConnection, new: &NewUser<'_>) -> Result<User, DbErro
     if taken > 0 {
         return Err(DbError::Conflict("username is already taken"));
     }
-    let id: i64 = diesel::insert_into(users::table)
+    let id: UserId = diesel::insert_into(users::table)
         .values(new)
         .returning(users::id)
         .get_result(conn)?;
     find(conn, id)?.ok_or(DbError::NotFound)
 }
 
-pub fn update(conn: &mut DbConnection, id: i64, changes: &UserChanges) -> Result<User, DbError> {
+pub fn update(conn: &mut DbConnection, id: UserId, changes: &UserChanges) -> Result<User, DbError> {
     if changes.display_name.is_some() || changes.bio.is_some() {
         // The display name shows beside every bookmark and comment of the user.
         crate::versions::touch_all();
@@ -51,7 +52,7 @@ pub fn update(conn: &mut DbConnection, id: i64, changes: &UserChanges) -> Result
     find(conn, id)?.ok_or(DbError::NotFound)
 }
 
-pub fn set_role(conn: &mut DbConnection, id: i64, role: &str) -> Result<(), DbError> {
+pub fn set_role(conn: &mut DbConnection, id: UserId, role: Role) -> Result<(), DbError> {
     diesel::update(users::table.find(id))
         .set(users::role.eq(role))
         .execute(conn)?;

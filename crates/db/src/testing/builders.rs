@@ -13,7 +13,7 @@
 //! })?;
 //! ```
 
-use bukuma_domain::{NormalizedUrl, Tags};
+use bukuma_domain::{NormalizedUrl, Role, Tags, UserId};
 
 use crate::bookmarks::{self, BookmarkInput, IfExists, SaveOutcome, WriteOptions};
 use crate::models::{BookmarkView, Entry, NewUser, User};
@@ -38,7 +38,7 @@ pub struct UserBuilder<'a> {
     username: &'a str,
     display_name: Option<&'a str>,
     bio: &'a str,
-    role: &'a str,
+    role: Role,
     password_hash: &'a str,
     created_at: Option<i64>,
 }
@@ -49,7 +49,7 @@ impl<'a> UserBuilder<'a> {
             username,
             display_name: None,
             bio: "",
-            role: "user",
+            role: Role::User,
             password_hash: "x",
             created_at: None,
         }
@@ -66,7 +66,7 @@ impl<'a> UserBuilder<'a> {
     }
 
     pub fn admin(mut self) -> Self {
-        self.role = "admin";
+        self.role = Role::Admin;
         self
     }
 
@@ -105,7 +105,7 @@ impl<'a> UserBuilder<'a> {
 /// existing one keeps its values.
 #[derive(Debug, Clone)]
 pub struct BookmarkBuilder<'a> {
-    user_id: i64,
+    user_id: UserId,
     url: NormalizedUrl,
     title: Option<&'a str>,
     comment: Option<&'a str>,
@@ -119,7 +119,7 @@ pub struct BookmarkBuilder<'a> {
 
 impl<'a> BookmarkBuilder<'a> {
     /// Panics when `url` is not a valid bookmark URL.
-    pub fn new(user_id: i64, url: &str) -> Self {
+    pub fn new(user_id: UserId, url: &str) -> Self {
         BookmarkBuilder {
             user_id,
             url: NormalizedUrl::parse(url).unwrap_or_else(|e| panic!("invalid URL {url:?}: {e:?}")),

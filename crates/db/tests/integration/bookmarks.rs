@@ -3,7 +3,7 @@
 use bukuma_db::bookmarks::{self, BookmarkInput, IfExists, SaveOutcome, UserFilter, WriteOptions};
 use bukuma_db::both_backends;
 use bukuma_db::{entries, stars, tags, Db, DbError};
-use bukuma_domain::{NormalizedUrl, Tags};
+use bukuma_domain::{BookmarkId, NormalizedUrl, Tags, UserId};
 
 use crate::common::{assert_consistent, mark, opts, public, user};
 
@@ -42,7 +42,7 @@ fn a_bookmark_answers_its_entry_and_owner_as_stored(db: &Db) {
         new_entry_threshold: 1,
     };
     let (a, b) = (user(db, "alice"), user(db, "bob"));
-    let write = |me: i64, url: &str, private: bool| {
+    let write = |me: UserId, url: &str, private: bool| {
         let url = NormalizedUrl::parse(url).expect("url");
         let input = BookmarkInput {
             title: Some("Typed title"),
@@ -230,7 +230,7 @@ both_backends!(deleting_a_bookmark_updates_every_counter);
 fn a_saved_bookmark_is_answered_as_stored(db: &Db) {
     let a = user(db, "alice");
     let b = user(db, "bob");
-    let save = |user_id: i64, url: &str, private: bool| {
+    let save = |user_id: UserId, url: &str, private: bool| {
         let url = NormalizedUrl::parse(url).expect("url");
         let tags = Tags::parse(&["Rust", "db"]).expect("tags");
         db.write_autocommit(move |c| {
@@ -253,7 +253,7 @@ fn a_saved_bookmark_is_answered_as_stored(db: &Db) {
         })
         .expect("save")
     };
-    let mut last_id = 0;
+    let mut last_id = BookmarkId(0);
     for (user_id, url, private) in [
         (a, "https://example.com/new", false),  // creates the entry
         (b, "https://example.com/new", false),  // moves its counts

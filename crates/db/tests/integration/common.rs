@@ -5,13 +5,14 @@ use bukuma_db::models::Bookmark;
 use bukuma_db::testing::audit;
 use bukuma_db::testing::builders::{write_options, BookmarkBuilder, UserBuilder};
 use bukuma_db::Db;
+use bukuma_domain::UserId;
 
 pub fn opts() -> WriteOptions {
     write_options()
 }
 
 /// Creates a user named `name`; returns its id.
-pub fn user(db: &Db, name: &str) -> i64 {
+pub fn user(db: &Db, name: &str) -> UserId {
     db.write(|c| UserBuilder::new(name).insert(c))
         .expect("create user")
         .id
@@ -26,7 +27,7 @@ pub struct Mark<'a> {
 
 /// Saves `m` for `user_id` outside a transaction, as the JSON API does;
 /// returns the bookmark and whether it was created.
-pub fn mark(db: &Db, user_id: i64, m: Mark<'_>) -> (Bookmark, bool) {
+pub fn mark(db: &Db, user_id: UserId, m: Mark<'_>) -> (Bookmark, bool) {
     let comment = m.comment.to_owned();
     let bookmark = BookmarkBuilder::new(user_id, m.url)
         .title("A title")

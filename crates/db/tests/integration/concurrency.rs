@@ -4,12 +4,12 @@ use bukuma_db::bookmarks::{self, BookmarkInput, IfExists, UserFilter};
 use bukuma_db::both_backends;
 use bukuma_db::testing::audit;
 use bukuma_db::{now_micros, stars, Db, DbError};
-use bukuma_domain::{NormalizedUrl, Tags};
+use bukuma_domain::{NormalizedUrl, Tags, UserId};
 
 use crate::common::{assert_consistent, mark, opts, public, user};
 
 fn concurrent_writes_keep_counters_exact(db: &Db) {
-    let us: Vec<i64> = (0..4).map(|i| user(db, &format!("user{i}"))).collect();
+    let us: Vec<UserId> = (0..4).map(|i| user(db, &format!("user{i}"))).collect();
     let seed = mark(db, us[0], public("https://hot.example/", "seed", &["x"])).0;
     std::thread::scope(|s| {
         for (n, u) in us.iter().enumerate() {

@@ -2,11 +2,12 @@
 
 use bukuma_db::both_backends;
 use bukuma_db::{entries, now_micros, Db};
+use bukuma_domain::{EntryId, UserId};
 
 use crate::common::{assert_consistent, mark, public, user, Mark};
 
 fn entries_become_new_at_three_public_bookmarks_and_hot_ranks_recent(db: &Db) {
-    let us: Vec<i64> = ["u1", "u2", "u3", "u4"]
+    let us: Vec<UserId> = ["u1", "u2", "u3", "u4"]
         .iter()
         .map(|n| user(db, n))
         .collect();
@@ -95,7 +96,7 @@ both_backends!(the_hot_job_writes_only_scores_that_moved_beyond_the_tolerance);
 
 // The entry page reads the entry and its card tags in one statement.
 fn a_public_entry_comes_with_its_top_card_tags(db: &Db) {
-    let users: Vec<i64> = ["a", "b", "c", "d"].iter().map(|n| user(db, n)).collect();
+    let users: Vec<UserId> = ["a", "b", "c", "d"].iter().map(|n| user(db, n)).collect();
     let url = "https://example.com/tagged";
     // Counts: go 4, web 3, db 2, art 2 (db and art tie: by key), zz 1.
     let marks: [&[&str]; 4] = [
@@ -104,7 +105,7 @@ fn a_public_entry_comes_with_its_top_card_tags(db: &Db) {
         &["go", "web", "art"],
         &["go"],
     ];
-    let mut entry_id = 0;
+    let mut entry_id = EntryId(0);
     for (u, tags) in users.iter().zip(marks) {
         entry_id = mark(db, *u, public(url, "", tags)).0.entry_id;
     }
@@ -137,7 +138,7 @@ fn a_public_entry_comes_with_its_top_card_tags(db: &Db) {
         .expect("find")
         .is_none());
     assert!(db
-        .read(|c| entries::find_public(c, 1_000_000))
+        .read(|c| entries::find_public(c, EntryId(1_000_000)))
         .expect("find")
         .is_none());
 }

@@ -4,7 +4,7 @@
 use bukuma_db::bookmarks::{self, BookmarkInput, IfExists, SaveOutcome};
 use bukuma_db::stars::CommentSort;
 use bukuma_db::{entries, stars, users, DbError};
-use bukuma_domain::{NormalizedUrl, Tags};
+use bukuma_domain::{EntryId, NormalizedUrl, Tags, UserId};
 
 use crate::common::{assert_consistent, opts, user};
 
@@ -25,7 +25,7 @@ fn lists_with_fixed_conditions_stay_prepared() {
     let t = bukuma_db::testing::TestDb::postgres();
     let prepared =
         t.db.read(|c| {
-            stars::list(c, 1, CommentSort::Popular, None, None, 20)?;
+            stars::list(c, EntryId(1), CommentSort::Popular, None, None, 20)?;
             entries::hot(c, None, None, 20)?;
             entries::newest(c, None, 20)?;
             let bukuma_db::DbConnection::Pg(pg) = c else {
@@ -126,7 +126,7 @@ fn postgres_creates_a_bookmark_in_two_statements() {
         }
     });
     let tags = Tags::parse(&["rust", "db"]).expect("tags");
-    let mut save = |user_id: i64, url: &str| {
+    let mut save = |user_id: UserId, url: &str| {
         sent.lock().expect("log").clear();
         let url = NormalizedUrl::parse(url).expect("url");
         let input = BookmarkInput {
@@ -203,7 +203,7 @@ fn postgres_creations_that_race_another_writer_fall_back_to_a_transaction() {
     let (a, b) = (user(db, "alice"), user(db, "bob"));
     // `holder` bookmarks `url` in a transaction that commits only once
     // `racer`'s save waits for it; the racer's answer.
-    let race = |holder: i64, racer: i64, url: &str, comment: &'static str| {
+    let race = |holder: UserId, racer: UserId, url: &str, comment: &'static str| {
         let url = NormalizedUrl::parse(url).expect("url");
         std::thread::scope(|s| {
             let mut conn = db.conn().expect("connection");

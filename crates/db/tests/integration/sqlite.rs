@@ -150,7 +150,7 @@ fn sqlite_unique_key_migration_keeps_rows_ids_and_rules() {
     assert!(up_indexes.contains(&"bookmarks_user_entry".to_owned()));
     assert_eq!(
         seqs.iter().find(|s| s.name == "bookmarks").map(|s| s.seq),
-        Some(last.id)
+        Some(last.id.0)
     );
     assert_eq!(
         (

@@ -3,6 +3,7 @@
 use bukuma_db::both_backends;
 use bukuma_db::stars::CommentSort;
 use bukuma_db::{now_micros, stars, Db, DbError};
+use bukuma_domain::BookmarkId;
 
 use crate::common::{assert_consistent, mark, public, user, Mark};
 
@@ -54,7 +55,7 @@ fn private_or_missing_comments_cannot_be_starred(db: &Db) {
         Err(DbError::NotFound)
     ));
     assert!(matches!(
-        db.write(|x| stars::star(x, b, 999_999, 0)),
+        db.write(|x| stars::star(x, b, BookmarkId(999_999), 0)),
         Err(DbError::NotFound)
     ));
 }

@@ -3,6 +3,7 @@
 use bukuma_db::both_backends;
 use bukuma_db::testing::builders::UserBuilder;
 use bukuma_db::{users, Db, DbError};
+use bukuma_domain::{Role, UserId};
 
 use crate::common::user;
 
@@ -23,3 +24,35 @@ fn usernames_are_unique_case_insensitively(db: &Db) {
     );
 }
 both_backends!(usernames_are_unique_case_insensitively);
+
+fn roles_are_stored_as_their_names_and_unknown_ones_read_as_user(db: &Db) {
+    use bukuma_db::schema::users as t;
+    use diesel::prelude::*;
+
+    // The column as text, read past the mapping to `Role`.
+    let stored = |id: UserId| {
+        db.read(|c| Ok(t::table.find(id).select(t::role).first::<String>(c)?))
+            .expect("stored role")
+    };
+    let admin = db
+        .write(|c| UserBuilder::new("root").admin().insert(c))
+        .expect("admin");
+    assert_eq!(admin.role, Role::Admin);
+    assert_eq!(stored(admin.id), "admin");
+
+    let id = user(db, "bob");
+    assert_eq!(stored(id), "user");
+    db.write(|c| users::set_role(c, id, Role::Admin))
+        .expect("set role");
+    assert_eq!(stored(id), "admin");
+
+    db.write(|c| {
+        Ok(diesel::update(t::table.find(id))
+            .set(t::role.eq("owner"))
+            .execute(c)?)
+    })
+    .expect("unknown role");
+    let found = db.read(|c| users::find(c, id)).expect("find");
+    assert_eq!(found.map(|u| u.role), Some(Role::User));
+}
+both_backends!(roles_are_stored_as_their_names_and_unknown_ones_read_as_user);

@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::HttpRequest;
 use base64::Engine;
 use bukuma_db::{tokens, users};
-use bukuma_domain::Scope;
+use bukuma_domain::{Scope, UserId};
 
 use super::failure::Failure;
 use super::params::Params;
@@ -17,7 +17,7 @@ const MAX_CREDENTIAL_LEN: usize = 2048;
 
 /// The user a call is made for.
 pub(super) struct Caller {
-    pub(super) user_id: i64,
+    pub(super) user_id: UserId,
     pub(super) username: String,
     pub(super) created_at: i64,
     pub(super) scope: Scope,

@@ -4,6 +4,7 @@
 use crate::harness::{both_backends, id, json, text, Backend, TestApp, Value, PASSWORD};
 use actix_web::http::{header, Method};
 use bukuma_api::auth::JwtKeys;
+use bukuma_domain::UserId;
 
 fn assert_auth_response(body: &Value, username: &str) {
     assert_eq!(body["user"]["username"], username);
@@ -221,14 +222,18 @@ async fn expired_tampered_and_garbage_access_tokens_are_401(app: TestApp) {
         .get("/api/v1/me", alice.access.as_str())
         .await
         .expect(200);
-    let user_id = id(&me);
+    let user_id = UserId(id(&me));
 
     let expired = app.state.jwt.issue(user_id, -120).expect("sign");
     let foreign = JwtKeys::new(&[7u8; 32]).issue(user_id, 900).expect("sign");
     let (head, rest) = alice.access.split_once('.').expect("a JWT");
     let (_, signature) = rest.split_once('.').expect("a JWT");
     // Claims of another user, with Alice's signature.
-    let forged_claims = app.state.jwt.issue(user_id + 1, 900).expect("sign");
+    let forged_claims = app
+        .state
+        .jwt
+        .issue(UserId(user_id.0 + 1), 900)
+        .expect("sign");
     let forged_payload = forged_claims.split('.').nth(1).expect("payload");
     let tampered = format!("{head}.{forged_payload}.{signature}");
     let mut flipped = alice.access.clone();

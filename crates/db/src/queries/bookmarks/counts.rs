@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use bukuma_domain::Tags;
+use bukuma_domain::{BookmarkId, EntryId, Tags, UserId};
 use diesel::prelude::*;
 
 use crate::connection::DbConnection;
@@ -19,7 +19,7 @@ use crate::schema::user_tags;
 /// What the counters count of one bookmark.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Counted {
-    pub(super) entry_id: i64,
+    pub(super) entry_id: EntryId,
     pub(super) domain: String,
     /// (spelling, key) pairs.
     pub(super) tags: Vec<(String, String)>,
@@ -70,8 +70,8 @@ pub(super) fn join_tags(tags: &[(String, String)]) -> String {
 /// so they may run as one statement.
 pub(super) fn write_bookmark_tags<'a>(
     w: &mut Combined<'a>,
-    user_id: i64,
-    bookmark_id: i64,
+    user_id: UserId,
+    bookmark_id: BookmarkId,
     before: Option<&'a Counted>,
     after: &'a Counted,
 ) {
@@ -82,7 +82,7 @@ pub(super) fn write_bookmark_tags<'a>(
             .filter(|k| !kept.contains(k))
             .collect();
         if !removed.is_empty() {
-            let mut args = vec![Arg::Int(bookmark_id)];
+            let mut args = vec![Arg::Int(bookmark_id.0)];
             args.extend(removed.iter().map(|k| Arg::Text(k)));
             w.push(
                 format!(
@@ -97,7 +97,7 @@ pub(super) fn write_bookmark_tags<'a>(
             let mut args = vec![
                 Arg::Bool(after.is_private),
                 Arg::Int(after.created_at),
-                Arg::Int(bookmark_id),
+                Arg::Int(bookmark_id.0),
             ];
             args.extend(kept.iter().map(|k| Arg::Text(k)));
             w.push(
@@ -116,9 +116,9 @@ pub(super) fn write_bookmark_tags<'a>(
     let mut args = Vec::with_capacity(added.len() * 5);
     for key in &added {
         args.extend([
-            Arg::Int(bookmark_id),
+            Arg::Int(bookmark_id.0),
             Arg::Text(key),
-            Arg::Int(user_id),
+            Arg::Int(user_id.0),
             Arg::Bool(after.is_private),
             Arg::Int(after.created_at),
         ]);
@@ -161,7 +161,7 @@ pub(super) enum EntryCounts {
 pub(super) fn apply_counts(
     conn: &mut DbConnection,
     w: Combined<'_>,
-    user_id: i64,
+    user_id: UserId,
     before: Option<&Counted>,
     after: Option<&Counted>,
     entry_counts: EntryCounts,
@@ -178,7 +178,7 @@ pub(super) fn apply_counts(
         w.push(
             "UPDATE users SET bookmark_count = bookmark_count + ?, \
              public_bookmark_count = public_bookmark_count + ? WHERE id = ?",
-            vec![Arg::Int(d_all), Arg::Int(d_pub), Arg::Int(user_id)],
+            vec![Arg::Int(d_all), Arg::Int(d_pub), Arg::Int(user_id.0)],
         );
     }
 
@@ -224,7 +224,7 @@ pub(super) fn apply_counts(
             continue;
         }
         upserts.extend([
-            Arg::Int(user_id),
+            Arg::Int(user_id.0),
             Arg::Text(key),
             Arg::Text(spelling),
             Arg::Int(*all),
@@ -247,7 +247,7 @@ pub(super) fn apply_counts(
     for (key, (spelling, all, _)) in &entry_tag_deltas {
         if *all != 0 {
             upserts.extend([
-                Arg::Int(entry_id),
+                Arg::Int(entry_id.0),
                 Arg::Text(key),
                 Arg::Text(spelling),
                 Arg::Int(*all),
@@ -277,7 +277,7 @@ pub(super) fn apply_counts(
              count = user_sites.count + excluded.count, \
              public_count = user_sites.public_count + excluded.public_count",
             vec![
-                Arg::Int(user_id),
+                Arg::Int(user_id.0),
                 Arg::Text(&domain),
                 Arg::Int(d_all),
                 Arg::Int(d_pub),
@@ -304,7 +304,7 @@ pub(super) fn apply_counts(
         conn,
         "user_tags",
         "user_id",
-        user_id,
+        user_id.0,
         "tag_key",
         &fell(&tag_deltas),
     )?;
@@ -312,19 +312,27 @@ pub(super) fn apply_counts(
         conn,
         "entry_tags",
         "entry_id",
-        entry_id,
+        entry_id.0,
         "tag_key",
         &fell(&entry_tag_deltas),
     )?;
     if d_all < 0 {
-        delete_emptied(conn, "user_sites", "user_id", user_id, "domain", &[&domain])?;
+        delete_emptied(
+            conn,
+            "user_sites",
+            "user_id",
+            user_id.0,
+            "domain",
+            &[&domain],
+        )?;
     }
     Ok(entry)
 }
 
-/// Deletes the counter rows of `table` under `owner` whose `keys` fell to
-/// zero: only those rows are looked at, not all of the owner's (a busy
-/// user has thousands of tags).
+/// Deletes the counter rows of `table` under `owner` (the raw id of a user
+/// or an entry, as the column takes it) whose `keys` fell to zero: only
+/// those rows are looked at, not all of the owner's (a busy user has
+/// thousands of tags).
 fn delete_emptied(
     conn: &mut DbConnection,
     table: &str,

@@ -1,6 +1,7 @@
 //! Bookmark reads: lookups by id and URL, a user's list with its filters,
 //! and the slices of a user's own bookmarks the Pinboard API reads.
 
+use bukuma_domain::{BookmarkId, UserId};
 use diesel::dsl::max;
 use diesel::prelude::*;
 
@@ -10,7 +11,7 @@ use crate::models::{Bookmark, BookmarkView, Entry, Page, UserRef};
 use crate::queries::stmt::Condition;
 use crate::schema::{bookmark_tags, bookmarks, entries as entries_t, users};
 
-pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Bookmark>, DbError> {
+pub fn find(conn: &mut DbConnection, id: BookmarkId) -> Result<Option<Bookmark>, DbError> {
     Ok(bookmarks::table
         .find(id)
         .select(Bookmark::as_select())
@@ -31,8 +32,8 @@ fn into_view((bookmark, entry, user): ViewRow) -> BookmarkView {
 /// A bookmark with its entry and owner; private ones only for `viewer` = owner.
 pub fn find_view(
     conn: &mut DbConnection,
-    id: i64,
-    viewer: Option<i64>,
+    id: BookmarkId,
+    viewer: Option<UserId>,
 ) -> Result<Option<BookmarkView>, DbError> {
     let row = bookmarks::table
         .inner_join(entries_t::table)
@@ -53,7 +54,7 @@ pub fn find_view(
 /// `user_id`'s bookmark of a normalized URL.
 pub fn find_by_url(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     url: &str,
 ) -> Result<Option<BookmarkView>, DbError> {
     let row = bookmarks::table
@@ -83,7 +84,7 @@ pub struct UserFilter {
 /// A user's bookmarks, newest first, keyed by (created_at, id).
 pub fn list_for_user(
     conn: &mut DbConnection,
-    owner: i64,
+    owner: UserId,
     include_private: bool,
     filter: &UserFilter,
     after: Option<(i64, i64)>,
@@ -177,11 +178,15 @@ pub fn list_for_user(
             ))
             .load(conn)?
     };
-    Ok(Page::from_rows(rows, limit, |(b, _, _)| vec![b.created_at, b.id]).map(into_view))
+    Ok(Page::from_rows(rows, limit, |(b, _, _)| vec![b.created_at, b.id.0]).map(into_view))
 }
 
 /// Ids of `user_id`'s bookmarks that carry the tag `key`.
-pub fn ids_with_tag(conn: &mut DbConnection, user_id: i64, key: &str) -> Result<Vec<i64>, DbError> {
+pub fn ids_with_tag(
+    conn: &mut DbConnection,
+    user_id: UserId,
+    key: &str,
+) -> Result<Vec<BookmarkId>, DbError> {
     Ok(bookmark_tags::table
         .filter(bookmark_tags::user_id.eq(user_id))
         .filter(bookmark_tags::tag_key.eq(key))
@@ -208,7 +213,7 @@ pub struct OwnFilter {
 /// `user_id`'s bookmarks, private ones included, newest first.
 pub fn list_own(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     filter: &OwnFilter,
 ) -> Result<Vec<BookmarkView>, DbError> {
     let mut q = bookmarks::table
@@ -249,7 +254,7 @@ pub fn list_own(
 /// (keys), for counting bookmarks per day.
 pub fn created_times(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     tags: &[String],
 ) -> Result<Vec<i64>, DbError> {
     let mut q = bookmarks::table
@@ -270,7 +275,7 @@ pub fn created_times(
 }
 
 /// When `user_id` last created or changed a bookmark (deletions leave no trace).
-pub fn last_update(conn: &mut DbConnection, user_id: i64) -> Result<Option<i64>, DbError> {
+pub fn last_update(conn: &mut DbConnection, user_id: UserId) -> Result<Option<i64>, DbError> {
     Ok(bookmarks::table
         .filter(bookmarks::user_id.eq(user_id))
         .select(max(bookmarks::updated_at))

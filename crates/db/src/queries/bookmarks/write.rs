@@ -2,7 +2,7 @@
 //! [`delete`] by id, and the retagging of tag renames. Each moves the
 //! counters through [`apply_counts`] in the same transaction.
 
-use bukuma_domain::Tags;
+use bukuma_domain::{BookmarkId, EntryId, Tags, UserId};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
@@ -29,7 +29,7 @@ use crate::versions::{touch, touch_bookmark, Scope};
 /// closed deadlock cycles through the starred bookmark's row). SQLite
 /// writers are serialised already; there the no-op `UPDATE` only takes the
 /// write lock first.
-fn lock_user(conn: &mut DbConnection, user_id: i64) -> Result<Option<UserRef>, DbError> {
+fn lock_user(conn: &mut DbConnection, user_id: UserId) -> Result<Option<UserRef>, DbError> {
     let name = (users::username, users::display_name);
     Ok(match conn {
         DbConnection::Pg(c) => users::table
@@ -53,8 +53,8 @@ fn lock_user(conn: &mut DbConnection, user_id: i64) -> Result<Option<UserRef>, D
 /// rolled-back inserts are). SQLite learns the id from its insert.
 fn lock_user_reserving(
     conn: &mut DbConnection,
-    user_id: i64,
-) -> Result<Option<(UserRef, Option<i64>)>, DbError> {
+    user_id: UserId,
+) -> Result<Option<(UserRef, Option<BookmarkId>)>, DbError> {
     #[derive(QueryableByName)]
     struct Reserved {
         #[diesel(sql_type = Text)]
@@ -62,7 +62,7 @@ fn lock_user_reserving(
         #[diesel(sql_type = Text)]
         display_name: String,
         #[diesel(sql_type = BigInt)]
-        next_id: i64,
+        next_id: BookmarkId,
     }
     if matches!(conn, DbConnection::Sqlite(_)) {
         return Ok(lock_user(conn, user_id)?.map(|u| (u, None)));
@@ -70,7 +70,7 @@ fn lock_user_reserving(
     let row = Stmt::new(
         "SELECT username, display_name, nextval('bookmarks_id_seq') AS next_id \
          FROM users WHERE id = ? FOR NO KEY UPDATE",
-        &[Arg::Int(user_id)],
+        &[Arg::Int(user_id.0)],
     )
     .load::<Reserved>(conn)?
     .pop();
@@ -98,7 +98,7 @@ macro_rules! insert_bookmark_sql {
 /// and whether it was created.
 fn upsert(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     url: &bukuma_domain::NormalizedUrl,
     input: &BookmarkInput<'_>,
     opts: WriteOptions,
@@ -131,7 +131,7 @@ fn upsert(
     let tags = input.tags.map(tag_pairs).unwrap_or_default();
     touch_bookmark(user_id, tag_keys(&tags));
     let mut new = new_bookmark(
-        reserved_id.unwrap_or(0),
+        reserved_id.unwrap_or(BookmarkId(0)),
         user_id,
         &entry,
         &tags,
@@ -146,7 +146,7 @@ fn upsert(
             #[derive(QueryableByName)]
             struct Id {
                 #[diesel(sql_type = BigInt)]
-                id: i64,
+                id: BookmarkId,
             }
             let args = insert_args(&new, false);
             let inserted = Stmt::new(concat!(insert_bookmark_sql!(), " RETURNING id"), &args)
@@ -170,8 +170,8 @@ fn upsert(
 
 /// The bookmark `input` creates: `id` of `user_id` on `entry`.
 fn new_bookmark(
-    id: i64,
-    user_id: i64,
+    id: BookmarkId,
+    user_id: UserId,
     entry: &Entry,
     tags: &[(String, String)],
     input: &BookmarkInput<'_>,
@@ -197,9 +197,9 @@ fn new_bookmark(
 /// (`with_id` false) NULL for SQLite to choose.
 fn insert_args(b: &Bookmark, with_id: bool) -> Vec<Arg<'_>> {
     vec![
-        Arg::OptInt(with_id.then_some(b.id)),
-        Arg::Int(b.user_id),
-        Arg::Int(b.entry_id),
+        Arg::OptInt(with_id.then_some(b.id.0)),
+        Arg::Int(b.user_id.0),
+        Arg::Int(b.entry_id.0),
         Arg::Text(&b.domain),
         Arg::Text(&b.comment),
         Arg::Text(&b.note),
@@ -234,7 +234,7 @@ pub enum SaveOutcome {
 /// fall back to a transaction.
 pub fn save(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     url: &bukuma_domain::NormalizedUrl,
     input: &BookmarkInput<'_>,
     opts: WriteOptions,
@@ -256,7 +256,7 @@ pub fn save(
 /// existing bookmark unless the input is to replace it whatever it holds.
 fn save_in_transaction(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     url: &bukuma_domain::NormalizedUrl,
     input: &BookmarkInput<'_>,
     opts: WriteOptions,
@@ -314,7 +314,7 @@ static CREATE_LOOKUP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| 
 /// cannot lose. The second one takes the user lock before it writes.
 fn create_at_once(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     url: &bukuma_domain::NormalizedUrl,
     input: &BookmarkInput<'_>,
     opts: WriteOptions,
@@ -329,15 +329,15 @@ fn create_at_once(
         #[diesel(sql_type = Text)]
         display_name: String,
         #[diesel(sql_type = BigInt)]
-        bookmark_id: i64,
+        bookmark_id: BookmarkId,
         #[diesel(sql_type = Nullable<BigInt>)]
-        existing: Option<i64>,
+        existing: Option<BookmarkId>,
         #[diesel(sql_type = Nullable<BigInt>)]
-        new_entry_id: Option<i64>,
+        new_entry_id: Option<EntryId>,
         #[diesel(embed)]
         entry: Option<Entry>,
     }
-    let args = [Arg::Text(url.as_str()), Arg::Int(user_id)];
+    let args = [Arg::Text(url.as_str()), Arg::Int(user_id.0)];
     let found = Stmt::new(&CREATE_LOOKUP, &args)
         .load::<Lookup>(conn)?
         .pop()
@@ -361,7 +361,7 @@ fn create_at_once(
     // transaction (`lock_user`), so that the two kinds cannot deadlock.
     w.after(
         "SELECT 1 AS gate FROM users WHERE id = ? FOR NO KEY UPDATE",
-        vec![Arg::Int(user_id)],
+        vec![Arg::Int(user_id.0)],
     );
     if counts == EntryCounts::Done {
         w.push(entries::INSERT_NEW, entries::new_args(&entry));
@@ -435,7 +435,7 @@ fn apply_input(
             Arg::Bool(new.read_later),
             Arg::Int(new.created_at),
             Arg::Int(new.updated_at),
-            Arg::Int(old.id),
+            Arg::Int(old.id.0),
         ],
     );
     let moved = if after == before {
@@ -459,8 +459,8 @@ fn apply_input(
 /// Changes a bookmark of `user_id`; `NotFound` when it is not theirs.
 pub fn update(
     conn: &mut DbConnection,
-    user_id: i64,
-    id: i64,
+    user_id: UserId,
+    id: BookmarkId,
     input: &BookmarkInput<'_>,
     opts: WriteOptions,
 ) -> Result<Bookmark, DbError> {
@@ -475,8 +475,8 @@ pub fn update(
 /// Deletes a bookmark of `user_id`; `NotFound` when it is not theirs.
 pub fn delete(
     conn: &mut DbConnection,
-    user_id: i64,
-    id: i64,
+    user_id: UserId,
+    id: BookmarkId,
     opts: WriteOptions,
 ) -> Result<(), DbError> {
     lock_user(conn, user_id)?;
@@ -517,6 +517,6 @@ pub fn set_tags(
 }
 
 /// Takes the user lock for a bulk operation over the user's bookmarks.
-pub fn lock_owner(conn: &mut DbConnection, user_id: i64) -> Result<(), DbError> {
+pub fn lock_owner(conn: &mut DbConnection, user_id: UserId) -> Result<(), DbError> {
     lock_user(conn, user_id).map(drop)
 }

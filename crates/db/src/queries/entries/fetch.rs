@@ -1,5 +1,6 @@
 //! Page metadata fetching: which entries are due, and what a fetch found.
 
+use bukuma_domain::EntryId;
 use diesel::prelude::*;
 
 use super::lists::find;
@@ -16,7 +17,7 @@ pub fn due_for_fetch(
     conn: &mut DbConnection,
     now: i64,
     limit: i64,
-) -> Result<Vec<(i64, String)>, DbError> {
+) -> Result<Vec<(EntryId, String)>, DbError> {
     Ok(entries::table
         .filter(entries::fetch_next_at.le(now))
         .order(entries::fetch_next_at)
@@ -38,7 +39,7 @@ pub struct PageMetadata {
 /// bookmarker typed.
 pub fn record_fetch_success(
     conn: &mut DbConnection,
-    id: i64,
+    id: EntryId,
     meta: &PageMetadata,
     now: i64,
 ) -> Result<(), DbError> {
@@ -67,7 +68,7 @@ pub fn record_fetch_success(
 /// doubling, at most a day) unless `permanent` or out of attempts.
 pub fn record_fetch_failure(
     conn: &mut DbConnection,
-    id: i64,
+    id: EntryId,
     error: &str,
     permanent: bool,
     now: i64,
@@ -98,7 +99,7 @@ pub fn record_fetch_failure(
 /// The fetch bookkeeping of an entry: (status, attempts, next attempt, error).
 pub fn fetch_state(
     conn: &mut DbConnection,
-    id: i64,
+    id: EntryId,
 ) -> Result<(String, i32, Option<i64>, Option<String>), DbError> {
     Ok(entries::table
         .find(id)

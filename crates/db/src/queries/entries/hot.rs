@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
+use bukuma_domain::EntryId;
 use diesel::prelude::*;
 
 use super::lists::HOT;
@@ -23,10 +24,10 @@ use crate::schema::{bookmarks, entries};
 pub const HOT_TOLERANCE: f64 = 0.01;
 
 /// The tolerance of entry `id`: the same in every run.
-fn hot_tolerance(id: i64) -> f64 {
+fn hot_tolerance(id: EntryId) -> f64 {
     // Fibonacci hashing spreads consecutive ids over [0, 1).
     let spread =
-        ((id as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 11) as f64 / (1u64 << 53) as f64;
+        ((id.0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 11) as f64 / (1u64 << 53) as f64;
     HOT_TOLERANCE * (0.5 + 0.5 * spread)
 }
 
@@ -36,7 +37,7 @@ pub struct HotScores {
     /// `(entry id, score)` of every entry whose stored score is off by more
     /// than its tolerance (see [`HOT_TOLERANCE`]): recently bookmarked ones, and those still
     /// scored that fell out of the window (0). By id.
-    pub changed: Vec<(i64, f64)>,
+    pub changed: Vec<(EntryId, f64)>,
     /// Entries with a score.
     pub hot: usize,
 }
@@ -45,20 +46,20 @@ pub struct HotScores {
 /// any lock.
 pub fn hot_scores(conn: &mut DbConnection, now: i64) -> Result<HotScores, DbError> {
     let since = now - HORIZON_SECONDS * 1_000_000;
-    let rows: Vec<(i64, i64)> = bookmarks::table
+    let rows: Vec<(EntryId, i64)> = bookmarks::table
         .filter(Condition("NOT bookmarks.is_private"))
         .filter(bookmarks::created_at.gt(since))
         .select((bookmarks::entry_id, bookmarks::created_at))
         .load(conn)?;
-    let mut scores: HashMap<i64, f64> = HashMap::new();
+    let mut scores: HashMap<EntryId, f64> = HashMap::new();
     for (entry, at) in rows {
         let age = (now - at) as f64 / 1e6;
         *scores.entry(entry).or_default() += bookmark_weight(age);
     }
-    let stored: HashMap<i64, f64> = entries::table
+    let stored: HashMap<EntryId, f64> = entries::table
         .filter(Condition(HOT))
         .select((entries::id, entries::hot_score))
-        .load::<(i64, f64)>(conn)?
+        .load::<(EntryId, f64)>(conn)?
         .into_iter()
         .collect();
     let hot = scores.len();
@@ -66,7 +67,7 @@ pub fn hot_scores(conn: &mut DbConnection, now: i64) -> Result<HotScores, DbErro
         .keys()
         .filter(|id| !scores.contains_key(id))
         .map(|id| (*id, 0.0));
-    let mut changed: Vec<(i64, f64)> = scores
+    let mut changed: Vec<(EntryId, f64)> = scores
         .iter()
         .filter(|(id, score)| {
             stored
@@ -84,7 +85,7 @@ pub fn hot_scores(conn: &mut DbConnection, now: i64) -> Result<HotScores, DbErro
 pub const HOT_BATCH: usize = 500;
 
 /// Sets the hot scores of a batch of entries in one statement.
-pub fn store_hot_scores(conn: &mut DbConnection, scores: &[(i64, f64)]) -> Result<(), DbError> {
+pub fn store_hot_scores(conn: &mut DbConnection, scores: &[(EntryId, f64)]) -> Result<(), DbError> {
     if scores.is_empty() {
         return Ok(());
     }
@@ -122,12 +123,12 @@ mod tests {
 
     #[test]
     fn hot_tolerances_spread_between_half_and_all_of_the_tolerance() {
-        let t: Vec<f64> = (1..=1000).map(hot_tolerance).collect();
+        let t: Vec<f64> = (1..=1000).map(|id| hot_tolerance(EntryId(id))).collect();
         assert!(t
             .iter()
             .all(|t| (HOT_TOLERANCE * 0.5..HOT_TOLERANCE).contains(t)));
         let low = t.iter().filter(|t| **t < HOT_TOLERANCE * 0.75).count();
         assert!((400..600).contains(&low), "{low} of 1000 in the lower half");
-        assert_eq!(hot_tolerance(42), hot_tolerance(42));
+        assert_eq!(hot_tolerance(EntryId(42)), hot_tolerance(EntryId(42)));
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use bukuma_domain::EntryId;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 
@@ -20,7 +21,7 @@ const LISTED: &str = "entries.listed_at IS NOT NULL";
 /// Tags shown on an entry card.
 pub const CARD_TAGS: usize = 3;
 
-pub fn find(conn: &mut DbConnection, id: i64) -> Result<Option<Entry>, DbError> {
+pub fn find(conn: &mut DbConnection, id: EntryId) -> Result<Option<Entry>, DbError> {
     Ok(entries::table
         .find(id)
         .select(Entry::as_select())
@@ -37,7 +38,7 @@ pub fn find_by_url(conn: &mut DbConnection, url: &str) -> Result<Option<Entry>, 
 }
 
 /// A publicly bookmarked entry (entries only private bookmarks point at are hidden).
-pub fn find_public(conn: &mut DbConnection, id: i64) -> Result<Option<EntryView>, DbError> {
+pub fn find_public(conn: &mut DbConnection, id: EntryId) -> Result<Option<EntryView>, DbError> {
     /// The entry once per card tag (once with none when it has no tags).
     #[derive(QueryableByName)]
     struct Row {
@@ -57,7 +58,7 @@ pub fn find_public(conn: &mut DbConnection, id: i64) -> Result<Option<EntryView>
              WHERE entries.id = ? AND entries.bookmark_count > 0 \
              ORDER BY t.count DESC, t.tag_key"
         ),
-        &[Arg::Int(id), Arg::Int(CARD_TAGS as i64), Arg::Int(id)],
+        &[Arg::Int(id.0), Arg::Int(CARD_TAGS as i64), Arg::Int(id.0)],
     )
     .load::<Row>(conn)?;
     let mut rows = rows.into_iter();
@@ -74,12 +75,12 @@ pub fn find_public(conn: &mut DbConnection, id: i64) -> Result<Option<EntryView>
 }
 
 /// Whether entry `id` exists and is publicly bookmarked.
-pub fn is_public(conn: &mut DbConnection, id: i64) -> Result<bool, DbError> {
+pub fn is_public(conn: &mut DbConnection, id: EntryId) -> Result<bool, DbError> {
     Ok(entries::table
         .find(id)
         .filter(entries::bookmark_count.gt(0))
         .select(entries::id)
-        .first::<i64>(conn)
+        .first::<EntryId>(conn)
         .optional()?
         .is_some())
 }
@@ -147,7 +148,7 @@ pub fn hot(
         .limit(fetch_size(limit))
         .select(Entry::as_select())
         .load(conn)?;
-    let page = Page::from_rows(rows, limit, |e| vec![e.hot_score.to_bits() as i64, e.id]);
+    let page = Page::from_rows(rows, limit, |e| vec![e.hot_score.to_bits() as i64, e.id.0]);
     page_with_tags(conn, page)
 }
 
@@ -173,7 +174,7 @@ pub fn newest(
         .limit(fetch_size(limit))
         .select(Entry::as_select())
         .load(conn)?;
-    let page = Page::from_rows(rows, limit, |e| vec![e.listed_at.unwrap_or(0), e.id]);
+    let page = Page::from_rows(rows, limit, |e| vec![e.listed_at.unwrap_or(0), e.id.0]);
     page_with_tags(conn, page)
 }
 
@@ -201,7 +202,7 @@ pub fn site_newest(
         .select(Entry::as_select())
         .load(conn)?;
     let page = Page::from_rows(rows, limit, |e| {
-        vec![e.first_bookmarked_at.unwrap_or(0), e.id]
+        vec![e.first_bookmarked_at.unwrap_or(0), e.id.0]
     });
     page_with_tags(conn, page)
 }
@@ -229,7 +230,7 @@ pub fn tagged(
         .limit(fetch_size(limit))
         .select((entry_tags::first_at, Entry::as_select()))
         .load(conn)?;
-    let page = Page::from_rows(rows, limit, |(t, e)| vec![*t, e.id]).map(|(_, e)| e);
+    let page = Page::from_rows(rows, limit, |(t, e)| vec![*t, e.id.0]).map(|(_, e)| e);
     page_with_tags(conn, page)
 }
 

@@ -1,7 +1,7 @@
 //! Entry writes made by bookmark writes: finding or creating the entry of
 //! a URL, its fallback title, and the count of its public bookmarks.
 
-use bukuma_domain::NormalizedUrl;
+use bukuma_domain::{EntryId, NormalizedUrl, UserId};
 use diesel::prelude::*;
 
 use super::lists::find_by_url;
@@ -33,7 +33,7 @@ pub fn find_or_create(
     conn: &mut DbConnection,
     url: &NormalizedUrl,
     title: &str,
-    user_id: i64,
+    user_id: UserId,
     public_at: Option<i64>,
     opts: WriteOptions,
 ) -> Result<Found, DbError> {
@@ -96,7 +96,7 @@ pub(crate) const INSERT_NEW: &str = "INSERT INTO entries (id, url, domain, title
 /// Entry `id` of `url` as [`find_or_create`] makes it: counting its first
 /// bookmark, public at `public_at` or private (`None`).
 pub(crate) fn new(
-    id: i64,
+    id: EntryId,
     url: &NormalizedUrl,
     title: &str,
     public_at: Option<i64>,
@@ -122,7 +122,7 @@ pub(crate) fn new(
 /// is due to be fetched at once.
 pub(crate) fn new_args(entry: &Entry) -> Vec<Arg<'_>> {
     vec![
-        Arg::Int(entry.id),
+        Arg::Int(entry.id.0),
         Arg::Text(&entry.url),
         Arg::Text(&entry.domain),
         Arg::Text(&entry.title),
@@ -136,10 +136,14 @@ pub(crate) fn new_args(entry: &Entry) -> Vec<Arg<'_>> {
 
 /// Sets the title typed by a bookmarker while the page's own is unknown;
 /// whether it was set.
-pub fn set_fallback_title(conn: &mut DbConnection, id: i64, title: &str) -> Result<bool, DbError> {
+pub fn set_fallback_title(
+    conn: &mut DbConnection,
+    id: EntryId,
+    title: &str,
+) -> Result<bool, DbError> {
     let changed = Stmt::new(
         "UPDATE entries SET title = ? WHERE id = ? AND title = ''",
-        &[Arg::Text(title), Arg::Int(id)],
+        &[Arg::Text(title), Arg::Int(id.0)],
     )
     .execute(conn)?;
     Ok(changed > 0)
@@ -151,7 +155,7 @@ pub fn set_fallback_title(conn: &mut DbConnection, id: i64, title: &str) -> Resu
 /// entries; it returns the entry as it left it (an [`Entry`] by name), so
 /// that it can end a [`Combined`](crate::stmt::Combined) write.
 pub fn count_public_bookmark(
-    id: i64,
+    id: EntryId,
     delta: i64,
     public_at: Option<i64>,
     opts: WriteOptions,
@@ -177,7 +181,7 @@ pub fn count_public_bookmark(
             Arg::Int(delta),
             Arg::Int(opts.new_entry_threshold),
             Arg::Int(opts.now),
-            Arg::Int(id),
+            Arg::Int(id.0),
         ],
     )
 }

@@ -7,6 +7,7 @@ pub mod user;
 
 use bukuma_api::Config;
 use bukuma_db::{users, Db};
+use bukuma_domain::UserId;
 
 pub type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -18,7 +19,7 @@ pub fn open_db(config: &Config) -> Result<Db, AnyError> {
 }
 
 /// The id of the user called `name`.
-pub fn find_user(db: &Db, name: &str) -> Result<i64, AnyError> {
+pub fn find_user(db: &Db, name: &str) -> Result<UserId, AnyError> {
     let name = name.to_owned();
     db.read(|c| users::find_by_name(c, &name))?
         .map(|u| u.id)

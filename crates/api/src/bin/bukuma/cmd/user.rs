@@ -29,14 +29,14 @@ pub fn create(username: String, admin: bool, display_name: Option<String>) -> Re
                 username_lower: &username.lower(),
                 display_name: display.as_str(),
                 bio: "",
-                role: role.as_str(),
+                role,
                 password_hash: &hash,
                 created_at: now,
                 updated_at: now,
             },
         )
     })?;
-    eprintln!("created {} ({})", user.username, user.role);
+    eprintln!("created {} ({})", user.username, user.role.as_str());
     Ok(())
 }
 
