@@ -1,20 +1,20 @@
-//! Serialized answers of public reads, kept in memory with the data versions
+//! Serialized responses of public reads, kept in memory with the data versions
 //! they were read at (`bukuma_db::versions`): a write through this process
 //! moves the versions of what it changed, so its writer, and every viewer once
-//! the lag (`BUKUMA_READ_LAG_MS`) has passed, gets an answer read after it. Answers also
+//! the lag (`BUKUMA_READ_LAG_MS`) has passed, gets a response read after it. Responses also
 //! expire after `BUKUMA_READ_CACHE_MS`, which bounds how late figures they
 //! show of other scopes appear (the bookmark count of an entry in a user's
-//! list) and writes of other processes. Only answers that are the same for
+//! list) and writes of other processes. Only responses that are the same for
 //! every viewer are kept; owners and signed-in viewers of comments (their
 //! stars) always query.
 //!
-//! Within the lag, viewers who have not written lately may get the answer of
-//! before a write: each answer is then read again at most once per lag
+//! Within the lag, viewers who have not written lately may get the response of
+//! before a write: each response is then read again at most once per lag
 //! however often its scope is written (the busiest users and the most
 //! bookmarked entries are written to many times a second and read far more
 //! often).
 //!
-//! Answers up to [`COMPRESS_UP_TO`] bytes are kept LZ4-compressed and weighed
+//! Responses up to [`COMPRESS_UP_TO`] bytes are kept LZ4-compressed and weighed
 //! compressed: JSON lists repeat their field names and users, so the same
 //! memory holds several times as many, for a few microseconds of
 //! decompression per hit. Larger ones (the full tag clouds of the busiest
@@ -25,14 +25,14 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use actix_web::web::Bytes;
-use bukuma_db::versions::{user_part, Scope, Versions};
+use bukuma_db::versions::{user_list_scope, Scope, Versions};
 use bukuma_domain::{EntryId, UserId};
 use moka::future::Cache;
 use moka::ops::compute::{CompResult, Op};
 
 use crate::error::ApiError;
 
-/// What an answer is the answer to.
+/// What a response is the response to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Key {
     Entry(EntryId),
@@ -53,17 +53,17 @@ pub enum Key {
 }
 
 impl Key {
-    /// The version of what the answer shows. A list filtered by tags shows
+    /// The version of what the response shows. A list filtered by tags shows
     /// only bookmarks carrying the first of them, and every write of such a
     /// bookmark touches that tag's scope.
     fn version(&self, versions: &Versions) -> u64 {
         match self {
             Key::Entry(id) | Key::Comments { entry: id, .. } => versions.get(Scope::Entry(*id)),
             Key::UserBookmarks { user, tag, .. } => {
-                versions.get2(Scope::User(*user), user_part(*user, tag.as_deref()))
+                versions.get_both(Scope::User(*user), user_list_scope(*user, tag.as_deref()))
             }
             Key::UserTags(id) | Key::UserSites(id) => {
-                versions.get2(Scope::User(*id), user_part(*id, None))
+                versions.get_both(Scope::User(*id), user_list_scope(*id, None))
             }
         }
     }
@@ -83,49 +83,51 @@ impl Key {
 /// Most usernames whose ids are kept (usernames never change hands).
 const MAX_USER_IDS: u64 = 200_000;
 
-/// Largest answer kept compressed.
+/// Largest response kept compressed.
 pub const COMPRESS_UP_TO: usize = 32 * 1024;
 
-/// A kept answer.
+/// A cached response.
 #[derive(Clone)]
-enum Kept {
+enum CachedBody {
     Plain(Bytes),
     /// An LZ4 block with its uncompressed size prepended.
     Lz4(Bytes),
 }
 
-impl Kept {
+impl CachedBody {
     fn new(body: Bytes) -> Self {
         if body.len() > COMPRESS_UP_TO {
-            return Kept::Plain(body);
+            return CachedBody::Plain(body);
         }
         let mut block = lz4_flex::block::compress_prepend_size(&body);
-        // Kept for long: no more allocation than it needs.
+        // CachedBody for long: no more allocation than it needs.
         block.shrink_to_fit();
-        Kept::Lz4(Bytes::from(block))
+        CachedBody::Lz4(Bytes::from(block))
     }
 
     fn weight(&self) -> usize {
         match self {
-            Kept::Plain(b) | Kept::Lz4(b) => b.len(),
+            CachedBody::Plain(b) | CachedBody::Lz4(b) => b.len(),
         }
     }
 
     fn body(&self) -> Result<Bytes, ApiError> {
         match self {
-            Kept::Plain(b) => Ok(b.clone()),
-            Kept::Lz4(block) => lz4_flex::block::decompress_size_prepended(block)
+            CachedBody::Plain(b) => Ok(b.clone()),
+            CachedBody::Lz4(block) => lz4_flex::block::decompress_size_prepended(block)
                 .map(Bytes::from)
-                .map_err(|e| ApiError::Internal(format!("a kept answer does not decompress: {e}"))),
+                .map_err(|e| {
+                    ApiError::Internal(format!("a cached response does not decompress: {e}"))
+                }),
         }
     }
 }
 
-/// An answer with the version of its scope it was read at.
+/// A response with the version of its scope it was read at.
 #[derive(Clone)]
 struct Slot {
     version: u64,
-    kept: Kept,
+    body: CachedBody,
     at: Instant,
 }
 
@@ -133,8 +135,8 @@ struct Slot {
 const MAX_WRITERS: u64 = 100_000;
 
 pub struct ReadCache {
-    answers: Option<Cache<Key, Slot>>,
-    /// How long an answer outdated by a write may still go to viewers who
+    responses: Option<Cache<Key, Slot>>,
+    /// How long a response outdated by a write may still go to viewers who
     /// did not write within it.
     lag: Duration,
     /// Users who wrote within `lag`.
@@ -144,23 +146,23 @@ pub struct ReadCache {
 }
 
 impl ReadCache {
-    /// A cache keeping answers for `ttl` in about `max_bytes`, serving answers
+    /// A cache keeping responses for `ttl` in about `max_bytes`, serving responses
     /// outdated by writes for up to `lag` to viewers who did not write; a zero
     /// `ttl` keeps nothing.
     pub fn new(ttl: Duration, max_bytes: u64, lag: Duration) -> Self {
         if ttl.is_zero() {
             return ReadCache {
-                answers: None,
+                responses: None,
                 lag: Duration::ZERO,
                 writers: None,
                 user_ids: None,
             };
         }
         let lag = lag.min(ttl);
-        let answers = Cache::builder()
+        let responses = Cache::builder()
             .max_capacity(max_bytes)
             .weigher(|k: &Key, v: &Slot| {
-                u32::try_from(k.weight() + std::mem::size_of::<Slot>() + v.kept.weight())
+                u32::try_from(k.weight() + std::mem::size_of::<Slot>() + v.body.weight())
                     .unwrap_or(u32::MAX)
             })
             .time_to_live(ttl)
@@ -172,7 +174,7 @@ impl ReadCache {
                 .build()
         });
         ReadCache {
-            answers: Some(answers),
+            responses: Some(responses),
             lag,
             writers,
             user_ids: Some(Cache::new(MAX_USER_IDS)),
@@ -180,14 +182,14 @@ impl ReadCache {
     }
 
     /// Notes that `user_id` has just written: for the next read lag they
-    /// get answers read after their writes.
+    /// get responses read after their writes.
     pub async fn wrote(&self, user_id: UserId) {
         if let Some(writers) = &self.writers {
             writers.insert(user_id, ()).await;
         }
     }
 
-    /// The kept answer to `key`, or the one `load` makes (kept if it succeeds).
+    /// The cached response to `key`, or the one `load` makes (kept if it succeeds).
     /// `viewer` is the signed-in viewer, if any. Concurrent misses of one key
     /// wait for a single `load`.
     pub async fn get_or_load<F, Fut>(
@@ -201,7 +203,7 @@ impl ReadCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Bytes, ApiError>>,
     {
-        let Some(answers) = &self.answers else {
+        let Some(responses) = &self.responses else {
             return load().await;
         };
         // Read the version before querying: see `bukuma_db::versions`.
@@ -214,33 +216,33 @@ impl ReadCache {
         let usable = |slot: &Slot| {
             slot.version >= version || (!wrote_lately && slot.at.elapsed() < self.lag)
         };
-        if let Some(slot) = answers.get(&key).await {
+        if let Some(slot) = responses.get(&key).await {
             if usable(&slot) {
-                return slot.kept.body();
+                return slot.body.body();
             }
         }
         // Calls on one key run one at a time: the first loads, those waiting
-        // behind it find its answer.
-        let done = answers
+        // behind it find its response.
+        let done = responses
             .entry(key)
-            .and_try_compute_with(|kept| async move {
-                if kept.is_some_and(|e| usable(e.value())) {
+            .and_try_compute_with(|cached| async move {
+                if cached.is_some_and(|e| usable(e.value())) {
                     return Ok(Op::Nop);
                 }
                 let body = load().await?;
                 Ok::<_, ApiError>(Op::Put(Slot {
                     version,
-                    kept: Kept::new(body),
+                    body: CachedBody::new(body),
                     at: Instant::now(),
                 }))
             })
             .await?;
         match done {
             CompResult::Unchanged(e) | CompResult::Inserted(e) | CompResult::ReplacedWith(e) => {
-                e.into_value().kept.body()
+                e.into_value().body.body()
             }
             CompResult::StillNone(_) | CompResult::Removed(_) => Err(ApiError::Internal(
-                "a read answer was neither kept nor made".into(),
+                "a read response was neither kept nor made".into(),
             )),
         }
     }
@@ -269,8 +271,8 @@ impl ReadCache {
 /// `value` as a JSON body.
 pub fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Bytes, ApiError> {
     let mut body = serde_json::to_vec(value)
-        .map_err(|e| ApiError::Internal(format!("serializing an answer: {e}")))?;
-    // Large answers are kept as they are: no more allocation than they need.
+        .map_err(|e| ApiError::Internal(format!("serializing a response: {e}")))?;
+    // Large responses are kept as they are: no more allocation than they need.
     body.shrink_to_fit();
     Ok(Bytes::from(body))
 }
@@ -301,25 +303,25 @@ mod tests {
     }
 
     #[test]
-    fn large_answers_are_kept_as_they_are() {
+    fn large_responses_are_cached_uncompressed() {
         let large = Bytes::from(vec![b'x'; COMPRESS_UP_TO + 1]);
-        let kept = Kept::new(large.clone());
-        assert!(matches!(kept, Kept::Plain(_)));
-        assert_eq!(kept.body().expect("body"), large);
+        let cached = CachedBody::new(large.clone());
+        assert!(matches!(cached, CachedBody::Plain(_)));
+        assert_eq!(cached.body().expect("body"), large);
         let small = Bytes::from(vec![b'x'; COMPRESS_UP_TO]);
-        let kept = Kept::new(small.clone());
-        assert!(matches!(kept, Kept::Lz4(_)) && kept.weight() < small.len() / 10);
-        assert_eq!(kept.body().expect("body"), small);
+        let cached = CachedBody::new(small.clone());
+        assert!(matches!(cached, CachedBody::Lz4(_)) && cached.weight() < small.len() / 10);
+        assert_eq!(cached.body().expect("body"), small);
     }
 
     #[actix_web::test]
-    async fn kept_answers_come_back_whole_and_weigh_compressed() {
-        let answers: Vec<Bytes> = (0..40).map(page).collect();
-        let total: usize = answers.iter().map(Bytes::len).sum();
-        // Room for half of the answers uncompressed.
+    async fn cached_responses_come_back_whole_and_weigh_compressed() {
+        let responses: Vec<Bytes> = (0..40).map(page).collect();
+        let total: usize = responses.iter().map(Bytes::len).sum();
+        // Room for half of the responses uncompressed.
         let cache = ReadCache::new(Duration::from_secs(60), (total / 2) as u64, Duration::ZERO);
         let versions = Versions::default();
-        for (n, body) in answers.iter().enumerate() {
+        for (n, body) in responses.iter().enumerate() {
             let body = body.clone();
             let got = cache
                 .get_or_load(&versions, Key::UserTags(UserId(n as i64)), None, || async {
@@ -327,30 +329,30 @@ mod tests {
                 })
                 .await
                 .expect("load");
-            assert_eq!(got, answers[n]);
+            assert_eq!(got, responses[n]);
         }
-        if let Some(a) = &cache.answers {
+        if let Some(a) = &cache.responses {
             a.run_pending_tasks().await;
         }
-        for (n, body) in answers.iter().enumerate() {
+        for (n, body) in responses.iter().enumerate() {
             let got = cache
                 .get_or_load(&versions, Key::UserTags(UserId(n as i64)), None, || async {
-                    Err(ApiError::Internal(format!("answer {n} was not kept")))
+                    Err(ApiError::Internal(format!("response {n} was not kept")))
                 })
                 .await
-                .expect("every answer kept");
+                .expect("every response kept");
             assert_eq!(&got, body);
         }
     }
 
-    /// What `cache` answers `viewer` for user 1's tags when a load would say `fresh`.
+    /// What `cache` responses `viewer` for user 1's tags when a load would say `fresh`.
     async fn tags_of_1(cache: &ReadCache, versions: &Versions, viewer: Option<UserId>) -> Bytes {
         cache
             .get_or_load(versions, Key::UserTags(UserId(1)), viewer, || async {
                 Ok(Bytes::from_static(b"fresh"))
             })
             .await
-            .expect("answer")
+            .expect("response")
     }
 
     /// Keeps `body` as user 1's tags.
@@ -376,7 +378,7 @@ mod tests {
         assert_eq!(tags_of_1(&cache, &versions, None).await, "old");
         assert_eq!(tags_of_1(&cache, &versions, Some(UserId(8))).await, "old");
         assert_eq!(tags_of_1(&cache, &versions, Some(UserId(7))).await, "fresh");
-        // The writer's answer is kept for everyone.
+        // The writer's response is kept for everyone.
         assert_eq!(tags_of_1(&cache, &versions, None).await, "fresh");
     }
 

@@ -24,20 +24,20 @@ pub struct Config {
     /// `BUKUMA_HOT_CACHE_MS`: how long the first pages of the hot list are
     /// served from memory; default 2000, 0 turns the cache off.
     pub hot_cache_ms: u64,
-    /// `BUKUMA_READ_CACHE_MS`: how long answers of public reads (an entry, its
+    /// `BUKUMA_READ_CACHE_MS`: how long responses of public reads (an entry, its
     /// comments, a user's bookmarks, tags and sites) are kept in memory; a
     /// write through this process replaces those it changes at once, so the
     /// time only bounds how late other figures shown with them (another
     /// user's bookmark count of a listed entry) and writes through other
     /// processes appear. Default 60000, 0 turns the cache off.
     pub read_cache_ms: u64,
-    /// `BUKUMA_READ_CACHE_MB`: memory for those answers; default 32.
+    /// `BUKUMA_READ_CACHE_MB`: memory for those responses; default 32.
     pub read_cache_mb: u64,
     /// `BUKUMA_READ_LAG_MS`: how long viewers who did not write themselves
-    /// may still get a kept answer that a write has outdated, so that an
-    /// answer written to many times a second is read again at most once in
-    /// that time; the writer always gets answers read after their writes.
-    /// Default 1000, 0 replaces answers at every write.
+    /// may still get a cached response that a write has outdated, so that a
+    /// response written to many times a second is read again at most once in
+    /// that time; the writer always gets responses read after their writes.
+    /// Default 1000, 0 replaces responses at every write.
     pub read_lag_ms: u64,
     /// `BUKUMA_DB_POOL_SIZE`: pooled connections for reads and PostgreSQL
     /// writes; default 16 on PostgreSQL, 4 on SQLite (its reads are CPU
@@ -177,10 +177,10 @@ impl Config {
             hot_interval_secs: 60,
             hot_cache_ms: 0,
             // On, and long: every read-after-write of the HTTP tests then
-            // checks that writes replace the answers they change.
+            // checks that writes replace the responses they change.
             read_cache_ms: 3_600_000,
             read_cache_mb: 8,
-            // Every viewer gets answers read after every write.
+            // Every viewer gets responses read after every write.
             read_lag_ms: 0,
             pool_size: 8,
             access_token_secs: 900,

@@ -199,7 +199,7 @@ impl Fields {
 }
 
 /// Marks an error response that already has its final body: the
-/// Pinboard-compatible API answers in Pinboard's formats, not problem documents.
+/// Pinboard-compatible API responses in Pinboard's formats, not problem documents.
 #[derive(Debug, Clone, Copy)]
 pub struct OwnErrorFormat;
 

@@ -21,7 +21,7 @@ pub struct AppState {
     pub pinboard: Limiter,
     /// First pages of the hot list, the same for every viewer.
     pub hot_pages: PageCache,
-    /// Answers of public reads, replaced when a write changes them.
+    /// Responses of public reads, replaced when a write changes them.
     pub reads: ReadCache,
     /// One permit per pooled connection: reads wait here, on the event
     /// loop, rather than each on a blocking thread of its own waiting for a
@@ -108,7 +108,7 @@ impl AppState {
         Ok(web::block(move || db.read(f)).await??)
     }
 
-    /// The kept answer to a public read for `viewer` (signed in or not), or
+    /// The cached response to a public read for `viewer` (signed in or not), or
     /// the one `load` makes.
     pub async fn cached<F, Fut>(
         &self,
@@ -160,7 +160,7 @@ impl AppState {
     }
 }
 
-/// A 200 answer with a JSON body serialized already.
+/// A 200 response with a JSON body serialized already.
 pub fn json_response(body: web::Bytes) -> actix_web::HttpResponse {
     actix_web::HttpResponse::Ok()
         .content_type("application/json")

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use bukuma_domain::{EntryId, UserId};
 
-/// Something a cached answer depends on.
+/// Something a cached response depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// An entry: its row, tags, bookmarks, comments and their stars.
@@ -29,9 +29,9 @@ pub enum Scope {
     UserTag(UserId, u64),
 }
 
-/// What an answer about user `user` depends on besides `Scope::User`: the
+/// What a response about user `user` depends on besides `Scope::User`: the
 /// list of their bookmarks filtered by `tag` (a key), or everything else.
-pub fn user_part(user: UserId, tag: Option<&str>) -> Scope {
+pub fn user_list_scope(user: UserId, tag: Option<&str>) -> Scope {
     match tag {
         Some(key) => Scope::UserTag(user, tag_hash(key)),
         None => Scope::UserLists(user),
@@ -52,7 +52,7 @@ pub fn tag_hash(key: &str) -> u64 {
 pub fn touch_bookmark<'a>(user: UserId, tag_keys: impl IntoIterator<Item = &'a str>) {
     touch(Scope::UserLists(user));
     for key in tag_keys {
-        touch(user_part(user, Some(key)));
+        touch(user_list_scope(user, Some(key)));
     }
 }
 
@@ -109,8 +109,8 @@ impl Versions {
         all.wrapping_add(own)
     }
 
-    /// The version of an answer that depends on both scopes.
-    pub fn get2(&self, a: Scope, b: Scope) -> u64 {
+    /// The version of a response that depends on both scopes.
+    pub fn get_both(&self, a: Scope, b: Scope) -> u64 {
         self.get(a).wrapping_add(self.get(b))
     }
 
@@ -204,10 +204,10 @@ mod tests {
     fn a_bookmark_write_moves_its_tags_lists_and_no_other_tag() {
         let v = Versions::default();
         let scopes = [
-            user_part(UserId(1), Some("rust")),
-            user_part(UserId(1), Some("go")),
-            user_part(UserId(1), None),
-            user_part(UserId(2), Some("rust")),
+            user_list_scope(UserId(1), Some("rust")),
+            user_list_scope(UserId(1), Some("go")),
+            user_list_scope(UserId(1), None),
+            user_list_scope(UserId(2), Some("rust")),
             Scope::User(UserId(1)),
         ];
         let before = scopes.map(|s| v.get(s));

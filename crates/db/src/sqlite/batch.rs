@@ -21,7 +21,7 @@ use crate::versions::Versions;
 /// Most writes committed in one transaction.
 pub const MAX_BATCH: usize = 64;
 
-/// A queued write: runs inside the batch, answers after the batch ended.
+/// A queued write: runs inside the batch, returns after the batch ended.
 trait Job: Send {
     /// Runs the write in a savepoint of the batch's transaction; false when it panicked.
     fn run(&mut self, conn: &mut DbConnection) -> bool;

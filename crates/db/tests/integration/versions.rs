@@ -7,7 +7,7 @@ use crate::common::{mark, user, Mark};
 
 /// A committed write moves the versions of what it touched, and only those.
 fn writes_move_the_versions_of_what_they_touch(db: &Db) {
-    use bukuma_db::versions::{user_part, Scope};
+    use bukuma_db::versions::{user_list_scope, Scope};
     let a = user(db, "versioned");
     let b = user(db, "bystander");
     let (first, _) = mark(
@@ -22,8 +22,8 @@ fn writes_move_the_versions_of_what_they_touch(db: &Db) {
     );
     let before = |s| db.versions().get(s);
     let (va, vb, ve) = (
-        before(user_part(a, None)),
-        before(user_part(b, None)),
+        before(user_list_scope(a, None)),
+        before(user_list_scope(b, None)),
         before(Scope::Entry(first.entry_id)),
     );
     mark(
@@ -36,9 +36,9 @@ fn writes_move_the_versions_of_what_they_touch(db: &Db) {
             private: false,
         },
     );
-    assert_ne!(db.versions().get(user_part(a, None)), va);
+    assert_ne!(db.versions().get(user_list_scope(a, None)), va);
     assert_ne!(db.versions().get(Scope::Entry(first.entry_id)), ve);
-    assert_eq!(db.versions().get(user_part(b, None)), vb);
+    assert_eq!(db.versions().get(user_list_scope(b, None)), vb);
 }
 
 both_backends!(writes_move_the_versions_of_what_they_touch);

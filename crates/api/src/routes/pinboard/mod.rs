@@ -2,11 +2,11 @@
 //! Pinboard clients (apps, browser extensions, scripts, client libraries)
 //! work with bukuma by changing their base URL.
 //!
-//! It speaks Pinboard's protocol, not the JSON API's: every method answers
+//! It speaks Pinboard's protocol, not the JSON API's: every method responds with
 //! `GET` (and `POST` with a form body), replies in Pinboard's XML unless
 //! `format=json`, and reports failures as Pinboard result codes
 //! (`<result code="item not found"/>`, `{"result_code":"missing url"}`) with
-//! HTTP 200, as Pinboard does. Only these answer otherwise:
+//! HTTP 200, as Pinboard does. Only these respond otherwise:
 //! 401 for missing or bad credentials, 403 when a read-only token calls a
 //! writing method, 429 with `Retry-After` past the rate limit, 400 for an
 //! unparsable query string, 404 for an unknown method. It is kept out of the
@@ -142,7 +142,7 @@ impl Method {
     }
 }
 
-/// Mounts the API; its paths also answer with a trailing slash.
+/// Mounts the API; its paths also respond with a trailing slash.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let mut scope = web::scope(PREFIX).default_service(web::to(unknown_method));
     for m in Method::ALL {

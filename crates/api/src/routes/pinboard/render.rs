@@ -1,4 +1,4 @@
-//! What a Pinboard API call answers, written as Pinboard's XML or JSON.
+//! What a Pinboard API call responds with, written as Pinboard's XML or JSON.
 
 use std::collections::BTreeMap;
 
@@ -89,7 +89,7 @@ pub(super) enum Reply {
     Done,
     /// `<result code="item not found"/>`: a failure.
     Code(String),
-    /// `<result>done</result>`: what `tags/delete` and `tags/rename` answer.
+    /// `<result>done</result>`: what `tags/delete` and `tags/rename` respond with.
     TagsDone,
     /// `posts/get` and `posts/recent`: `dt` for XML, `date` for JSON.
     Posts {
