@@ -100,7 +100,7 @@ impl CachedBody {
             return CachedBody::Plain(body);
         }
         let mut block = lz4_flex::block::compress_prepend_size(&body);
-        // CachedBody for long: no more allocation than it needs.
+        // Cached for long: no more allocation than it needs.
         block.shrink_to_fit();
         CachedBody::Lz4(Bytes::from(block))
     }
@@ -242,7 +242,7 @@ impl ReadCache {
                 e.into_value().body.body()
             }
             CompResult::StillNone(_) | CompResult::Removed(_) => Err(ApiError::Internal(
-                "a read response was neither kept nor made".into(),
+                "a read response was neither cached nor made".into(),
             )),
         }
     }
@@ -282,6 +282,47 @@ pub fn json_response(body: Bytes) -> actix_web::HttpResponse {
     actix_web::HttpResponse::Ok()
         .content_type("application/json")
         .body(body)
+}
+
+/// Serialized first pages of a list, by page size, each kept for a short
+/// time. The hot list changes only when scores are recomputed, so a page a
+/// second or two old is as good as a fresh one and costs no query.
+pub struct PageCache {
+    ttl: std::time::Duration,
+    pages: std::sync::Mutex<std::collections::HashMap<usize, (std::time::Instant, Bytes)>>,
+}
+
+impl PageCache {
+    pub fn new(ttl: std::time::Duration) -> Self {
+        PageCache {
+            ttl,
+            pages: std::sync::Mutex::default(),
+        }
+    }
+
+    /// The cached page of `limit` items, or a new one from `fill`.
+    pub async fn get_or_fill<F, Fut>(&self, limit: usize, fill: F) -> Result<Bytes, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Bytes, ApiError>>,
+    {
+        if self.ttl.is_zero() {
+            return fill().await;
+        }
+        let now = std::time::Instant::now();
+        if let Ok(pages) = self.pages.lock() {
+            if let Some((at, body)) = pages.get(&limit) {
+                if now.duration_since(*at) < self.ttl {
+                    return Ok(body.clone());
+                }
+            }
+        }
+        let body = fill().await?;
+        if let Ok(mut pages) = self.pages.lock() {
+            pages.insert(limit, (now, body.clone()));
+        }
+        Ok(body)
+    }
 }
 
 #[cfg(test)]
@@ -337,15 +378,15 @@ mod tests {
         for (n, body) in responses.iter().enumerate() {
             let got = cache
                 .get_or_load(&versions, Key::UserTags(UserId(n as i64)), None, || async {
-                    Err(ApiError::Internal(format!("response {n} was not kept")))
+                    Err(ApiError::Internal(format!("response {n} was not cached")))
                 })
                 .await
-                .expect("every response kept");
+                .expect("every response cached");
             assert_eq!(&got, body);
         }
     }
 
-    /// What `cache` responses `viewer` for user 1's tags when a load would say `fresh`.
+    /// What `cache` returns to `viewer` for user 1's tags when a load would say `fresh`.
     async fn tags_of_1(cache: &ReadCache, versions: &Versions, viewer: Option<UserId>) -> Bytes {
         cache
             .get_or_load(versions, Key::UserTags(UserId(1)), viewer, || async {
@@ -367,7 +408,7 @@ mod tests {
     }
 
     #[actix_web::test]
-    async fn within_the_lag_only_writers_get_answers_read_after_a_write() {
+    async fn within_the_lag_only_writers_get_responses_read_after_a_write() {
         let hour = Duration::from_secs(3600);
         let cache = ReadCache::new(hour, 1 << 20, hour);
         let versions = Versions::default();

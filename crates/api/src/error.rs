@@ -159,7 +159,7 @@ impl From<actix_web::error::BlockingError> for ApiError {
     }
 }
 
-/// Collects field errors of one request before answering all of them at once.
+/// Collects field errors of one request before reporting all of them at once.
 #[derive(Default)]
 pub struct Fields(Vec<FieldError>);
 

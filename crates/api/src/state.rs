@@ -8,7 +8,7 @@ use bukuma_db::{Db, DbConnection, DbError};
 use bukuma_domain::UserId;
 
 use crate::auth::JwtKeys;
-use crate::cache::{self, ReadCache};
+use crate::cache::{self, PageCache, ReadCache};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::rate_limit::Limiter;
@@ -27,47 +27,6 @@ pub struct AppState {
     /// loop, rather than each on a blocking thread of its own waiting for a
     /// connection (threads that only wait cost memory and wake-ups).
     readers: tokio::sync::Semaphore,
-}
-
-/// Serialized first pages of a list, by page size, each kept for a short
-/// time. The hot list changes only when scores are recomputed, so a page a
-/// second or two old is as good as a fresh one and costs no query.
-pub struct PageCache {
-    ttl: std::time::Duration,
-    pages: std::sync::Mutex<std::collections::HashMap<usize, (std::time::Instant, web::Bytes)>>,
-}
-
-impl PageCache {
-    pub fn new(ttl: std::time::Duration) -> Self {
-        PageCache {
-            ttl,
-            pages: std::sync::Mutex::default(),
-        }
-    }
-
-    /// The cached page of `limit` items, or a new one from `fill`.
-    pub async fn get_or_fill<F, Fut>(&self, limit: usize, fill: F) -> Result<web::Bytes, ApiError>
-    where
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<web::Bytes, ApiError>>,
-    {
-        if self.ttl.is_zero() {
-            return fill().await;
-        }
-        let now = std::time::Instant::now();
-        if let Ok(pages) = self.pages.lock() {
-            if let Some((at, body)) = pages.get(&limit) {
-                if now.duration_since(*at) < self.ttl {
-                    return Ok(body.clone());
-                }
-            }
-        }
-        let body = fill().await?;
-        if let Ok(mut pages) = self.pages.lock() {
-            pages.insert(limit, (now, body.clone()));
-        }
-        Ok(body)
-    }
 }
 
 impl AppState {
@@ -158,11 +117,4 @@ impl AppState {
         let db = self.db.clone();
         Ok(web::block(move || db.write_autocommit(f)).await??)
     }
-}
-
-/// A 200 response with a JSON body serialized already.
-pub fn json_response(body: web::Bytes) -> actix_web::HttpResponse {
-    actix_web::HttpResponse::Ok()
-        .content_type("application/json")
-        .body(body)
 }

@@ -82,7 +82,7 @@ impl Db {
             .max_size(max_size.max(1))
             .connection_timeout(Duration::from_secs(10))
             // Testing each connection on checkout would cost PostgreSQL a
-            // round trip per request (a fifth of its write throughput); one
+            // round trip per request; one
             // whose server hung up is replaced when it fails instead, see
             // `Db::read` and `Db::write`. A SQLite connection cannot die so.
             .test_on_check_out(false)
@@ -225,7 +225,7 @@ impl Db {
 
     /// Runs `f` in a transaction as [`Db::write`] does; on SQLite it joins
     /// the writes queued meanwhile, committed together (each in a savepoint,
-    /// so one that fails rolls back alone). Its answer comes after the commit.
+    /// so one that fails rolls back alone). It returns after the commit.
     pub fn write_batched<T, F>(&self, f: F) -> Result<T, DbError>
     where
         T: Send + 'static,

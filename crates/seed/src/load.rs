@@ -182,7 +182,6 @@ enum Feed {
 /// (the transfer optimization: identical schemas, an empty destination,
 /// foreign keys off), much cheaper than writing and sorting them again.
 /// Returns the dataset and the seconds its generation took.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn load_split<'v>(
     conn: &mut DbConnection,
     cfg: &SeedConfig,

@@ -7,6 +7,6 @@ mod query;
 mod viewer;
 
 pub use json::{OptionalJson, ValidJson, MAX_JSON_BYTES};
-pub use page::{next_cursor, Page, PageParams, DEFAULT_LIMIT, MAX_LIMIT};
+pub use page::{next_cursor, Page, PageParams};
 pub use query::Query;
 pub use viewer::{Principal, SignedIn, Viewer, Writer};

@@ -6,7 +6,7 @@ use bukuma_db::DbError;
 use bukuma_domain::{BookmarkId, Comment, NormalizedUrl, Note, Tags, TagsError, Title};
 
 use crate::error::{ApiError, Fields};
-use crate::extract::{Query, ValidJson, Viewer, Writer};
+use crate::extract::{Query, SignedIn, ValidJson, Viewer, Writer};
 use crate::state::AppState;
 use crate::views::{Bookmark, BookmarkChanges, BookmarkRequest, UrlParams};
 
@@ -47,10 +47,6 @@ fn check(
     }
 }
 
-pub fn parse_url(field: &str, url: &str) -> Result<NormalizedUrl, ApiError> {
-    NormalizedUrl::parse(url).map_err(|e| ApiError::field(field, e))
-}
-
 #[utoipa::path(
     post, path = "/api/v1/bookmarks", tag = "bookmarks", operation_id = "save_bookmark",
     request_body = BookmarkRequest,
@@ -62,10 +58,9 @@ pub fn parse_url(field: &str, url: &str) -> Result<NormalizedUrl, ApiError> {
 )]
 pub async fn create(
     state: web::Data<AppState>,
-    viewer: Viewer,
+    me: Writer,
     ValidJson(body): ValidJson<BookmarkRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require_write()?;
     let mut fields = Fields::default();
     let url = fields.check("url", NormalizedUrl::parse(&body.url));
     let checked = check(
@@ -133,11 +128,10 @@ pub async fn get(
 )]
 pub async fn patch(
     state: web::Data<AppState>,
-    viewer: Viewer,
     id: web::Path<BookmarkId>,
+    me: Writer,
     ValidJson(body): ValidJson<BookmarkChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require_write()?;
     let id = id.into_inner();
     let mut fields = Fields::default();
     let checked = check(
@@ -203,11 +197,10 @@ pub async fn delete(
 )]
 pub async fn mine_by_url(
     state: web::Data<AppState>,
-    viewer: Viewer,
+    me: SignedIn,
     Query(params): Query<UrlParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let me = viewer.require()?;
-    let url = parse_url("url", &params.url)?;
+    let url = NormalizedUrl::parse(&params.url).map_err(|e| ApiError::field("url", e))?;
     let view = state
         .read(move |c| bookmarks::find_by_url(c, me.user_id, url.as_str()))
         .await?

@@ -10,7 +10,6 @@ use bukuma_domain::{normalize_domain, EntryId, NormalizedUrl, TagName};
 use crate::cache::{json_bytes, json_response, Key};
 use crate::error::ApiError;
 use crate::extract::{next_cursor, Page, PageParams, Query, Viewer};
-use crate::routes::bookmarks::parse_url;
 use crate::state::AppState;
 use crate::views::{
     Comment, CommentOrder, CommentPage, CommentParams, CountsParams, Entry, EntryCounts,
@@ -83,9 +82,9 @@ pub async fn site(
     Query(p): Query<SiteEntryParams>,
     page: Page,
 ) -> Result<HttpResponse, ApiError> {
+    let (limit, keys) = (page.limit, page.after::<2>()?);
     let domain =
         normalize_domain(&domain.into_inner()).map_err(|e| ApiError::field("domain", e))?;
-    let (limit, keys) = (page.limit, page.after::<2>()?);
     let page = match p.sort.unwrap_or_default() {
         EntryOrder::New => {
             let after = keys.map(|[a, b]| (a, b));
@@ -114,8 +113,8 @@ pub async fn tagged(
     tag: web::Path<String>,
     page: Page,
 ) -> Result<HttpResponse, ApiError> {
-    let tag = TagName::parse(&tag.into_inner()).map_err(|e| ApiError::field("tag", e))?;
     let (limit, after) = (page.limit, page.after::<2>()?.map(|[a, b]| (a, b)));
+    let tag = TagName::parse(&tag.into_inner()).map_err(|e| ApiError::field("tag", e))?;
     let page = state
         .read(move |c| entries::tagged(c, &tag.key(), after, limit))
         .await?;
@@ -158,7 +157,7 @@ pub async fn lookup(
     _viewer: Viewer,
     Query(p): Query<UrlParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let url = parse_url("url", &p.url)?;
+    let url = NormalizedUrl::parse(&p.url).map_err(|e| ApiError::field("url", e))?;
     let entry = state
         .read(move |c| entries::find_public_by_url(c, url.as_str()))
         .await?

@@ -125,7 +125,7 @@ fn method(m: &HttpMethod) -> Method {
     }
 }
 
-/// A resource whose unsupported methods answer 405 as a problem document.
+/// A resource whose unsupported methods get a 405 as a problem document.
 fn resource(path: &str) -> Resource {
     web::resource(path).default_service(web::to(method_not_allowed))
 }

@@ -19,7 +19,10 @@ pub const MAX_IMPORT_BYTES: usize = 50 * 1024 * 1024;
 
 /// The multipart form of an import.
 #[derive(ToSchema)]
-#[allow(dead_code)]
+#[allow(
+    dead_code,
+    reason = "documents the multipart body; actix-multipart reads it"
+)]
 pub struct ImportUpload {
     /// The bookmark file (UTF-8, at most 50 MB): a Netscape bookmark file
     /// (HTML) or Pinboard's JSON export; the format is recognized from the content.

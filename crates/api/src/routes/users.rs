@@ -24,7 +24,7 @@ async fn owner(
     Ok((id, viewer.user_id() == Some(id)))
 }
 
-/// The kept answer for everyone but the owner, who sees private bookmarks too.
+/// The cached response for everyone but the owner, who sees private bookmarks too.
 async fn for_visitors<F, Fut>(
     state: &AppState,
     viewer: &Viewer,

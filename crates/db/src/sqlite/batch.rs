@@ -100,7 +100,7 @@ impl Batcher {
         T: Send + 'static,
         F: FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
     {
-        let (reply, answer) = mpsc::channel();
+        let (reply, done) = mpsc::channel();
         let job = Box::new(Pending {
             f,
             result: None,
@@ -109,14 +109,13 @@ impl Batcher {
         self.queue
             .send(job)
             .map_err(|_| DbError::Batch("the writer thread has stopped".into()))?;
-        answer
-            .recv()
+        done.recv()
             .map_err(|_| DbError::Batch("the writer thread has stopped".into()))?
     }
 }
 
 /// Page cache of the writing connection, in KiB: the size the pooled ones
-/// have (32 MB measured no faster: a bookmark's index pages are random leaves).
+/// have (a bookmark's index pages are random leaves, so more does not help).
 const WRITER_CACHE_KIB: i64 = 8 * 1024;
 
 /// The writing thread's own connection, opened on first use and again after a failure.

@@ -120,10 +120,9 @@ impl Checkpoints {
     }
 
     /// Called by the writer before it takes the writer lock for a batch:
-    /// lets a waiting checkpoint take it first. The lock is not fair, and
-    /// the writer, taking it back batch after batch, kept the checkpoint
-    /// waiting for up to 190 ms while the WAL it then had to copy, holding
-    /// the lock, kept growing.
+    /// lets a waiting checkpoint take it first. The lock is not fair: the
+    /// writer, taking it back batch after batch, would keep the checkpoint
+    /// waiting while the WAL it then has to copy keeps growing.
     pub(super) fn let_through(&self) {
         while self.wants_lock.load(Ordering::Acquire) {
             std::thread::yield_now();

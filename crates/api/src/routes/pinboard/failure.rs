@@ -10,7 +10,7 @@ use crate::error::ApiError;
 
 #[derive(Debug)]
 pub(super) enum Failure {
-    /// A Pinboard result code, answered with HTTP 200 as Pinboard does.
+    /// A Pinboard result code, sent with HTTP 200 as Pinboard does.
     Code(String),
     BadRequest(&'static str),
     Unauthorized,

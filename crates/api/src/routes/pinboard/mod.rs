@@ -2,7 +2,7 @@
 //! Pinboard clients (apps, browser extensions, scripts, client libraries)
 //! work with bukuma by changing their base URL.
 //!
-//! It speaks Pinboard's protocol, not the JSON API's: every method responds with
+//! It speaks Pinboard's protocol, not the JSON API's: every method accepts
 //! `GET` (and `POST` with a form body), replies in Pinboard's XML unless
 //! `format=json`, and reports failures as Pinboard result codes
 //! (`<result code="item not found"/>`, `{"result_code":"missing url"}`) with

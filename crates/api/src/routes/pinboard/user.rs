@@ -12,7 +12,7 @@ use crate::state::AppState;
 /// Name of the tokens `user/api_token` creates.
 pub const API_TOKEN_NAME: &str = "Pinboard API (user/api_token)";
 
-/// `user/api_token` answers the secret part of an `auth_token` (clients put
+/// `user/api_token` returns the secret part of an `auth_token` (clients put
 /// `username:` in front of it, as with Pinboard's).
 ///
 /// bukuma stores only hashes of token secrets, so it cannot show an existing
