@@ -19,6 +19,9 @@ use utoipa::{Modify, OpenApi};
         crate::error::FieldError,
         crate::views::CommentOrder,
         crate::views::EntryOrder,
+        crate::views::SearchScope,
+        crate::views::SearchTarget,
+        crate::views::SearchSort,
         crate::import_export::ExportFormat,
     )),
     modifiers(&Security),
@@ -30,6 +33,7 @@ use utoipa::{Modify, OpenApi};
         (name = "tags", description = "Managing my tags"),
         (name = "entries", description = "Entries: one per URL"),
         (name = "comments", description = "Comments and stars"),
+        (name = "search", description = "Full-text search"),
         (name = "operations", description = "Probes"),
     )
 )]

@@ -10,6 +10,7 @@ pub mod health;
 pub mod me;
 pub mod pinboard;
 pub mod portability;
+pub mod search;
 pub mod tags;
 pub mod users;
 
@@ -70,6 +71,7 @@ endpoints![
     entries::tagged,
     comments::star,
     comments::unstar,
+    search::search,
 ];
 
 type Schemas = Vec<(String, RefOr<Schema>)>;

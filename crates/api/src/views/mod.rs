@@ -5,6 +5,7 @@ mod comments;
 mod entries;
 mod import_export;
 mod page;
+mod search;
 mod time;
 mod users;
 
@@ -13,5 +14,6 @@ pub use comments::*;
 pub use entries::*;
 pub use import_export::*;
 pub use page::*;
+pub use search::*;
 pub use time::ts;
 pub use users::*;
