@@ -12,7 +12,10 @@ use crate::tokenizer::{tokens, unigrams, Tok};
 /// Works on any field (title, summary, comment, note); a word's field
 /// prefix is not checked, and `tag:` words are never highlighted.
 pub fn highlights(text: &str, q: &ParsedQuery) -> Vec<(usize, usize)> {
-    let words: Vec<_> = q.positive_words().filter(|w| w.scope != Scope::Tag).collect();
+    let words: Vec<_> = q
+        .positive_words()
+        .filter(|w| w.scope != Scope::Tag)
+        .collect();
     if words.is_empty() || text.is_empty() {
         return Vec::new();
     }
@@ -103,7 +106,10 @@ mod tests {
 
     #[test]
     fn phrase_spans_its_bigrams() {
-        assert_eq!(marked("障害対応と障害の対応", "障害対応"), "[障害対応]と障害の対応");
+        assert_eq!(
+            marked("障害対応と障害の対応", "障害対応"),
+            "[障害対応]と障害の対応"
+        );
     }
 
     #[test]

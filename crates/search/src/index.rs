@@ -5,9 +5,7 @@ use std::path::{Path, PathBuf};
 use tantivy::directory::error::LockError;
 use tantivy::directory::MmapDirectory;
 use tantivy::tokenizer::TokenizerManager;
-use tantivy::{
-    Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term,
-};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
 use crate::schema::{domain_suffixes, BookmarkFields, EntryFields, TextField};
 use crate::tokenizer::{

@@ -64,6 +64,4 @@ pub mod tokenizer;
 pub use highlight::highlights;
 pub use index::{BookmarkDoc, EntryDoc, IndexWriterHandle, Result, SearchError, SearchIndex};
 pub use query::{parse, ParsedQuery};
-pub use search::{
-    BookmarkHit, BookmarkSearch, BookmarkSort, EntrySearch, EntrySort, Hits, Target,
-};
+pub use search::{BookmarkHit, BookmarkSearch, BookmarkSort, EntrySearch, EntrySort, Hits, Target};

@@ -57,7 +57,13 @@ mod tests {
     use super::*;
 
     fn phrase(terms: &[&str]) -> Part {
-        Part::Phrase(terms.iter().enumerate().map(|(i, t)| (i, t.to_string())).collect())
+        Part::Phrase(
+            terms
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (i, t.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -67,7 +73,10 @@ mod tests {
 
     #[test]
     fn three_cjk_characters_are_a_phrase() {
-        assert_eq!(parts("障害対応", false), vec![phrase(&["障害", "害対", "対応"])]);
+        assert_eq!(
+            parts("障害対応", false),
+            vec![phrase(&["障害", "害対", "対応"])]
+        );
     }
 
     #[test]

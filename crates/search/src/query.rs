@@ -259,7 +259,10 @@ fn build(items: Vec<Item>) -> ParsedQuery {
                 continue;
             }
             Some(Field::User) => {
-                let name = text.trim_start_matches('@').trim_start_matches("id:").trim();
+                let name = text
+                    .trim_start_matches('@')
+                    .trim_start_matches("id:")
+                    .trim();
                 if !negated && !name.is_empty() {
                     q.user = Some(name.to_owned());
                 }
@@ -342,8 +345,12 @@ mod tests {
         assert_eq!(
             q.clauses,
             vec![
-                Clause { any_of: vec![any("rust")] },
-                Clause { any_of: vec![any("設計")] }
+                Clause {
+                    any_of: vec![any("rust")]
+                },
+                Clause {
+                    any_of: vec![any("設計")]
+                }
             ]
         );
     }
@@ -371,7 +378,10 @@ mod tests {
     #[test]
     fn quotes_make_a_phrase_and_may_be_unbalanced() {
         let q = parse("\"障害 対応\" \"open");
-        assert_eq!(q.clauses[0].any_of, vec![word(Scope::Any, "障害 対応", true)]);
+        assert_eq!(
+            q.clauses[0].any_of,
+            vec![word(Scope::Any, "障害 対応", true)]
+        );
         assert_eq!(q.clauses[1].any_of, vec![word(Scope::Any, "open", true)]);
     }
 
@@ -408,18 +418,40 @@ mod tests {
 
     #[test]
     fn lone_operators_are_dropped() {
-        for q in ["OR", "-", "title:", "OR OR -", "\"", "\"\"", "tag:", "site:", "after:", "after:2024-13-45", "!!!"] {
+        for q in [
+            "OR",
+            "-",
+            "title:",
+            "OR OR -",
+            "\"",
+            "\"\"",
+            "tag:",
+            "site:",
+            "after:",
+            "after:2024-13-45",
+            "!!!",
+        ] {
             assert!(parse(q).is_empty(), "{q:?} -> {:?}", parse(q));
         }
         let q = parse("OR rust OR");
-        assert_eq!(q.clauses, vec![Clause { any_of: vec![any("rust")] }]);
+        assert_eq!(
+            q.clauses,
+            vec![Clause {
+                any_of: vec![any("rust")]
+            }]
+        );
     }
 
     #[test]
     fn or_does_not_join_exclusions() {
         let q = parse("-a OR b");
         assert_eq!(q.excluded, vec![any("a")]);
-        assert_eq!(q.clauses, vec![Clause { any_of: vec![any("b")] }]);
+        assert_eq!(
+            q.clauses,
+            vec![Clause {
+                any_of: vec![any("b")]
+            }]
+        );
     }
 
     #[test]

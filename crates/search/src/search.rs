@@ -442,8 +442,14 @@ impl SearchIndex {
             }
             EntrySort::Popular => {
                 let collector = top.order_by((
-                    (SortByStaticFastValue::<u64>::for_field("users"), Order::Desc),
-                    (SortByStaticFastValue::<i64>::for_field("first_at"), Order::Desc),
+                    (
+                        SortByStaticFastValue::<u64>::for_field("users"),
+                        Order::Desc,
+                    ),
+                    (
+                        SortByStaticFastValue::<i64>::for_field("first_at"),
+                        Order::Desc,
+                    ),
                 ));
                 searcher
                     .search(&query, &collector)?
@@ -453,8 +459,14 @@ impl SearchIndex {
             }
             EntrySort::Recent => {
                 let collector = top.order_by((
-                    (SortByStaticFastValue::<i64>::for_field("first_at"), Order::Desc),
-                    (SortByStaticFastValue::<i64>::for_field("entry_id"), Order::Desc),
+                    (
+                        SortByStaticFastValue::<i64>::for_field("first_at"),
+                        Order::Desc,
+                    ),
+                    (
+                        SortByStaticFastValue::<i64>::for_field("entry_id"),
+                        Order::Desc,
+                    ),
                 ));
                 searcher
                     .search(&query, &collector)?
@@ -558,8 +570,14 @@ impl SearchIndex {
             }
             BookmarkSort::Recent => {
                 let collector = top.order_by((
-                    (SortByStaticFastValue::<i64>::for_field("created_at"), Order::Desc),
-                    (SortByStaticFastValue::<i64>::for_field("bookmark_id"), Order::Desc),
+                    (
+                        SortByStaticFastValue::<i64>::for_field("created_at"),
+                        Order::Desc,
+                    ),
+                    (
+                        SortByStaticFastValue::<i64>::for_field("bookmark_id"),
+                        Order::Desc,
+                    ),
                 ));
                 searcher
                     .search(&query, &collector)?

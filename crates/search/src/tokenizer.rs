@@ -320,7 +320,10 @@ mod tests {
 
     #[test]
     fn one_character_run_is_a_unigram() {
-        assert_eq!(texts("猫 と dog"), owned(&[("猫", 0), ("と", 1), ("dog", 2)]));
+        assert_eq!(
+            texts("猫 と dog"),
+            owned(&[("猫", 0), ("と", 1), ("dog", 2)])
+        );
     }
 
     #[test]
@@ -340,7 +343,10 @@ mod tests {
 
     #[test]
     fn long_vowel_mark_and_iteration_mark_stay_in_runs() {
-        assert_eq!(texts("サーバー"), owned(&[("サー", 0), ("ーバ", 1), ("バー", 2)]));
+        assert_eq!(
+            texts("サーバー"),
+            owned(&[("サー", 0), ("ーバ", 1), ("バー", 2)])
+        );
         assert_eq!(texts("時々"), owned(&[("時々", 0)]));
     }
 
