@@ -93,7 +93,7 @@ fn attaches(c: char) -> bool {
 }
 
 fn normalize_chars(text: &str) -> Vec<NChar> {
-    let mut out = Vec::with_capacity(text.len());
+    let mut out = Vec::with_capacity(text.len() / 2 + 1);
     let mut chars = text.char_indices().enumerate().peekable();
     let mut cluster = String::new();
     while let Some((char_start, (byte_start, first))) = chars.next() {

@@ -209,3 +209,18 @@ fn pages_follow_each_other() {
     assert_eq!((last.items, last.has_more), (vec![1], false));
     assert!(page(0, 0).items.is_empty());
 }
+
+#[test]
+fn an_empty_date_range_finds_nothing() {
+    let mut fx = Fixture::new();
+    fx.entries(&[dated(1, "rust", 1)]);
+    let opts = EntrySearch {
+        date_begin: Some(NOW),
+        date_end: Some(NOW - DAY),
+        ..entry_opts()
+    };
+    assert!(fx.find_with("rust", &opts).is_empty());
+    assert!(fx
+        .find("rust after:2025-06-10 before:2025-06-01")
+        .is_empty());
+}

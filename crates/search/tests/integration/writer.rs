@@ -96,3 +96,10 @@ fn another_process_commit_becomes_visible_on_reload() {
         .expect("search");
     assert_eq!(hits.items, [1]);
 }
+
+#[test]
+fn the_index_and_its_writer_can_be_shared_across_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<SearchIndex>();
+    shareable::<bukuma_search::IndexWriterHandle>();
+}
