@@ -136,6 +136,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    search_outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        target_id -> BigInt,
+        txid -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(bookmarks -> users (user_id));
 diesel::joinable!(bookmarks -> entries (entry_id));
 diesel::joinable!(bookmark_tags -> bookmarks (bookmark_id));
@@ -158,4 +168,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     api_tokens,
     job_leases,
+    search_outbox,
 );

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use crate::connection::DbConnection;
 use crate::error::DbError;
 use crate::models::NameCount;
-use crate::queries::bookmarks;
 use crate::queries::write_options::WriteOptions;
+use crate::queries::{bookmarks, search};
 use crate::schema::{user_sites, user_tags};
 
 /// A user's tags with counts, most used first (public bookmarks only unless `include_private`).
@@ -97,6 +97,7 @@ fn retag(
     change: impl Fn(Vec<String>) -> Vec<String>,
 ) -> Result<usize, DbError> {
     bookmarks::lock_owner(conn, user_id)?;
+    search::enqueue_tagged(conn, user_id, &tag.key())?;
     let ids = bookmarks::ids_with_tag(conn, user_id, &tag.key())?;
     for id in &ids {
         let Some(b) = bookmarks::find(conn, *id)? else {

@@ -7,6 +7,7 @@ mod bookmarks;
 mod concurrency;
 mod entries;
 mod postgres;
+mod search;
 mod sqlite;
 mod stars;
 mod tags;

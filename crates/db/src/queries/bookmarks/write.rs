@@ -15,6 +15,7 @@ use crate::connection::DbConnection;
 use crate::error::DbError;
 use crate::models::{Bookmark, BookmarkView, Entry, UserRef};
 use crate::queries::entries;
+use crate::queries::search::push_bookmark_change;
 use crate::queries::stmt::{Arg, Combined, Stmt};
 use crate::queries::write_options::WriteOptions;
 use crate::schema::{bookmarks, users};
@@ -120,7 +121,7 @@ fn upsert(
         entry.title = title.to_owned();
     }
     if let Some(old) = existing {
-        let (bookmark, moved) = apply_input(conn, &old, input, opts.now, opts)?;
+        let (bookmark, moved) = apply_input(conn, &old, input, opts.now, opts, true)?;
         let view = BookmarkView {
             bookmark,
             entry: moved.unwrap_or(entry),
@@ -156,6 +157,7 @@ fn upsert(
     }
     let counted = Counted::of(&new);
     write_bookmark_tags(&mut w, user_id, new.id, None, &counted);
+    push_bookmark_change(&mut w, new.id, (!new.is_private).then_some(new.entry_id));
     let moved = apply_counts(conn, w, user_id, None, Some(&counted), counts, opts)?;
     // As its count update left it; a created entry is as inserted, and a
     // private bookmark moves no count of an existing one.
@@ -368,6 +370,7 @@ fn create_at_once(
     }
     w.push(insert_bookmark_sql!(), insert_args(&new, true));
     write_bookmark_tags(&mut w, user_id, new.id, None, &counted);
+    push_bookmark_change(&mut w, new.id, (!new.is_private).then_some(new.entry_id));
     let moved = match apply_counts(conn, w, user_id, None, Some(&counted), counts, opts) {
         Err(DbError::Query(Error::DatabaseError(
             DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation,
@@ -390,14 +393,16 @@ fn create_at_once(
 
 /// Applies `input` to an existing bookmark (the caller holds the user
 /// lock), stamping it `updated_at`: one statement on PostgreSQL (two when
-/// counter rows fall to zero). Returns the bookmark as written, and the
-/// entry as its count update left it when there was one.
+/// counter rows fall to zero). With `outbox`, the same statement adds the
+/// search outbox rows of the change. Returns the bookmark as written, and
+/// the entry as its count update left it when there was one.
 fn apply_input(
     conn: &mut DbConnection,
     old: &Bookmark,
     input: &BookmarkInput<'_>,
     updated_at: i64,
     opts: WriteOptions,
+    outbox: bool,
 ) -> Result<(Bookmark, Option<Entry>), DbError> {
     touch(Scope::Entry(old.entry_id));
     let before = Counted::of(old);
@@ -438,6 +443,10 @@ fn apply_input(
             Arg::Int(old.id.0),
         ],
     );
+    if outbox {
+        let public = !old.is_private || !new.is_private;
+        push_bookmark_change(&mut w, old.id, public.then_some(old.entry_id));
+    }
     let moved = if after == before {
         w.execute(conn)?;
         None
@@ -468,7 +477,7 @@ pub fn update(
     let old = find(conn, id)?
         .filter(|b| b.user_id == user_id)
         .ok_or(DbError::NotFound)?;
-    let (new, _) = apply_input(conn, &old, input, opts.now, opts)?;
+    let (new, _) = apply_input(conn, &old, input, opts.now, opts, true)?;
     Ok(new)
 }
 
@@ -486,9 +495,11 @@ pub fn delete(
     touch(Scope::Entry(old.entry_id));
     let before = Counted::of(&old);
     touch_bookmark(user_id, tag_keys(&before.tags));
+    let mut w = Combined::default();
+    push_bookmark_change(&mut w, id, (!old.is_private).then_some(old.entry_id));
     apply_counts(
         conn,
-        Combined::default(),
+        w,
         user_id,
         Some(&before),
         None,
@@ -500,7 +511,8 @@ pub fn delete(
 }
 
 /// Replaces the tags of a bookmark (tag rename and delete); the caller holds
-/// its owner's lock.
+/// its owner's lock. It adds no search outbox rows: the bulk operation adds
+/// those of all its bookmarks in one statement.
 pub fn set_tags(
     conn: &mut DbConnection,
     old: &Bookmark,
@@ -512,7 +524,7 @@ pub fn set_tags(
         ..BookmarkInput::default()
     };
     // Keeps updated_at: retagging in bulk is not an edit of the bookmark.
-    apply_input(conn, old, &input, old.updated_at, opts)?;
+    apply_input(conn, old, &input, old.updated_at, opts, false)?;
     Ok(())
 }
 

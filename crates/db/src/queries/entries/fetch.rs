@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::lists::find;
 use crate::connection::DbConnection;
 use crate::error::DbError;
+use crate::queries::search::{self, OutboxKind};
 use crate::schema::entries;
 use crate::versions::{touch, Scope};
 
@@ -61,6 +62,7 @@ pub fn record_fetch_success(
             entries::fetch_error.eq(None::<String>),
         ))
         .execute(conn)?;
+    search::enqueue(conn, OutboxKind::Entry, id.0)?;
     Ok(())
 }
 

@@ -111,7 +111,10 @@ pub fn counts(conn: &mut DbConnection, urls: &[String]) -> Result<HashMap<String
 /// The card tags of each entry: one prepared query per entry that reads its
 /// top rows off the `(entry_id, count DESC, tag_key)` index, where one query
 /// for the whole page would read every tag row of popular entries.
-fn with_tags(conn: &mut DbConnection, list: Vec<Entry>) -> Result<Vec<EntryView>, DbError> {
+pub(crate) fn with_tags(
+    conn: &mut DbConnection,
+    list: Vec<Entry>,
+) -> Result<Vec<EntryView>, DbError> {
     list.into_iter()
         .map(|entry| {
             let tags = entry_tags::table

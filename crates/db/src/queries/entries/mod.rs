@@ -22,6 +22,7 @@ pub use fetch::{
     MAX_FETCH_ATTEMPTS,
 };
 pub use hot::{hot_scores, recompute_hot, store_hot_scores, HotScores, HOT_BATCH, HOT_TOLERANCE};
+pub(crate) use lists::with_tags;
 pub use lists::{
     counts, find, find_by_url, find_public, find_public_by_url, hot, is_public, newest,
     site_newest, tagged, CARD_TAGS,

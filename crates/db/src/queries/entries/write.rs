@@ -9,6 +9,7 @@ use crate::connection::DbConnection;
 use crate::error::DbError;
 use crate::models::{Bookmark, Entry};
 use crate::per_backend;
+use crate::queries::search::{self, OutboxKind};
 use crate::queries::stmt::{Arg, Stmt};
 use crate::queries::write_options::WriteOptions;
 use crate::schema::{bookmarks, entries};
@@ -146,6 +147,9 @@ pub fn set_fallback_title(
         &[Arg::Text(title), Arg::Int(id.0)],
     )
     .execute(conn)?;
+    if changed > 0 {
+        search::enqueue(conn, OutboxKind::Entry, id.0)?;
+    }
     Ok(changed > 0)
 }
 
