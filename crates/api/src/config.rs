@@ -13,6 +13,9 @@ pub struct Config {
     pub bind: String,
     /// `BUKUMA_DATA_DIR`; default `data`.
     pub data_dir: PathBuf,
+    /// `BUKUMA_SEARCH_DIR`: the search index of this host, shared by the
+    /// server processes on it; default `<data dir>/search`.
+    pub search_dir: PathBuf,
     /// `BUKUMA_STATIC_DIR`: the built SPA; default `frontend/dist`.
     pub static_dir: PathBuf,
     /// `BUKUMA_COOKIE_SECURE`: mark the refresh cookie `Secure` even over plain HTTP.
@@ -158,6 +161,9 @@ impl Config {
                     })?,
                 ),
             },
+            search_dir: var("BUKUMA_SEARCH_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("search")),
             data_dir,
             jwt_secret,
         })
@@ -171,6 +177,8 @@ impl Config {
             database_url: database_url.to_owned(),
             bind: "127.0.0.1:0".into(),
             data_dir: std::env::temp_dir(),
+            // Tests that search give each app a directory of its own.
+            search_dir: std::env::temp_dir().join("bukuma-search-unused"),
             static_dir: PathBuf::from("frontend/dist"),
             cookie_secure: false,
             new_entry_threshold: 3,

@@ -58,6 +58,8 @@ pub fn spawn(db: Db, interval: Duration) {
                 }
                 if purge {
                     db.write(|c| tokens::purge_expired_refresh(c, now))?;
+                    let before = now - crate::indexer::OUTBOX_RETENTION_MICROS;
+                    db.write(|c| bukuma_db::search::purge_outbox(c, before))?;
                 }
                 recompute_hot(&db).map(Some)
             })

@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod import_export;
+pub mod indexer;
 pub mod jobs;
 pub mod logging;
 pub mod middleware;

@@ -23,6 +23,8 @@ pub struct AppState {
     pub hot_pages: PageCache,
     /// Responses of public reads, replaced when a write changes them.
     pub reads: ReadCache,
+    /// The search index, when this server searches.
+    pub search: Option<Arc<crate::indexer::Search>>,
     /// One permit per pooled connection: reads wait here, on the event
     /// loop, rather than each on a blocking thread of its own waiting for a
     /// connection (threads that only wait cost memory and wake-ups).
@@ -41,9 +43,16 @@ impl AppState {
                 std::time::Duration::from_millis(config.read_lag_ms),
             ),
             readers: tokio::sync::Semaphore::new(config.pool_size.max(1) as usize),
+            search: None,
             config: Arc::new(config),
             db,
         }
+    }
+
+    /// The state with a search index.
+    pub fn with_search(mut self, search: Arc<crate::indexer::Search>) -> Self {
+        self.search = Some(search);
+        self
     }
 
     pub fn write_options(&self) -> WriteOptions {

@@ -53,6 +53,7 @@
 //! flag. One process at a time writes ([`SearchIndex::try_writer`]); each
 //! commit carries the writer's cursor ([`SearchIndex::committed_payload`]).
 
+pub mod facts;
 pub mod highlight;
 pub mod index;
 mod plan;
@@ -61,6 +62,7 @@ mod schema;
 pub mod search;
 pub mod tokenizer;
 
+pub use facts::{BookmarkFacts, EntryFacts};
 pub use highlight::highlights;
 pub use index::{BookmarkDoc, EntryDoc, IndexWriterHandle, Result, SearchError, SearchIndex};
 pub use query::{parse, ParsedQuery};

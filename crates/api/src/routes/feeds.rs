@@ -1,6 +1,7 @@
 //! RSS 2.0 and Atom feeds of public bookmarks and entries:
 //! `/{username}/bookmarks.rss|atom` (`?tag=` to narrow), `/t/{tag}.rss|atom`,
-//! `/site/{domain}.rss|atom`, `/hot.rss|atom` and `/new.rss|atom`.
+//! `/site/{domain}.rss|atom`, `/hot.rss|atom`, `/new.rss|atom` and
+//! `/search.rss|atom?q=…`.
 //! Feeds show public bookmarks only, whoever asks: they carry no credentials.
 
 use actix_web::http::header;
@@ -373,6 +374,36 @@ pub async fn hot(
             self_url: format!("{base}/hot.{ext}"),
             description: "Entries people are bookmarking now".into(),
             items: entry_items(&base, page.items, false),
+        },
+        format,
+    )
+}
+
+/// `/search.rss|atom?q=…`: the first page of an entries search, so people
+/// can subscribe to a query (the parameters of `GET /api/v1/search`).
+pub async fn search(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    ext: web::Path<String>,
+    Query(p): Query<crate::views::SearchParams>,
+) -> Result<HttpResponse, ApiError> {
+    let ext = ext.into_inner();
+    let format = FeedFormat::parse(&ext)?;
+    let q = p.q.clone();
+    let r = super::search::SearchRequest::check(p, 0, FEED_ITEMS)?;
+    if r.scope != crate::views::SearchScope::All {
+        return Err(ApiError::field("scope", "feeds search everyone's entries"));
+    }
+    let (entries, _) = super::search::find_entries(&state, &r).await?;
+    let base = base_url(&state, &req);
+    let query = req.query_string();
+    render(
+        Feed {
+            title: format!("bukuma: search for {q}"),
+            link: format!("{base}/search?{query}"),
+            self_url: format!("{base}/search.{ext}?{query}"),
+            description: format!("Entries matching {q}"),
+            items: entry_items(&base, entries, false),
         },
         format,
     )

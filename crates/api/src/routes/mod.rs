@@ -144,6 +144,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // Feeds, before the SPA's catch-all; they are not part of the JSON API.
     cfg.service(resource("/hot.{format:rss|atom}").route(web::get().to(feeds::hot)))
         .service(resource("/new.{format:rss|atom}").route(web::get().to(feeds::newest)))
+        .service(resource("/search.{format:rss|atom}").route(web::get().to(feeds::search)))
         .service(resource("/t/{tag}.{format:rss|atom}").route(web::get().to(feeds::tag)))
         .service(resource("/site/{domain}.{format:rss|atom}").route(web::get().to(feeds::site)))
         .service(

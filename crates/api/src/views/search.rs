@@ -69,9 +69,15 @@ pub struct SearchParams {
     pub user: Option<String>,
 }
 
-/// Character ranges `[start, end)` (in Unicode scalar values) of a text
-/// where the query matched.
-pub type Ranges = Vec<[u32; 2]>;
+/// Where in a text the query matched: characters (Unicode scalar values)
+/// `start` up to, not including, `end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct TextRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+pub type Ranges = Vec<TextRange>;
 
 /// Where the query matched, per field; fields without a match are empty.
 #[derive(Debug, Default, Serialize, ToSchema)]

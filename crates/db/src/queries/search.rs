@@ -36,9 +36,12 @@ use crate::time::now_micros;
 /// What an outbox row names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OutboxKind {
-    /// An entry's document (everyone's search): its metadata or its public
-    /// bookmarks changed.
+    /// An entry's document (everyone's search): its public bookmarks
+    /// changed.
     Entry,
+    /// An entry's title or summary changed: its document and those of all
+    /// its bookmarks, which carry them.
+    EntryText,
     /// A bookmark's document (my search): created, changed or deleted.
     Bookmark,
     /// Every document of a user's bookmarks (and their entries), for
@@ -50,6 +53,7 @@ impl OutboxKind {
     pub fn as_str(self) -> &'static str {
         match self {
             OutboxKind::Entry => "entry",
+            OutboxKind::EntryText => "entry_text",
             OutboxKind::Bookmark => "bookmark",
             OutboxKind::User => "user",
         }
@@ -62,6 +66,7 @@ impl FromStr for OutboxKind {
     fn from_str(s: &str) -> Result<Self, ParseError> {
         match s {
             "entry" => Ok(OutboxKind::Entry),
+            "entry_text" => Ok(OutboxKind::EntryText),
             "bookmark" => Ok(OutboxKind::Bookmark),
             "user" => Ok(OutboxKind::User),
             _ => Err(ParseError),
@@ -304,6 +309,8 @@ pub struct EntrySearchRow {
     pub public_comments: Vec<String>,
     /// Public bookmarks, one per user.
     pub public_users: i64,
+    /// The users of those bookmarks, for `user:` searches.
+    pub public_user_ids: Vec<UserId>,
     /// Creation times of its first and last public bookmark (microseconds).
     pub first_at: i64,
     pub last_at: i64,
@@ -401,6 +408,34 @@ pub fn entry_docs(
     with_public_parts(conn, rows, ids)
 }
 
+/// How many entry and bookmark documents a rebuild writes, for its
+/// progress: the entries with bookmarks (some of them private only) and
+/// every bookmark.
+pub fn document_counts(conn: &mut DbConnection) -> Result<(u64, u64), DbError> {
+    use diesel::dsl::count_star;
+    let entries: i64 = per_backend!(conn, |c| entries_t::table
+        .filter(entries_t::bookmark_count.gt(0))
+        .select(count_star())
+        .first(c))?;
+    let bookmarks: i64 =
+        per_backend!(conn, |c| bookmarks::table.select(count_star()).first(c))?;
+    Ok((
+        u64::try_from(entries).unwrap_or(0),
+        u64::try_from(bookmarks).unwrap_or(0),
+    ))
+}
+
+/// The highest entry and bookmark ids (0 when there are none), for
+/// sampling ids to verify.
+pub fn max_ids(conn: &mut DbConnection) -> Result<(EntryId, BookmarkId), DbError> {
+    use diesel::dsl::max;
+    let entry: Option<i64> =
+        per_backend!(conn, |c| entries_t::table.select(max(entries_t::id)).first(c))?;
+    let bookmark: Option<i64> =
+        per_backend!(conn, |c| bookmarks::table.select(max(bookmarks::id)).first(c))?;
+    Ok((EntryId(entry.unwrap_or(0)), BookmarkId(bookmark.unwrap_or(0))))
+}
+
 /// Up to `limit` entry documents after entry `after`, in id order, for a
 /// rebuild: one statement per table per batch, each reading a range of
 /// its index.
@@ -440,14 +475,17 @@ fn with_public_parts(
     ids: Ids<'_>,
 ) -> Result<Vec<EntrySearchRow>, DbError> {
     #[derive(QueryableByName)]
-    struct Public {
+    struct PublicBookmark {
         #[diesel(sql_type = BigInt)]
         entry_id: EntryId,
         #[diesel(sql_type = BigInt)]
-        users: i64,
+        user_id: UserId,
         #[diesel(sql_type = BigInt)]
+        created_at: i64,
+    }
+    struct Public {
+        users: Vec<UserId>,
         first_at: i64,
-        #[diesel(sql_type = BigInt)]
         last_at: i64,
     }
     #[derive(QueryableByName)]
@@ -460,15 +498,25 @@ fn with_public_parts(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let public = load_sql::<Public>(
+    let bookmarks = load_sql::<PublicBookmark>(
         conn,
         &format!(
-            "SELECT entry_id, COUNT(*) AS users, MIN(created_at) AS first_at, \
-             MAX(created_at) AS last_at FROM bookmarks \
-             WHERE {} AND NOT is_private GROUP BY entry_id",
+            "SELECT entry_id, user_id, created_at FROM bookmarks \
+             WHERE {} AND NOT is_private",
             ids.condition("entry_id")
         ),
     )?;
+    let mut public: HashMap<EntryId, Public> = HashMap::new();
+    for b in bookmarks {
+        let p = public.entry(b.entry_id).or_insert(Public {
+            users: Vec::new(),
+            first_at: b.created_at,
+            last_at: b.created_at,
+        });
+        p.users.push(b.user_id);
+        p.first_at = p.first_at.min(b.created_at);
+        p.last_at = p.last_at.max(b.created_at);
+    }
     // entry_tags counts the public bookmarks carrying each tag.
     let tags = load_sql::<Keyed>(
         conn,
@@ -490,8 +538,6 @@ fn with_public_parts(
             ids.condition("entry_id")
         ),
     )?;
-    let mut public: HashMap<EntryId, Public> =
-        public.into_iter().map(|p| (p.entry_id, p)).collect();
     fn group(texts: Vec<Keyed>) -> HashMap<EntryId, Vec<String>> {
         let mut by_entry: HashMap<EntryId, Vec<String>> = HashMap::new();
         for t in texts {
@@ -507,7 +553,8 @@ fn with_public_parts(
             Some(EntrySearchRow {
                 public_tags: tags.remove(&e.id).unwrap_or_default(),
                 public_comments: comments.remove(&e.id).unwrap_or_default(),
-                public_users: p.users,
+                public_users: p.users.len() as i64,
+                public_user_ids: p.users,
                 first_at: p.first_at,
                 last_at: p.last_at,
                 id: e.id,

@@ -41,6 +41,10 @@ fn e(id: EntryId) -> (String, i64) {
     ("entry".into(), id.0)
 }
 
+fn text(id: EntryId) -> (String, i64) {
+    ("entry_text".into(), id.0)
+}
+
 fn private(url: &str) -> Mark<'_> {
     Mark {
         url,
@@ -197,7 +201,7 @@ fn fetched_metadata_and_fallback_titles_add_entry_rows_and_profiles_none(db: &Db
     })
     .expect("save");
     let written = written_after(db, at);
-    assert!(written.contains(&e(entry.id)), "{written:?}");
+    assert!(written.contains(&text(entry.id)), "{written:?}");
     let at = last_row(db);
     let meta = PageMetadata {
         title: Some("Fetched".into()),
@@ -205,7 +209,7 @@ fn fetched_metadata_and_fallback_titles_add_entry_rows_and_profiles_none(db: &Db
     };
     db.write(|c| entries::record_fetch_success(c, entry.id, &meta, now_micros()))
         .expect("fetched");
-    assert_eq!(written_after(db, at), [e(entry.id)]);
+    assert_eq!(written_after(db, at), [text(entry.id)]);
     // The index shows usernames alone, which never change.
     let at = last_row(db);
     db.write(|c| {

@@ -348,6 +348,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sites/{domain}/entries": {
         parameters: {
             query?: never;
@@ -532,6 +548,11 @@ export interface components {
             read_later?: boolean | null;
             tags?: string[] | null;
         };
+        /** @description One of my bookmarks that matched (`scope=mine`). */
+        BookmarkHit: {
+            bookmark: components["schemas"]["Bookmark"];
+            highlights: components["schemas"]["Highlights"];
+        };
         BookmarkPage: {
             items: components["schemas"]["Bookmark"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
@@ -621,6 +642,11 @@ export interface components {
         EntryCounts: {
             [key: string]: number;
         };
+        /** @description An entry that matched (`scope=all`). */
+        EntryHit: {
+            entry: components["schemas"]["Entry"];
+            highlights: components["schemas"]["Highlights"];
+        };
         /** @enum {string} */
         EntryOrder: "new" | "hot";
         EntryPage: {
@@ -681,6 +707,15 @@ export interface components {
         Health: {
             /** @description `ok` */
             status: string;
+        };
+        /** @description Where the query matched, per field; fields without a match are empty. */
+        Highlights: {
+            /** @description In the comment of my bookmark (`scope=mine` only). */
+            comment?: components["schemas"]["Vec"];
+            /** @description In the note of my bookmark (`scope=mine` only). */
+            note?: components["schemas"]["Vec"];
+            summary: components["schemas"]["Vec"];
+            title: components["schemas"]["Vec"];
         };
         /** @description A bookmark of an imported file that was not imported, and why. */
         ImportError: {
@@ -781,6 +816,21 @@ export interface components {
              */
             bookmarks_changed: number;
         };
+        /**
+         * @description A page of search results: `entries` for `scope=all`, `bookmarks` for
+         *     `scope=mine`; the other list is empty.
+         */
+        SearchPage: {
+            bookmarks: components["schemas"]["BookmarkHit"][];
+            entries: components["schemas"]["EntryHit"][];
+            next_cursor?: string | null;
+        };
+        /** @enum {string} */
+        SearchScope: "all" | "mine";
+        /** @enum {string} */
+        SearchSort: "relevance" | "popular" | "recent";
+        /** @enum {string} */
+        SearchTarget: "all" | "title" | "comment" | "tag";
         SiteCount: {
             /** Format: int64 */
             count: number;
@@ -828,6 +878,12 @@ export interface components {
          * @enum {string}
          */
         UserRole: "user" | "admin";
+        Vec: {
+            /** Format: int32 */
+            end: number;
+            /** Format: int32 */
+            start: number;
+        }[];
     };
     responses: never;
     parameters: never;
@@ -2888,6 +2944,86 @@ export interface operations {
             };
             /** @description No such resource, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /**
+                 * @description Words (all must match), `OR`, `-word`, `"a phrase"`, and the
+                 *     prefixes `title:`, `tag:`, `comment:`, `site:`, `user:`,
+                 *     `after:YYYY-MM-DD` and `before:YYYY-MM-DD`. At most 256 characters.
+                 */
+                q: string;
+                scope?: components["schemas"]["SearchScope"];
+                target?: components["schemas"]["SearchTarget"];
+                sort?: components["schemas"]["SearchSort"];
+                /** @description Only entries with at least this many public bookmarks. */
+                users?: number;
+                /** @description Bookmarked on or after this day (UTC). */
+                date_begin?: string;
+                /** @description Bookmarked on or before this day (UTC). */
+                date_end?: string;
+                /** @description A host name; its subdomains match too. */
+                site?: string;
+                /** @description Only what this user bookmarked (publicly, unless it is me). */
+                user?: string;
+                /** @description Items per page, 1–100 (default 20). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entries (`scope=all`) or my bookmarks (`scope=mine`) that match, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPage"];
+                };
+            };
+            /** @description Invalid request: malformed input or failed validation (see `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `scope=mine` without credentials */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -51,9 +51,27 @@ enum Command {
         #[arg(long, value_enum, default_value = "netscape")]
         format: ExportFormat,
     },
+    /// Rebuild or check the search index.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
     /// Fill an empty database with a deterministic synthetic dataset (benchmarks).
     /// Every user's password is `bench-password`.
     Seed(cmd::seed::SeedArgs),
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// Build a new index from the database while writes go on, catch up with
+    /// them, and switch every server on this host to it.
+    Reindex,
+    /// Compare a random sample of the index with the database.
+    Verify {
+        /// Entry ids and bookmark ids to sample, each.
+        #[arg(long, default_value_t = 1000)]
+        sample: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -117,5 +135,11 @@ fn run(command: Command) -> Result<(), AnyError> {
         Command::Export { user, format } => cmd::transfer::export(user, format),
         Command::Serve => cmd::serve::serve(),
         Command::Seed(args) => cmd::seed::seed(args),
+        Command::Search {
+            command: SearchCommand::Reindex,
+        } => cmd::search::reindex(),
+        Command::Search {
+            command: SearchCommand::Verify { sample },
+        } => cmd::search::verify(sample),
     }
 }

@@ -62,7 +62,7 @@ pub fn record_fetch_success(
             entries::fetch_error.eq(None::<String>),
         ))
         .execute(conn)?;
-    search::enqueue(conn, OutboxKind::Entry, id.0)?;
+    search::enqueue(conn, OutboxKind::EntryText, id.0)?;
     Ok(())
 }
 

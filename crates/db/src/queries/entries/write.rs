@@ -148,7 +148,7 @@ pub fn set_fallback_title(
     )
     .execute(conn)?;
     if changed > 0 {
-        search::enqueue(conn, OutboxKind::Entry, id.0)?;
+        search::enqueue(conn, OutboxKind::EntryText, id.0)?;
     }
     Ok(changed > 0)
 }

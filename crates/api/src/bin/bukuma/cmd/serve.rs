@@ -1,8 +1,10 @@
 //! `bukuma serve`: the HTTP server and its background jobs.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::{web, HttpServer};
+use bukuma_api::indexer::{self, Search};
 use bukuma_api::{jobs, AppState, Config};
 
 use super::{open_db, AnyError};
@@ -25,8 +27,15 @@ pub async fn serve() -> Result<(), AnyError> {
         })?;
         jobs::spawn_fetcher(db.clone(), fetcher);
     }
+    let search = Arc::new(Search::open(&config.search_dir)?);
+    {
+        let (db, search) = (db.clone(), search.clone());
+        std::thread::Builder::new()
+            .name("search-indexer".into())
+            .spawn(move || indexer::run(db, search))?;
+    }
     let bind = config.bind.clone();
-    let state = web::Data::new(AppState::new(db, config));
+    let state = web::Data::new(AppState::new(db, config).with_search(search));
     HttpServer::new(move || bukuma_api::app(state.clone()))
         .bind(&bind)?
         .shutdown_timeout(20)
