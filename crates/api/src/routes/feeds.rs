@@ -394,7 +394,11 @@ pub async fn search(
     if r.scope != crate::views::SearchScope::All {
         return Err(ApiError::field("scope", "feeds search everyone's entries"));
     }
-    let (entries, _) = super::search::find_entries(&state, &r).await?;
+    let entries = if r.matches_nothing() {
+        Vec::new()
+    } else {
+        super::search::find_entries(&state, &r).await?.0
+    };
     let base = base_url(&state, &req);
     let query = req.query_string();
     render(

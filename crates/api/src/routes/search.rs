@@ -41,6 +41,19 @@ pub struct SearchRequest {
     pub limit: usize,
 }
 
+impl SearchRequest {
+    /// Nothing to look for: the query was only operators and no filter
+    /// narrows it, so nothing matches.
+    pub fn matches_nothing(&self) -> bool {
+        self.query.is_empty()
+            && self.site.is_none()
+            && self.user.is_none()
+            && self.min_users.is_none()
+            && self.date_begin.is_none()
+            && self.date_end.is_none()
+    }
+}
+
 fn day_start(d: NaiveDate) -> i64 {
     d.and_hms_opt(0, 0, 0)
         .map(|t| t.and_utc().timestamp_micros())
@@ -89,7 +102,7 @@ impl SearchRequest {
             || p.users.is_some()
             || p.date_begin.is_some()
             || p.date_end.is_some();
-        if query.is_empty() && !narrowed {
+        if p.q.trim().is_empty() && !narrowed {
             return Err(ApiError::field("q", "give a word to search for"));
         }
         Ok(SearchRequest {
@@ -178,9 +191,7 @@ pub async fn find_entries(
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(index_error)?;
     let ids: Vec<EntryId> = hits.items.into_iter().map(EntryId).collect();
-    let entries = state
-        .read(move |c| docs::visible_entries(c, &ids))
-        .await?;
+    let entries = state.read(move |c| docs::visible_entries(c, &ids)).await?;
     Ok((entries, hits.has_more))
 }
 
@@ -249,7 +260,7 @@ pub async fn search(
             .map_err(|_| ApiError::field("cursor", bukuma_domain::CursorError::Malformed))?,
     };
     let r = SearchRequest::check(p, offset, page.limit)?;
-    if r.offset >= MAX_OFFSET {
+    if r.offset >= MAX_OFFSET || r.matches_nothing() {
         return Ok(HttpResponse::Ok().json(SearchPage::default()));
     }
     let limit = r.limit.min(MAX_OFFSET - r.offset);

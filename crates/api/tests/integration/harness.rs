@@ -10,6 +10,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_http::Request;
 use actix_web::body::MessageBody;
@@ -18,6 +19,7 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::http::{Method, StatusCode};
 use actix_web::test::{self, TestRequest};
 use actix_web::web;
+use bukuma_api::indexer::{self, Search};
 use bukuma_api::{AppState, Config};
 pub use bukuma_db::both_backends;
 pub use bukuma_db::testing::TestDb;
@@ -148,6 +150,8 @@ pub struct User {
 pub struct TestApp {
     call: Rc<Call>,
     pub state: web::Data<AppState>,
+    /// The search index's directory, removed with the app.
+    _search_dir: tempfile::TempDir,
     _db: TestDb,
 }
 
@@ -162,8 +166,12 @@ impl TestApp {
     pub async fn configured(backend: Backend, change: impl FnOnce(&mut Config)) -> Self {
         let t = TestDb::new(backend);
         let mut config = Config::for_tests(&t.url);
+        let search_dir = tempfile::tempdir().expect("search index directory");
+        config.search_dir = search_dir.path().to_path_buf();
         change(&mut config);
-        let state = web::Data::new(AppState::new(t.db.clone(), config));
+        let search = Search::open(&config.search_dir).expect("search index");
+        let state =
+            web::Data::new(AppState::new(t.db.clone(), config).with_search(Arc::new(search)));
         let service = Rc::new(service(state.clone()).await);
         let call: Rc<Call> = Rc::new(move |req| {
             let service = service.clone();
@@ -172,6 +180,7 @@ impl TestApp {
         TestApp {
             call,
             state,
+            _search_dir: search_dir,
             _db: t,
         }
     }
@@ -183,6 +192,13 @@ impl TestApp {
     /// Recomputes hot scores now, as the background job would.
     pub fn recompute_hot(&self) {
         bukuma_api::jobs::recompute_hot(self.db()).expect("recompute hot");
+    }
+
+    /// Indexes what the outbox holds now, as the server's indexer would
+    /// (tests run no indexer in the background); returns the rows consumed.
+    pub fn index_now(&self) -> usize {
+        let search = self.state.search.as_ref().expect("the test app searches");
+        indexer::catch_up(self.db(), search).expect("index")
     }
 
     /// Differences between the stored counters and the rows they count.

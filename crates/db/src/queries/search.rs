@@ -201,6 +201,17 @@ struct RawOutboxRow {
     target_id: i64,
 }
 
+/// The oldest transaction id that may still add outbox rows, as `at`: the
+/// oldest one in progress, leaving out those known to run in other databases
+/// of the server (they cannot write here, and a long one elsewhere must not
+/// hold indexing back); with none in progress, the next id to be assigned.
+const PG_HORIZON: &str = "WITH s AS (SELECT pg_current_snapshot() AS snap), \
+     elsewhere AS (SELECT backend_xid FROM pg_stat_activity \
+     WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()) \
+     SELECT COALESCE((SELECT MIN(x) FROM s, pg_snapshot_xip(s.snap) AS x \
+     WHERE xid(x) NOT IN (SELECT backend_xid FROM elsewhere)), \
+     (SELECT pg_snapshot_xmax(snap) FROM s))::text::bigint AS at";
+
 /// Up to `limit` outbox rows after `after`, in (txid, id) order, that no
 /// later commit can precede. On PostgreSQL those of transactions below the
 /// oldest one still running: every one of them has ended, so no row can
@@ -216,10 +227,13 @@ pub fn read_outbox(
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let rows = match conn {
         DbConnection::Pg(_) => Stmt::new(
-            "SELECT txid, id, kind, target_id FROM search_outbox \
+            &format!(
+                "WITH pg_horizon AS ({PG_HORIZON}) \
+             SELECT txid, id, kind, target_id FROM search_outbox \
              WHERE (txid, id) > (?, ?) \
-             AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint \
-             ORDER BY txid, id LIMIT ?",
+             AND txid < (SELECT at FROM pg_horizon) \
+             ORDER BY txid, id LIMIT ?"
+            ),
             &[Arg::Int(after.txid), Arg::Int(after.id), Arg::Int(limit)],
         )
         .load::<RawOutboxRow>(conn)?,
@@ -259,10 +273,7 @@ pub fn outbox_horizon(conn: &mut DbConnection) -> Result<OutboxCursor, DbError> 
         at: i64,
     }
     let (sql, pg) = match conn {
-        DbConnection::Pg(_) => (
-            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS at",
-            true,
-        ),
+        DbConnection::Pg(_) => (PG_HORIZON, true),
         DbConnection::Sqlite(_) => (
             "SELECT COALESCE(MAX(id), 0) AS at FROM search_outbox",
             false,
@@ -417,8 +428,7 @@ pub fn document_counts(conn: &mut DbConnection) -> Result<(u64, u64), DbError> {
         .filter(entries_t::bookmark_count.gt(0))
         .select(count_star())
         .first(c))?;
-    let bookmarks: i64 =
-        per_backend!(conn, |c| bookmarks::table.select(count_star()).first(c))?;
+    let bookmarks: i64 = per_backend!(conn, |c| bookmarks::table.select(count_star()).first(c))?;
     Ok((
         u64::try_from(entries).unwrap_or(0),
         u64::try_from(bookmarks).unwrap_or(0),
@@ -429,11 +439,16 @@ pub fn document_counts(conn: &mut DbConnection) -> Result<(u64, u64), DbError> {
 /// sampling ids to verify.
 pub fn max_ids(conn: &mut DbConnection) -> Result<(EntryId, BookmarkId), DbError> {
     use diesel::dsl::max;
-    let entry: Option<i64> =
-        per_backend!(conn, |c| entries_t::table.select(max(entries_t::id)).first(c))?;
-    let bookmark: Option<i64> =
-        per_backend!(conn, |c| bookmarks::table.select(max(bookmarks::id)).first(c))?;
-    Ok((EntryId(entry.unwrap_or(0)), BookmarkId(bookmark.unwrap_or(0))))
+    let entry: Option<i64> = per_backend!(conn, |c| entries_t::table
+        .select(max(entries_t::id))
+        .first(c))?;
+    let bookmark: Option<i64> = per_backend!(conn, |c| bookmarks::table
+        .select(max(bookmarks::id))
+        .first(c))?;
+    Ok((
+        EntryId(entry.unwrap_or(0)),
+        BookmarkId(bookmark.unwrap_or(0)),
+    ))
 }
 
 /// Up to `limit` entry documents after entry `after`, in id order, for a

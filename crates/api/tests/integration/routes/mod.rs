@@ -3,3 +3,4 @@
 mod auth;
 mod bookmarks;
 mod comments;
+mod search;

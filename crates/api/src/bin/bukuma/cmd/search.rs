@@ -32,7 +32,11 @@ impl Progress for Bar {
     }
 
     fn advance(&self, n: u64) {
-        if self.0.length().is_some_and(|len| self.0.position() + n > len) {
+        if self
+            .0
+            .length()
+            .is_some_and(|len| self.0.position() + n > len)
+        {
             self.0.set_length(self.0.position() + n);
         }
         self.0.inc(n);
