@@ -237,6 +237,24 @@ async function noHorizontalScroll(p) {
   assert(sw <= cw, `page scrolls horizontally (${sw} > ${cw}) on ${p.url()}`);
 }
 
+/**
+ * The header's first row keeps the logo, the links and the actions side by
+ * side: nothing wrapped to a second line.
+ * @param {import('playwright-core').Page} p
+ */
+async function headerOnOneRow(p) {
+  const centers = await p.evaluate(() =>
+    ['.logo', '.header__nav', '.search-toggle', '.header__actions']
+      .map((s) => document.querySelector(s))
+      .filter((el) => el instanceof HTMLElement && el.offsetParent !== null)
+      .map((el) => {
+        const r = /** @type {HTMLElement} */ (el).getBoundingClientRect();
+        return Math.round((r.top + r.bottom) / 2);
+      }),
+  );
+  assert(new Set(centers).size === 1, `the header is one row on ${p.url()} (centers ${centers.join(', ')})`);
+}
+
 /** @param {import('playwright-core').Page} p @param {string} username */
 async function loginViaUi(p, username) {
   await p.goto('/login');
@@ -504,6 +522,165 @@ test('a 360 px phone screen has no horizontal scroll', async () => {
       await noHorizontalScroll(pm);
       await shot(pm, /** @type {string} */ (name));
     }
+  } finally {
+    await ctxM.close();
+  }
+});
+
+/**
+ * Reloads `p` until `locator` shows: the server indexes a write for search a
+ * moment after it commits, so the first answer may not have it yet.
+ * @param {import('playwright-core').Page} p
+ * @param {import('playwright-core').Locator} locator
+ */
+async function reloadUntilVisible(p, locator, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      await locator.first().waitFor({ timeout: 1_000 });
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await p.reload();
+    }
+  }
+}
+
+test('search Japanese from the header box, highlighted, everyone and mine', async () => {
+  const TITLE = '死活監視基盤の設計';
+  const PRIVATE_TITLE = '監視ダッシュボードのメモ';
+  const BOB_TITLE = '障害対応の手引き: 監視アラートの設計';
+  const hanakoToken = await registerUser('hanako');
+  await bookmark(bobToken, {
+    url: 'https://sre.example/incident/monitoring-alerts',
+    title: BOB_TITLE,
+    comment: 'アラート疲れの対策がよくまとまっている',
+    tags: ['監視', 'sre'],
+  });
+  await bookmark(bobToken, { url: 'https://audit.example/logs/retention', title: '監査ログの保存期間', tags: ['監査'] });
+  await api('/api/v1/bookmarks', {
+    method: 'POST',
+    token: hanakoToken,
+    body: { url: 'https://notes.example/dashboard', title: PRIVATE_TITLE, comment: '社内向けの下書き', private: true },
+  });
+
+  const ctx = await newContext();
+  try {
+    const p = await ctx.newPage();
+    await loginViaUi(p, 'hanako');
+
+    // save a bookmark with a Japanese title and comment from the dialog
+    await p.goto('/');
+    await p.getByRole('button', { name: 'Add bookmark' }).click();
+    const dialog = p.getByRole('dialog', { name: 'Add a bookmark' });
+    await dialog.getByLabel('URL').fill('https://sre.example/articles/monitoring-platform');
+    await dialog.getByLabel('Title').fill(TITLE);
+    // an emoji before the match: ranges count code points, not UTF-16 units
+    await dialog.getByLabel('Comment').fill('👍 監視の設計がよくまとまっている');
+    await dialog.getByRole('button', { name: 'Save bookmark' }).click();
+    await p.getByText('Bookmark saved.').waitFor();
+    await dialog.waitFor({ state: 'detached' });
+
+    // `/` focuses the header box; Enter searches
+    await p.locator('body').click({ position: { x: 5, y: 300 } });
+    await p.keyboard.press('/');
+    const box = p.getByRole('searchbox', { name: 'Search entries and bookmarks' });
+    assert(await box.evaluate((el) => el === document.activeElement), '/ focuses the search box');
+    await p.keyboard.type('監視');
+    await p.keyboard.press('Enter');
+    await p.waitForURL((u) => u.pathname === '/search' && u.searchParams.get('q') === '監視');
+
+    const mine = p.getByRole('link', { name: TITLE });
+    await reloadUntilVisible(p, mine);
+    const marks = await mine.locator('mark').allTextContents();
+    assert(JSON.stringify(marks) === JSON.stringify(['監視']), `監視 is marked in the title (got ${JSON.stringify(marks)})`);
+    await reloadUntilVisible(p, p.getByRole('link', { name: BOB_TITLE }));
+    assert((await p.getByRole('link', { name: '監査ログの保存期間' }).count()) === 0, '監視 does not find 監査');
+    assert((await p.getByRole('link', { name: PRIVATE_TITLE }).count()) === 0, "a private bookmark is not in everyone's results");
+
+    // the feed of the query
+    const feed = await p.getByRole('link', { name: 'RSS feed of this search' }).getAttribute('href');
+    assert(feed === `/search.rss?q=${encodeURIComponent('監視')}`, `feed link (got ${feed})`);
+    const rss = await (await fetch(`${base}${feed}`)).text();
+    assert(rss.includes(TITLE), 'the feed lists the result');
+
+    // a filter goes into the URL, and back undoes it
+    await p.getByLabel('Sort by').selectOption('recent');
+    await p.waitForURL(/sort=recent/);
+    await p.goBack();
+    await p.waitForURL((u) => u.pathname === '/search' && !u.searchParams.has('sort'));
+    assert((await p.getByLabel('Sort by').inputValue()) === 'relevance', 'back restores the sort control');
+    await mine.waitFor();
+    await shot(p, 'search');
+
+    // my own bookmarks, private ones included
+    await p.getByRole('link', { name: 'My bookmarks' }).click();
+    await p.waitForURL(/scope=mine/);
+    const privateRow = p.locator('article', { has: p.getByRole('link', { name: PRIVATE_TITLE }) });
+    await reloadUntilVisible(p, privateRow);
+    await privateRow.getByText('Private').waitFor();
+    const myRow = p.locator('article', { has: p.getByRole('link', { name: TITLE }) });
+    const commentMarks = await myRow.locator('.bookmark__comment mark').allTextContents();
+    assert(JSON.stringify(commentMarks) === JSON.stringify(['監視']), `監視 is marked after an emoji (got ${commentMarks})`);
+    assert((await p.getByRole('link', { name: BOB_TITLE }).count()) === 0, "others' bookmarks are not in mine");
+    await p.keyboard.press('j');
+    await p.locator('[data-shortcut-index="0"].is-selected').waitFor();
+    await shot(p, 'search-mine');
+
+    // the same in Japanese
+    await p.getByLabel('Language').first().selectOption('ja');
+    await p.getByRole('heading', { name: '「監視」の検索結果' }).waitFor();
+    await shot(p, 'search-mine-ja');
+    await p.getByRole('link', { name: 'みんなのブックマーク' }).click();
+    await p.getByRole('link', { name: TITLE }).waitFor();
+    await shot(p, 'search-ja');
+
+    // a tablet: the box shares the header row
+    await p.setViewportSize({ width: 768, height: 900 });
+    await headerOnOneRow(p);
+    await shot(p, 'tablet-search-ja');
+
+    // a phone: the header box folds into a button
+    await p.setViewportSize({ width: 360, height: 740 });
+    await noHorizontalScroll(p);
+    await shot(p, 'mobile-search-ja');
+    await p.getByRole('link', { name: '自分のブックマーク' }).click();
+    await p.getByRole('link', { name: PRIVATE_TITLE }).waitFor();
+    await noHorizontalScroll(p);
+    await p.goto('/');
+    await p.locator('.entry-card').first().waitFor();
+    await noHorizontalScroll(p);
+    await headerOnOneRow(p);
+    await p.getByRole('button', { name: '検索ボックスを開く' }).click();
+    const phoneBox = p.getByRole('searchbox', { name: 'エントリーとブックマークを検索' });
+    await phoneBox.fill('設計');
+    await shot(p, 'mobile-search-open-ja');
+    await phoneBox.press('Enter');
+    await p.waitForURL((u) => u.pathname === '/search' && u.searchParams.get('q') === '設計');
+    await reloadUntilVisible(p, p.getByRole('link', { name: TITLE }));
+    await noHorizontalScroll(p);
+  } finally {
+    await ctx.close();
+  }
+
+  // signed out, "mine" asks to log in
+  const ctxM = await newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  try {
+    const pm = await ctxM.newPage();
+    await pm.goto('/');
+    await pm.getByRole('heading', { name: 'Hot entries' }).waitFor();
+    await headerOnOneRow(pm);
+    await pm.goto(`/search?q=${encodeURIComponent('監視')}`);
+    await pm.getByRole('link', { name: TITLE }).waitFor();
+    await noHorizontalScroll(pm);
+    await shot(pm, 'mobile-search');
+    await pm.getByRole('button', { name: 'Filters' }).click();
+    await pm.getByLabel('Sort by').waitFor();
+    await noHorizontalScroll(pm);
+    await shot(pm, 'mobile-search-filters');
+    await pm.getByRole('link', { name: 'My bookmarks' }).click();
+    await pm.getByText('Log in to search your own bookmarks, private ones included.').waitFor();
+    await shot(pm, 'mobile-search-mine-signed-out');
   } finally {
     await ctxM.close();
   }

@@ -7,6 +7,7 @@ import { useToast } from '@/components/toast/toastContext';
 import { Avatar } from '@/components/ui/Avatar';
 import { LanguageSwitcher } from '@/components/LanguageSwitcher';
 import { useBookmarkDialog } from '@/features/bookmarks';
+import { SearchBox } from '@/features/search';
 import { useShortcuts } from '@/features/shortcuts';
 
 function UserMenu() {
@@ -107,6 +108,7 @@ export function Layout() {
             </NavLink>
             <NavLink to={paths.new.getHref()}>{t('nav.new')}</NavLink>
           </nav>
+          <SearchBox />
           <div className="header__actions">
             <LanguageSwitcher />
             {user ? (

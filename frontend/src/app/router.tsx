@@ -3,6 +3,7 @@ import { paths } from '@/config/paths';
 import { LoginPage, RegisterPage } from '@/features/auth';
 import { AddPage } from '@/features/bookmarks';
 import { EntryByIdPage, EntryByUrlPage, HotPage, NewPage, SitePage, TagPage } from '@/features/entries';
+import { SearchPage } from '@/features/search';
 import { SettingsPage } from '@/features/settings';
 import { UserPage } from '@/features/users';
 import { Layout } from './Layout';
@@ -22,6 +23,7 @@ export function AppRoutes() {
         <Route path={paths.login.path} element={<LoginPage />} />
         <Route path={paths.register.path} element={<RegisterPage />} />
         <Route path={paths.settings.path} element={<SettingsPage />} />
+        <Route path={paths.search.path} element={<SearchPage />} />
         <Route path={paths.user.path} element={<UserPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -30,6 +30,8 @@ export const paths = {
   login: { path: '/login', getHref: (next?: string | null) => withNext('/login', next) },
   register: { path: '/register', getHref: (next?: string | null) => withNext('/register', next) },
   settings: { path: '/settings', getHref: () => '/settings' },
+  /** Search results; the query string carries the query and every filter. */
+  search: { path: '/search', getHref: (params?: Params) => withQuery('/search', params) },
   user: {
     path: '/:username',
     getHref: (username: string, params?: Params) => withQuery(`/${encodeURIComponent(username)}`, params),

@@ -1,2 +1,2 @@
 export { ShortcutProvider } from './components/ShortcutProvider';
-export { useShortcutList, useShortcuts } from './components/shortcutContext';
+export { isTypingTarget, useShortcutList, useShortcuts } from './components/shortcutContext';

@@ -1,2 +1,3 @@
+export { BookmarkRow } from './components/BookmarkList';
 export { userProfileQueryOptions } from './api/users';
 export { UserPage } from './pages/UserPage';

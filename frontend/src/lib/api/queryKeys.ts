@@ -14,6 +14,8 @@ export const queryKeys = {
   comments: [...bookmarkViews, 'comments'] as const,
   /** A user's profile, bookmarks, tags and sites. */
   users: [...bookmarkViews, 'users'] as const,
+  /** Search results, everyone's or mine. */
+  search: [...bookmarkViews, 'search'] as const,
   /** The signed-in user's bookmark of a URL. */
   myBookmark: [...bookmarkViews, 'my-bookmark'] as const,
   /** The signed-in user's API tokens. */

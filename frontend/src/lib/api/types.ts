@@ -35,6 +35,10 @@ export type Comment = Ok<'/api/v1/entries/{id}/comments', 'get'>['items'][number
 export type CommentSort = NonNullable<
   NonNullable<paths['/api/v1/entries/{id}/comments']['get']['parameters']['query']>['sort']
 >;
+export type SearchQuery = NonNullable<paths['/api/v1/search']['get']['parameters']['query']>;
+export type SearchPage = Ok<'/api/v1/search', 'get'>;
+export type EntryHit = SearchPage['entries'][number];
+export type BookmarkHit = SearchPage['bookmarks'][number];
 export type StarState = Ok<'/api/v1/comments/{id}/star', 'put'>;
 export type TagCount = Ok<'/api/v1/users/{username}/tags', 'get'>['items'][number];
 export type SiteCount = Ok<'/api/v1/users/{username}/sites', 'get'>['items'][number];

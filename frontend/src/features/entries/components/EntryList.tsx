@@ -1,9 +1,11 @@
 import { useMemo } from 'react';
 import type { EntryListItem } from '@/lib/api/types';
+import { EXCERPT_CHARS, type HighlightMap } from '@/lib/highlight';
 import { useI18n } from '@/i18n/i18n';
 import { paths } from '@/config/paths';
 import { DomainLink } from '@/components/ui/DomainLink';
 import { ExternalLink } from '@/components/ui/ExternalLink';
+import { Highlighted } from '@/components/ui/Highlighted';
 import { TagList } from '@/components/ui/TagList';
 import { Thumbnail } from '@/components/ui/Thumbnail';
 import { UsersCount } from '@/components/ui/UsersCount';
@@ -14,11 +16,14 @@ export function EntryCard({
   index,
   selected,
   featured,
+  highlights,
 }: {
   entry: EntryListItem;
   index: number;
   selected: boolean;
   featured?: boolean;
+  /** Where a search matched the title and summary. */
+  highlights?: HighlightMap;
 }) {
   const { t, formatDate } = useI18n();
   const { select } = useShortcuts();
@@ -36,10 +41,14 @@ export function EntryCard({
         </div>
         <h3 className="entry-card__title">
           <ExternalLink href={entry.url} focusTarget>
-            {entry.title || entry.url || t('common.noTitle')}
+            {entry.title ? <Highlighted text={entry.title} ranges={highlights?.title} /> : entry.url || t('common.noTitle')}
           </ExternalLink>
         </h3>
-        {entry.summary ? <p className="entry-card__summary">{entry.summary}</p> : null}
+        {entry.summary ? (
+          <p className="entry-card__summary">
+            <Highlighted text={entry.summary} ranges={highlights?.summary} max={EXCERPT_CHARS} />
+          </p>
+        ) : null}
         <div className="entry-card__foot">
           <TagList tags={entry.tags.slice(0, 4)} to={paths.tag.getHref} />
           {entry.first_bookmarked_at ? (

@@ -137,6 +137,7 @@ function ShortcutHelp({ onClose }: { onClose: () => void }) {
     ['e', 'shortcuts.comments'],
     ['l', 'shortcuts.readLater'],
     ['b', 'shortcuts.bookmark'],
+    ['/', 'shortcuts.search'],
     ['?', 'shortcuts.help'],
   ];
   return (

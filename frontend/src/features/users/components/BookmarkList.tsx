@@ -1,11 +1,13 @@
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import type { Bookmark } from '@/lib/api/types';
+import { EXCERPT_CHARS, type HighlightMap } from '@/lib/highlight';
 import { useI18n } from '@/i18n/i18n';
 import { paths } from '@/config/paths';
 import { Avatar } from '@/components/ui/Avatar';
 import { DomainLink } from '@/components/ui/DomainLink';
 import { ExternalLink } from '@/components/ui/ExternalLink';
+import { Highlighted } from '@/components/ui/Highlighted';
 import { Pager } from '@/components/ui/Pager';
 import { Empty, ErrorState, Loading } from '@/components/ui/States';
 import { TagList } from '@/components/ui/TagList';
@@ -14,16 +16,19 @@ import { useBookmarkDialog, useUserBookmarks } from '@/features/bookmarks';
 import { useShortcutList, useShortcuts } from '@/features/shortcuts';
 import type { Filter } from './filter';
 
-function BookmarkRow({
+export function BookmarkRow({
   bm,
   index,
   selected,
   isOwner,
+  highlights,
 }: {
   bm: Bookmark;
   index: number;
   selected: boolean;
   isOwner: boolean;
+  /** Where a search matched; a matched private note is shown too. */
+  highlights?: HighlightMap;
 }) {
   const { t, formatDate } = useI18n();
   const { select } = useShortcuts();
@@ -45,14 +50,28 @@ function BookmarkRow({
       </div>
       <h3 className="bookmark__title">
         <ExternalLink href={e.url} focusTarget>
-          {e.title || e.url || t('common.noTitle')}
+          {e.title ? <Highlighted text={e.title} ranges={highlights?.title} /> : e.url || t('common.noTitle')}
         </ExternalLink>
       </h3>
-      {e.summary ? <p className="bookmark__summary">{e.summary}</p> : null}
+      {e.summary ? (
+        <p className="bookmark__summary">
+          <Highlighted text={e.summary} ranges={highlights?.summary} max={EXCERPT_CHARS} />
+        </p>
+      ) : null}
       <div className="bookmark__mine">
         <Avatar name={bm.user.username} size={24} />
         <div className="bookmark__mine-body">
-          {bm.comment ? <p className="bookmark__comment">{bm.comment}</p> : null}
+          {bm.comment ? (
+            <p className="bookmark__comment">
+              <Highlighted text={bm.comment} ranges={highlights?.comment} />
+            </p>
+          ) : null}
+          {bm.note && highlights?.note?.length ? (
+            <p className="bookmark__note">
+              <span className="bookmark__note-label">{t('bm.note')}</span>
+              <Highlighted text={bm.note} ranges={highlights.note} max={EXCERPT_CHARS} />
+            </p>
+          ) : null}
           <div className="bookmark__foot">
             <TagList tags={bm.tags} to={(tag) => paths.user.getHref(bm.user.username, { tag: [tag] })} />
             <time className="muted small" dateTime={bm.created_at}>

@@ -1,0 +1,2 @@
+export { SearchBox } from './components/SearchBox';
+export { SearchPage } from './pages/SearchPage';
