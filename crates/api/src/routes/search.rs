@@ -16,8 +16,8 @@ use crate::error::{ApiError, Fields};
 use crate::extract::{next_cursor, Page, PageParams, Query, Viewer};
 use crate::state::AppState;
 use crate::views::{
-    Bookmark, BookmarkHit, Entry, EntryHit, Highlights, Ranges, SearchPage, SearchParams,
-    SearchScope, SearchSort, SearchTarget, TextRange, MAX_QUERY_CHARS,
+    Bookmark, BookmarkHit, Entry, EntryHit, Highlights, SearchPage, SearchParams, SearchScope,
+    SearchSort, SearchTarget, TextRange, MAX_QUERY_CHARS,
 };
 
 /// How deep results can be paged: relevance pages are offsets into one
@@ -130,7 +130,7 @@ impl SearchRequest {
     }
 }
 
-fn ranges(text: &str, q: &ParsedQuery) -> Ranges {
+fn ranges(text: &str, q: &ParsedQuery) -> Vec<TextRange> {
     highlights(text, q)
         .into_iter()
         .map(|(s, e)| TextRange {

@@ -77,19 +77,17 @@ pub struct TextRange {
     pub end: u32,
 }
 
-pub type Ranges = Vec<TextRange>;
-
 /// Where the query matched, per field; fields without a match are empty.
 #[derive(Debug, Default, Serialize, ToSchema)]
 pub struct Highlights {
-    pub title: Ranges,
-    pub summary: Ranges,
+    pub title: Vec<TextRange>,
+    pub summary: Vec<TextRange>,
     /// In the comment of my bookmark (`scope=mine` only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub comment: Ranges,
+    pub comment: Vec<TextRange>,
     /// In the note of my bookmark (`scope=mine` only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub note: Ranges,
+    pub note: Vec<TextRange>,
 }
 
 /// An entry that matched (`scope=all`).

@@ -12,4 +12,5 @@ mod openapi;
 mod pinboard;
 mod read_cache;
 mod routes;
+mod search_processes;
 mod visibility;

@@ -711,11 +711,11 @@ export interface components {
         /** @description Where the query matched, per field; fields without a match are empty. */
         Highlights: {
             /** @description In the comment of my bookmark (`scope=mine` only). */
-            comment?: components["schemas"]["Vec"];
+            comment?: components["schemas"]["TextRange"][];
             /** @description In the note of my bookmark (`scope=mine` only). */
-            note?: components["schemas"]["Vec"];
-            summary: components["schemas"]["Vec"];
-            title: components["schemas"]["Vec"];
+            note?: components["schemas"]["TextRange"][];
+            summary: components["schemas"]["TextRange"][];
+            title: components["schemas"]["TextRange"][];
         };
         /** @description A bookmark of an imported file that was not imported, and why. */
         ImportError: {
@@ -853,6 +853,16 @@ export interface components {
             items: components["schemas"]["TagCount"][];
         };
         /**
+         * @description Where in a text the query matched: characters (Unicode scalar values)
+         *     `start` up to, not including, `end`.
+         */
+        TextRange: {
+            /** Format: int32 */
+            end: number;
+            /** Format: int32 */
+            start: number;
+        };
+        /**
          * @description What a personal API token may do: `read` only, or `write` too.
          * @enum {string}
          */
@@ -878,12 +888,6 @@ export interface components {
          * @enum {string}
          */
         UserRole: "user" | "admin";
-        Vec: {
-            /** Format: int32 */
-            end: number;
-            /** Format: int32 */
-            start: number;
-        }[];
     };
     responses: never;
     parameters: never;
