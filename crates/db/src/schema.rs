@@ -14,6 +14,8 @@ diesel::table! {
         public_bookmark_count -> BigInt,
         created_at -> BigInt,
         updated_at -> BigInt,
+        following_count -> BigInt,
+        follower_count -> BigInt,
     }
 }
 
@@ -146,6 +148,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    follows (follower_id, followee_id) {
+        follower_id -> BigInt,
+        followee_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(bookmarks -> users (user_id));
 diesel::joinable!(bookmarks -> entries (entry_id));
 diesel::joinable!(bookmark_tags -> bookmarks (bookmark_id));
@@ -169,4 +179,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     job_leases,
     search_outbox,
+    follows,
 );

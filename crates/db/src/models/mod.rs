@@ -3,11 +3,13 @@
 
 mod bookmark;
 mod entry;
+mod follow;
 mod token;
 mod user;
 
 pub use bookmark::{split_tags, Bookmark, BookmarkView, CommentView};
 pub use entry::{Entry, EntryView};
+pub use follow::{EntryBookmark, FollowOutcome, FollowView, MyHotEntry};
 pub use token::{ApiToken, RefreshToken};
 pub use user::{NewUser, User, UserChanges, UserRef};
 

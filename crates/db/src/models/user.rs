@@ -20,6 +20,10 @@ pub struct User {
     pub public_bookmark_count: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Users this one follows; kept equal to their `follows` rows.
+    pub following_count: i64,
+    /// Users following this one.
+    pub follower_count: i64,
 }
 
 #[derive(Debug, Insertable)]

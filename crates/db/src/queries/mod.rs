@@ -2,6 +2,7 @@
 
 pub mod bookmarks;
 pub mod entries;
+pub mod follows;
 pub mod leases;
 pub mod search;
 pub mod stars;

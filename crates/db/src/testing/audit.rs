@@ -9,7 +9,7 @@ use diesel::sql_types::BigInt;
 
 use crate::models::split_tags;
 use crate::schema::{
-    bookmark_tags, bookmarks, entries, entry_tags, stars, user_sites, user_tags, users,
+    bookmark_tags, bookmarks, entries, entry_tags, follows, stars, user_sites, user_tags, users,
 };
 use crate::{DbConnection, DbError};
 
@@ -64,6 +64,30 @@ pub fn check_counters(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
         "users.public_bookmark_count",
         &nonzero(stored.iter().map(|r| (r.0, r.2))),
         &nonzero(public.clone()),
+        &mut out,
+    );
+
+    let stored: Vec<(i64, i64, i64)> = users::table
+        .select((users::id, users::following_count, users::follower_count))
+        .load(conn)?;
+    let following: Vec<(i64, i64)> = follows::table
+        .group_by(follows::follower_id)
+        .select((follows::follower_id, count_star()))
+        .load(conn)?;
+    let followers: Vec<(i64, i64)> = follows::table
+        .group_by(follows::followee_id)
+        .select((follows::followee_id, count_star()))
+        .load(conn)?;
+    compare(
+        "users.following_count",
+        &nonzero(stored.iter().map(|r| (r.0, r.1))),
+        &nonzero(following),
+        &mut out,
+    );
+    compare(
+        "users.follower_count",
+        &nonzero(stored.iter().map(|r| (r.0, r.2))),
+        &nonzero(followers),
         &mut out,
     );
 
