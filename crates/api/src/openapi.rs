@@ -19,6 +19,7 @@ use utoipa::{Modify, OpenApi};
         crate::error::FieldError,
         crate::views::CommentOrder,
         crate::views::EntryOrder,
+        crate::views::EntryBookmarkFilter,
         crate::views::SearchScope,
         crate::views::SearchTarget,
         crate::views::SearchSort,
@@ -33,6 +34,7 @@ use utoipa::{Modify, OpenApi};
         (name = "tags", description = "Managing my tags"),
         (name = "entries", description = "Entries: one per URL"),
         (name = "comments", description = "Comments and stars"),
+        (name = "follows", description = "Following people, and the feed and hot entries of whom I follow"),
         (name = "search", description = "Full-text search"),
         (name = "operations", description = "Probes"),
     )

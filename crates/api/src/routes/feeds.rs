@@ -1,5 +1,6 @@
 //! RSS 2.0 and Atom feeds of public bookmarks and entries:
-//! `/{username}/bookmarks.rss|atom` (`?tag=` to narrow), `/t/{tag}.rss|atom`,
+//! `/{username}/bookmarks.rss|atom` (`?tag=` to narrow),
+//! `/{username}/feed.rss|atom` (the bookmarks of whom they follow), `/t/{tag}.rss|atom`,
 //! `/site/{domain}.rss|atom`, `/hot.rss|atom`, `/new.rss|atom` and
 //! `/search.rss|atom?q=…`.
 //! Feeds show public bookmarks only, whoever asks: they carry no credentials.
@@ -7,8 +8,8 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use bukuma_db::bookmarks::{self, UserFilter};
-use bukuma_db::models::EntryView;
-use bukuma_db::{entries, users};
+use bukuma_db::models::{BookmarkView, EntryView};
+use bukuma_db::{entries, follows, users};
 use bukuma_domain::{normalize_domain, TagName};
 use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
@@ -205,6 +206,25 @@ fn entry_items(base: &str, list: Vec<EntryView>, newest: bool) -> Vec<Item> {
         .collect()
 }
 
+/// Bookmarks as feed items, each by its owner.
+fn bookmark_items(base: &str, list: Vec<BookmarkView>) -> Vec<Item> {
+    list.into_iter()
+        .map(|v| Item {
+            title: if v.entry.title.is_empty() {
+                v.entry.url.clone()
+            } else {
+                v.entry.title.clone()
+            },
+            link: v.entry.url.clone(),
+            id: format!("{base}/api/v1/bookmarks/{}", v.bookmark.id),
+            summary: v.bookmark.comment.clone(),
+            tags: v.bookmark.tag_list(),
+            published: v.bookmark.created_at,
+            author: Some(v.user.display_name.clone()),
+        })
+        .collect()
+}
+
 /// Percent-encodes a path segment.
 fn segment(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes())
@@ -264,23 +284,7 @@ pub async fn user(
     } else {
         format!("?{query}")
     };
-    let items = page
-        .items
-        .into_iter()
-        .map(|v| Item {
-            title: if v.entry.title.is_empty() {
-                v.entry.url.clone()
-            } else {
-                v.entry.title.clone()
-            },
-            link: v.entry.url.clone(),
-            id: format!("{base}/api/v1/bookmarks/{}", v.bookmark.id),
-            summary: v.bookmark.comment.clone(),
-            tags: v.bookmark.tag_list(),
-            published: v.bookmark.created_at,
-            author: Some(v.user.display_name.clone()),
-        })
-        .collect();
+    let items = bookmark_items(&base, page.items);
     let title = if tag_names.is_empty() {
         format!("{}'s bookmarks", user.display_name)
     } else {
@@ -296,6 +300,38 @@ pub async fn user(
             link: format!("{base}/{username}{suffix}"),
             self_url: format!("{base}/{username}/bookmarks.{ext}{suffix}"),
             description: format!("Public bookmarks of {username} on bukuma"),
+            items,
+        },
+        format,
+    )
+}
+
+/// `/{username}/feed.rss|atom`: the public bookmarks of the people a user
+/// follows (Hatena's public favorites feed), newest first.
+pub async fn following(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (name, ext) = path.into_inner();
+    let format = FeedFormat::parse(&ext)?;
+    let user = state
+        .read(move |c| users::find_by_name(c, &name))
+        .await?
+        .ok_or_else(|| ApiError::not_found("user"))?;
+    let id = user.id;
+    let page = state
+        .read(move |c| follows::feed(c, id, None, None, FEED_ITEMS))
+        .await?;
+    let base = base_url(&state, &req);
+    let username = user.username;
+    let items = bookmark_items(&base, page.items);
+    render(
+        Feed {
+            title: format!("Bookmarks of the people {} follows", user.display_name),
+            link: format!("{base}/{username}"),
+            self_url: format!("{base}/{username}/feed.{ext}"),
+            description: format!("Public bookmarks of the people {username} follows on bukuma"),
             items,
         },
         format,

@@ -6,6 +6,7 @@ pub mod bookmarks;
 pub mod comments;
 pub mod entries;
 pub mod feeds;
+pub mod follows;
 pub mod health;
 pub mod me;
 pub mod pinboard;
@@ -48,6 +49,8 @@ endpoints![
     me::list_tokens,
     me::create_token,
     me::delete_token,
+    follows::feed,
+    follows::my_hot,
     portability::import,
     portability::export,
     bookmarks::mine_by_url,
@@ -61,12 +64,17 @@ endpoints![
     users::bookmarks,
     users::user_tags,
     users::user_sites,
+    follows::follow,
+    follows::unfollow,
+    follows::following,
+    follows::followers,
     entries::hot,
     entries::newest,
     entries::lookup,
     entries::counts,
     entries::get,
     entries::comments,
+    follows::entry_bookmarks,
     entries::site,
     entries::tagged,
     comments::star,
@@ -149,6 +157,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/site/{domain}.{format:rss|atom}").route(web::get().to(feeds::site)))
         .service(
             resource("/{username}/bookmarks.{format:rss|atom}").route(web::get().to(feeds::user)),
+        )
+        .service(
+            resource("/{username}/feed.{format:rss|atom}").route(web::get().to(feeds::following)),
         );
     // One resource per path, in the order the paths first appear.
     let mut resources: Vec<(String, Vec<Route>)> = Vec::new();

@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use bukuma_db::bookmarks::{self, UserFilter};
-use bukuma_db::{tags, users};
+use bukuma_db::{follows, tags, users};
 use bukuma_domain::{normalize_domain, TagName, UserId};
 
 use crate::cache::{json_bytes, json_response, Key};
@@ -47,19 +47,34 @@ where
 #[utoipa::path(
     get, path = "/api/v1/users/{username}", tag = "users",
     params(("username" = String, Path)),
-    responses((status = 200, body = Profile))
+    responses((status = 200, body = Profile)),
+    security((), ("bearer" = []))
 )]
 pub async fn profile(
     state: web::Data<AppState>,
-    _viewer: Viewer,
+    viewer: Viewer,
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let name = name.into_inner();
-    let user = state
-        .read(move |c| users::find_by_name(c, &name))
+    let viewer_id = viewer.user_id();
+    // Read for each request, never from the read cache: `followed_by_me`
+    // is the viewer's own.
+    let (user, followed) = state
+        .read(move |c| {
+            let Some(user) = users::find_by_name(c, &name)? else {
+                return Ok(None);
+            };
+            let followed = match viewer_id {
+                Some(v) => Some(follows::is_following(c, v, user.id)?),
+                None => None,
+            };
+            Ok(Some((user, followed)))
+        })
         .await?
         .ok_or_else(|| ApiError::not_found("user"))?;
-    Ok(HttpResponse::Ok().json(Profile::from(user)))
+    let mut profile = Profile::from(user);
+    profile.followed_by_me = followed;
+    Ok(HttpResponse::Ok().json(profile))
 }
 
 #[utoipa::path(

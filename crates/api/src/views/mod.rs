@@ -3,6 +3,7 @@
 mod bookmarks;
 mod comments;
 mod entries;
+mod follows;
 mod import_export;
 mod page;
 mod search;
@@ -12,6 +13,7 @@ mod users;
 pub use bookmarks::*;
 pub use comments::*;
 pub use entries::*;
+pub use follows::*;
 pub use import_export::*;
 pub use page::*;
 pub use search::*;

@@ -84,6 +84,13 @@ pub struct Profile {
     pub created_at: DateTime<Utc>,
     /// Public bookmarks only.
     pub bookmark_count: i64,
+    /// How many users this user follows.
+    pub following_count: i64,
+    /// How many users follow this user.
+    pub follower_count: i64,
+    /// Whether the signed-in viewer follows this user; absent for anonymous viewers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub followed_by_me: Option<bool>,
 }
 
 impl From<models::User> for Profile {
@@ -94,6 +101,9 @@ impl From<models::User> for Profile {
             bio: u.bio,
             created_at: ts(u.created_at),
             bookmark_count: u.public_bookmark_count,
+            following_count: u.following_count,
+            follower_count: u.follower_count,
+            followed_by_me: None,
         }
     }
 }
