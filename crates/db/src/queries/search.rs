@@ -564,7 +564,9 @@ fn with_public_parts(
     Ok(rows
         .into_iter()
         .filter_map(|e| {
-            let p = public.remove(&e.id)?;
+            let mut p = public.remove(&e.id)?;
+            // By id: the rows come in whatever order the plan reads them.
+            p.users.sort_unstable();
             Some(EntrySearchRow {
                 public_tags: tags.remove(&e.id).unwrap_or_default(),
                 public_comments: comments.remove(&e.id).unwrap_or_default(),

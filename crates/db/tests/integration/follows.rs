@@ -208,7 +208,7 @@ fn the_feed_merges_followees_public_bookmarks_newest_first(db: &Db) {
         false,
     );
     saved(db, me, "https://mine.example/", 2_000_000, &["rust"], false);
-    expected.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+    expected.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
     let all: Vec<BookmarkId> = expected.iter().map(|e| e.1).collect();
     let tagged: Vec<BookmarkId> = expected.iter().filter(|e| e.2).map(|e| e.1).collect();
     assert!(all.len() > 30);
