@@ -50,6 +50,13 @@ pub enum Key {
     },
     UserTags(UserId),
     UserSites(UserId),
+    /// A search: the request's query string, the search index's state it
+    /// ran on, and the signed-in searcher of `scope=mine`.
+    Search {
+        query: Box<str>,
+        index: u64,
+        mine: Option<UserId>,
+    },
 }
 
 impl Key {
@@ -65,6 +72,7 @@ impl Key {
             Key::UserTags(id) | Key::UserSites(id) => {
                 versions.get_both(Scope::User(*id), user_list_scope(*id, None))
             }
+            Key::Search { .. } => versions.get(Scope::Search),
         }
     }
 
@@ -75,6 +83,7 @@ impl Key {
                 Key::UserBookmarks { query, tag, .. } => {
                     query.len() + tag.as_deref().map_or(0, str::len)
                 }
+                Key::Search { query, .. } => query.len(),
                 _ => 0,
             }
     }

@@ -25,7 +25,7 @@ const OUTBOX_BATCH: usize = 2_000;
 /// Documents loaded per database statement.
 const DOC_BATCH: usize = 500;
 /// How often the indexer commits while changes keep coming.
-const COMMIT_EVERY: Duration = Duration::from_secs(1);
+const COMMIT_EVERY: Duration = Duration::from_millis(500);
 /// How long the indexer waits when the outbox is empty or another process
 /// holds the writer lock.
 const IDLE: Duration = Duration::from_millis(100);

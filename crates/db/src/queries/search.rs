@@ -133,6 +133,7 @@ pub(crate) fn push_bookmark_change(
     entry: Option<EntryId>,
 ) {
     let now = now_micros();
+    crate::versions::touch(crate::versions::Scope::Search);
     match entry {
         Some(entry) => w.push(
             BOOKMARK_AND_ENTRY_CHANGE,
@@ -150,6 +151,7 @@ pub(crate) fn push_bookmark_change(
 /// Adds one outbox row in the caller's transaction: for writes outside
 /// the bookmark paths (fetched page metadata, and later moderation).
 pub fn enqueue(conn: &mut DbConnection, kind: OutboxKind, target_id: i64) -> Result<(), DbError> {
+    crate::versions::touch(crate::versions::Scope::Search);
     Stmt::new(
         "INSERT INTO search_outbox (kind, target_id, created_at) VALUES (?, ?, ?)",
         &[
@@ -171,6 +173,7 @@ pub(crate) fn enqueue_tagged(
     tag_key: &str,
 ) -> Result<usize, DbError> {
     let now = now_micros();
+    crate::versions::touch(crate::versions::Scope::Search);
     Stmt::new(
         "INSERT INTO search_outbox (kind, target_id, created_at) \
          SELECT 'bookmark', bookmark_id, ? FROM bookmark_tags WHERE user_id = ? AND tag_key = ? \
