@@ -3,11 +3,15 @@
 
 mod bookmark;
 mod entry;
+mod moderation;
 mod token;
 mod user;
 
 pub use bookmark::{split_tags, Bookmark, BookmarkView, CommentView};
 pub use entry::{Entry, EntryView};
+pub use moderation::{
+    CaseView, LogRow, LogView, Report, ReportCase, ReportView, TargetSummary,
+};
 pub use token::{ApiToken, RefreshToken};
 pub use user::{NewUser, User, UserChanges, UserRef};
 

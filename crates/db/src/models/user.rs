@@ -20,6 +20,8 @@ pub struct User {
     pub public_bookmark_count: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When an admin suspended the user; `None` while they are in good standing.
+    pub suspended_at: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]

@@ -3,6 +3,7 @@
 pub mod bookmarks;
 pub mod entries;
 pub mod leases;
+pub mod moderation;
 pub mod search;
 pub mod stars;
 pub mod stmt;
