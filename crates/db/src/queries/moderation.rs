@@ -226,28 +226,40 @@ pub fn cases(
         .select(ReportCase::as_select())
         .load(conn)?;
     let page = Page::from_rows(rows, limit, |c| vec![c.last_reported_at, c.id]);
-    let mut items = Vec::with_capacity(page.items.len());
-    for case in page.items {
-        let target = summary(conn, &case)?;
-        let recent: Vec<(Report, UserRef)> = reports::table
-            .inner_join(users::table.on(users::id.eq(reports::reporter_id)))
-            .filter(reports::case_id.eq(case.id))
-            .order(reports::id.desc())
-            .limit(RECENT_REPORTS)
-            .select((
-                Report::as_select(),
-                (users::username, users::display_name),
-            ))
-            .load(conn)?;
-        items.push(CaseView {
-            case,
-            target,
-            recent: recent.into_iter().map(|(r, u)| (u, r)).collect(),
-        });
-    }
+    let items = page
+        .items
+        .into_iter()
+        .map(|case| with_details(conn, case))
+        .collect::<Result<_, _>>()?;
     Ok(Page {
         items,
         next: page.next,
+    })
+}
+
+/// Case `id` as the queue shows it.
+pub fn case_view(conn: &mut DbConnection, id: i64) -> Result<Option<CaseView>, DbError> {
+    find_case(conn, id)?
+        .map(|case| with_details(conn, case))
+        .transpose()
+}
+
+fn with_details(conn: &mut DbConnection, case: ReportCase) -> Result<CaseView, DbError> {
+    let target = summary(conn, &case)?;
+    let recent: Vec<(Report, UserRef)> = reports::table
+        .inner_join(users::table.on(users::id.eq(reports::reporter_id)))
+        .filter(reports::case_id.eq(case.id))
+        .order(reports::id.desc())
+        .limit(RECENT_REPORTS)
+        .select((
+            Report::as_select(),
+            (users::username, users::display_name),
+        ))
+        .load(conn)?;
+    Ok(CaseView {
+        case,
+        target,
+        recent: recent.into_iter().map(|(r, u)| (u, r)).collect(),
     })
 }
 
@@ -402,6 +414,13 @@ fn suspend(conn: &mut DbConnection, id: UserId, now: i64) -> Result<bool, DbErro
     Ok(true)
 }
 
+/// A resolved case, and the user it suspended, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub case: CaseView,
+    pub suspended: Option<UserId>,
+}
+
 /// Resolves case `case_id` with `action` on its target: every open report
 /// of the case is closed and the action logged. A `comment` case may also
 /// be resolved by hiding its entry or suspending its author.
@@ -412,7 +431,7 @@ pub fn resolve(
     action: ModerationAction,
     note: &str,
     now: i64,
-) -> Result<Result<ReportCase, Refusal>, DbError> {
+) -> Result<Result<Resolved, Refusal>, DbError> {
     // Locks the case row (PostgreSQL) or takes the writer (SQLite) before reading it.
     let locked = diesel::update(report_cases::table.find(case_id))
         .set(report_cases::id.eq(report_cases::id))
@@ -487,7 +506,11 @@ pub fn resolve(
     .set(reports::resolved_at.eq(Some(now)))
     .execute(conn)?;
     log(conn, admin, action, target, Some(case_id), note, now)?;
-    Ok(Ok(find_case(conn, case_id)?.ok_or(DbError::NotFound)?))
+    let suspended = (action == ModerationAction::SuspendUser).then_some(UserId(target.1));
+    Ok(Ok(Resolved {
+        case: case_view(conn, case_id)?.ok_or(DbError::NotFound)?,
+        suspended,
+    }))
 }
 
 /// Lifts the suspension of user `id`.
