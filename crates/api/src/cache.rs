@@ -261,8 +261,7 @@ impl ReadCache {
     /// many responses and must show at once even within the lag: a
     /// moderation action (hidden content must not be served again).
     pub fn clear(&self) {
-        self.epoch
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         if let Some(responses) = &self.responses {
             responses.invalidate_all();
         }

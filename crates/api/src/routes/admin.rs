@@ -22,8 +22,13 @@ use crate::views::{
 
 fn refusal(r: Refusal) -> ApiError {
     match r {
-        Refusal::AlreadyResolved => ApiError::Conflict("every report of this target is resolved".into()),
-        Refusal::NotApplicable => ApiError::field("action", "this action does not apply to the reported target"),
+        Refusal::AlreadyResolved => {
+            ApiError::Conflict("every report of this target is resolved".into())
+        }
+        Refusal::NotApplicable => ApiError::field(
+            "action",
+            "this action does not apply to the reported target",
+        ),
         Refusal::TargetGone => ApiError::Conflict("the reported target no longer exists".into()),
         Refusal::NothingToUndo => ApiError::Conflict("there is nothing to undo".into()),
     }
@@ -188,6 +193,10 @@ pub async fn log(
         .await?;
     Ok(HttpResponse::Ok().json(ModerationLogPage {
         next_cursor: next_cursor(page.next),
-        items: page.items.into_iter().map(ModerationLogItem::from).collect(),
+        items: page
+            .items
+            .into_iter()
+            .map(ModerationLogItem::from)
+            .collect(),
     }))
 }

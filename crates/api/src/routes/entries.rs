@@ -226,7 +226,14 @@ pub async fn comments(
                 if !entries::is_public(c, id)? {
                     return Ok(None);
                 }
-                Ok(Some(stars::list(c, id, sort, keys.as_deref(), viewer_id, limit)?))
+                Ok(Some(stars::list(
+                    c,
+                    id,
+                    sort,
+                    keys.as_deref(),
+                    viewer_id,
+                    limit,
+                )?))
             })
             .await?
             .ok_or_else(|| ApiError::not_found("entry"))?;

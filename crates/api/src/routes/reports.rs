@@ -34,7 +34,10 @@ pub async fn create(
         (_, TargetIdInput::Id(id)) => id,
         (TargetKind::User, TargetIdInput::Username(name)) => {
             if name.is_empty() || name.len() > 32 {
-                return Err(ApiError::field("target.id", "a username of 1–32 characters"));
+                return Err(ApiError::field(
+                    "target.id",
+                    "a username of 1–32 characters",
+                ));
             }
             state
                 .read(move |c| users::find_by_name(c, &name))

@@ -9,9 +9,7 @@ mod user;
 
 pub use bookmark::{split_tags, Bookmark, BookmarkView, CommentView};
 pub use entry::{Entry, EntryView};
-pub use moderation::{
-    CaseView, LogRow, LogView, Report, ReportCase, ReportView, TargetSummary,
-};
+pub use moderation::{CaseView, LogRow, LogView, Report, ReportCase, ReportView, TargetSummary};
 pub use token::{ApiToken, RefreshToken};
 pub use user::{NewUser, User, UserChanges, UserRef};
 

@@ -50,7 +50,9 @@ pub enum ReportOutcome {
     /// The reporter had reported this target before.
     Existing(ReportView),
     /// The reporter is at the limit; they may report again in this many seconds.
-    Limited { retry_after_secs: i64 },
+    Limited {
+        retry_after_secs: i64,
+    },
 }
 
 /// The id of a reported target, checked to exist and to be something
@@ -221,7 +223,10 @@ pub fn cases(
         );
     }
     let rows: Vec<ReportCase> = q
-        .order((report_cases::last_reported_at.desc(), report_cases::id.desc()))
+        .order((
+            report_cases::last_reported_at.desc(),
+            report_cases::id.desc(),
+        ))
         .limit(i64::try_from(limit).unwrap_or(100) + 1)
         .select(ReportCase::as_select())
         .load(conn)?;
@@ -251,10 +256,7 @@ fn with_details(conn: &mut DbConnection, case: ReportCase) -> Result<CaseView, D
         .filter(reports::case_id.eq(case.id))
         .order(reports::id.desc())
         .limit(RECENT_REPORTS)
-        .select((
-            Report::as_select(),
-            (users::username, users::display_name),
-        ))
+        .select((Report::as_select(), (users::username, users::display_name)))
         .load(conn)?;
     Ok(CaseView {
         case,
@@ -309,7 +311,12 @@ fn summary(conn: &mut DbConnection, case: &ReportCase) -> Result<TargetSummary, 
     if let Some(e) = entry_id {
         let row: Option<(EntryId, String, String, Option<i64>)> = entries::table
             .find(e)
-            .select((entries::id, entries::url, entries::title, entries::hidden_at))
+            .select((
+                entries::id,
+                entries::url,
+                entries::title,
+                entries::hidden_at,
+            ))
             .first(conn)
             .optional()?;
         if let Some((id, url, title, hidden)) = row {
@@ -368,9 +375,13 @@ fn hide_comment(conn: &mut DbConnection, id: BookmarkId, now: i64) -> Result<boo
     let Some(entry) = entry else {
         return Ok(false);
     };
-    diesel::update(bookmarks::table.find(id).filter(bookmarks::hidden_at.is_null()))
-        .set(bookmarks::hidden_at.eq(Some(now)))
-        .execute(conn)?;
+    diesel::update(
+        bookmarks::table
+            .find(id)
+            .filter(bookmarks::hidden_at.is_null()),
+    )
+    .set(bookmarks::hidden_at.eq(Some(now)))
+    .execute(conn)?;
     search::enqueue(conn, OutboxKind::Bookmark, id.0)?;
     search::enqueue(conn, OutboxKind::Entry, entry.0)?;
     touch_all();
@@ -464,10 +475,7 @@ pub fn resolve(
             (kind, case.target_id),
         ),
         (ModerationAction::HideEntry, TargetKind::Comment) => match comment(conn)? {
-            Some((_, entry)) => (
-                hide_entry(conn, entry, now)?,
-                (TargetKind::Entry, entry.0),
-            ),
+            Some((_, entry)) => (hide_entry(conn, entry, now)?, (TargetKind::Entry, entry.0)),
             None => (false, (kind, case.target_id)),
         },
         (ModerationAction::HideEntry, _) => (
@@ -521,9 +529,13 @@ pub fn unsuspend(
     note: &str,
     now: i64,
 ) -> Result<Result<(), Refusal>, DbError> {
-    let n = diesel::update(users::table.find(id).filter(users::suspended_at.is_not_null()))
-        .set(users::suspended_at.eq(None::<i64>))
-        .execute(conn)?;
+    let n = diesel::update(
+        users::table
+            .find(id)
+            .filter(users::suspended_at.is_not_null()),
+    )
+    .set(users::suspended_at.eq(None::<i64>))
+    .execute(conn)?;
     if n == 0 {
         return Ok(Err(Refusal::NothingToUndo));
     }
@@ -555,9 +567,13 @@ pub fn unhide_comment(
         .first(conn)
         .optional()?
         .ok_or(DbError::NotFound)?;
-    let n = diesel::update(bookmarks::table.find(id).filter(bookmarks::hidden_at.is_not_null()))
-        .set(bookmarks::hidden_at.eq(None::<i64>))
-        .execute(conn)?;
+    let n = diesel::update(
+        bookmarks::table
+            .find(id)
+            .filter(bookmarks::hidden_at.is_not_null()),
+    )
+    .set(bookmarks::hidden_at.eq(None::<i64>))
+    .execute(conn)?;
     if n == 0 {
         return Ok(Err(Refusal::NothingToUndo));
     }

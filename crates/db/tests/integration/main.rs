@@ -6,6 +6,7 @@ mod common;
 mod bookmarks;
 mod concurrency;
 mod entries;
+mod moderation;
 mod postgres;
 mod search;
 mod sqlite;

@@ -3,4 +3,5 @@
 mod auth;
 mod bookmarks;
 mod comments;
+mod moderation;
 mod search;
