@@ -34,6 +34,7 @@ use utoipa::{Modify, OpenApi};
         (name = "entries", description = "Entries: one per URL"),
         (name = "comments", description = "Comments and stars"),
         (name = "search", description = "Full-text search"),
+        (name = "moderation", description = "Reports, and the admins' queue, actions and log"),
         (name = "operations", description = "Probes"),
     )
 )]

@@ -50,7 +50,7 @@ async fn after_action(state: &AppState, user: Option<UserId>) {
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/admin/reports", tag = "moderation",
+    get, path = "/api/v1/admin/reports", tag = "moderation", operation_id = "list_report_cases",
     params(CaseParams, PageParams),
     responses(
         (status = 200, description = "Reports grouped per target, most recently reported first", body = ReportCasePage),
@@ -76,7 +76,7 @@ pub async fn reports(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/admin/reports/{id}/resolve", tag = "moderation",
+    post, path = "/api/v1/admin/reports/{id}/resolve", tag = "moderation", operation_id = "resolve_report",
     params(("id" = i64, Path, description = "The id of a case of the queue (one target's reports)")),
     request_body = ResolveRequest,
     responses(
@@ -109,7 +109,7 @@ pub async fn resolve(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/admin/users/{username}/unsuspend", tag = "moderation",
+    post, path = "/api/v1/admin/users/{username}/unsuspend", tag = "moderation", operation_id = "unsuspend_user",
     params(("username" = String, Path)),
     request_body(content = Option<ModerationNote>, description = "Optional"),
     responses(
@@ -142,7 +142,7 @@ pub async fn unsuspend(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/admin/comments/{id}/unhide", tag = "moderation",
+    post, path = "/api/v1/admin/comments/{id}/unhide", tag = "moderation", operation_id = "unhide_comment",
     params(("id" = i64, Path, description = "Comment (bookmark) id")),
     request_body(content = Option<ModerationNote>, description = "Optional"),
     responses(
@@ -174,7 +174,7 @@ pub async fn unhide(
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/admin/moderation-log", tag = "moderation",
+    get, path = "/api/v1/admin/moderation-log", tag = "moderation", operation_id = "moderation_log",
     params(PageParams),
     responses(
         (status = 200, description = "Every moderation action, newest first", body = ModerationLogPage),

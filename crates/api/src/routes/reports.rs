@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::views::{Report, ReportRequest, TargetIdInput};
 
 #[utoipa::path(
-    post, path = "/api/v1/reports", tag = "moderation",
+    post, path = "/api/v1/reports", tag = "moderation", operation_id = "create_report",
     request_body = ReportRequest,
     responses(
         (status = 201, description = "Reported", body = Report),
