@@ -36,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         (name = "comments", description = "Comments and stars"),
         (name = "follows", description = "Following people, and the feed and hot entries of whom I follow"),
         (name = "search", description = "Full-text search"),
+        (name = "moderation", description = "Reports, and the admins' queue, actions and log"),
         (name = "operations", description = "Probes"),
     )
 )]
