@@ -143,8 +143,7 @@ fn sqlite_unique_key_migration_keeps_rows_ids_and_rules() {
     };
     // The search outbox migration, which follows this one, leads the
     // bookmarks' unique key with the entry; stepping back over it (and
-    // the follows migration after it) first restores the key this
-    // migration made.
+    // every later migration) first restores the key this migration made.
     let (latest_indexes, _, _) = state(&mut c);
     assert!(latest_indexes.contains(&"bookmarks_entry_user".to_owned()));
     duplicates_refused(&mut c);
@@ -163,8 +162,6 @@ fn sqlite_unique_key_migration_keeps_rows_ids_and_rules() {
         c.revert_last_migration(bukuma_db::SQLITE_MIGRATIONS)
             .expect("down a later migration");
     }
-    c.revert_last_migration(bukuma_db::SQLITE_MIGRATIONS)
-        .expect("down follows");
     c.revert_last_migration(bukuma_db::SQLITE_MIGRATIONS)
         .expect("down search outbox");
     duplicates_refused(&mut c);
