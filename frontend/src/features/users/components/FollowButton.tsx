@@ -30,18 +30,15 @@ export function FollowButton({ profile }: { profile: UserProfile }) {
       type="button"
       className={`button follow-button${following ? ' is-following' : ' button--primary'}`}
       aria-pressed={following}
+      title={following ? t('follow.unfollow') : undefined}
       onClick={() =>
         follow.mutate(!following, {
           onError: () => toast.show(t(following ? 'follow.unfollowFailed' : 'follow.followFailed'), 'error'),
         })
       }
     >
-      <span className="follow-button__label">{t(following ? 'follow.following' : 'follow.follow')}</span>
-      {following ? (
-        <span className="follow-button__hover" aria-hidden="true">
-          {t('follow.unfollow')}
-        </span>
-      ) : null}
+      {following ? <span aria-hidden="true">✓ </span> : null}
+      {t(following ? 'follow.following' : 'follow.follow')}
     </button>
   );
 }
