@@ -764,7 +764,9 @@ test('follow someone from their page and see their bookmark in the feed', async 
     await p.getByText('Yuki がブックマーク').first().waitFor();
     await shot(p, 'my-hot-ja');
     await p.setViewportSize({ width: 360, height: 740 });
+    const feedEntry = await api(`/api/v1/entries/lookup?url=${encodeURIComponent(FEED_URL)}`);
     for (const [path, name, ready] of [
+      [`/entry/${feedEntry.id}`, 'mobile-entry-followees-ja', p.getByRole('heading', { name: 'フォローしている人のブックマーク' })],
       ['/feed', 'mobile-feed-ja', p.getByRole('link', { name: FEED_TITLE })],
       ['/my/hot', 'mobile-my-hot-ja', p.getByText('Yuki がブックマーク').first()],
       ['/yuki', 'mobile-follow-user-ja', p.getByRole('button', { name: /^フォロー中/ })],
@@ -789,6 +791,21 @@ test('follow someone from their page and see their bookmark in the feed', async 
     await p.getByText(/ユーザーページからフォローすると/).waitFor();
   } finally {
     await ctx.close();
+  }
+
+  // signed out: no button, a way to log in instead
+  const ctxM = await newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  try {
+    const pm = await ctxM.newPage();
+    await pm.goto('/yuki');
+    await pm.getByRole('link', { name: 'Log in to follow' }).waitFor();
+    assert((await pm.getByRole('button', { name: 'Follow', exact: true }).count()) === 0, 'no follow button when signed out');
+    await noHorizontalScroll(pm);
+    await shot(pm, 'mobile-follow-signed-out');
+    await pm.goto('/feed');
+    await pm.getByText('Log in to see the bookmarks of the people you follow.').waitFor();
+  } finally {
+    await ctxM.close();
   }
 });
 
