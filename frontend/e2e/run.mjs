@@ -738,6 +738,7 @@ test('follow someone from their page and see their bookmark in the feed', async 
     // the untagged bookmark leaves once the narrowed page has come
     await p.getByRole('link', { name: 'ログ設計の基本' }).waitFor({ state: 'detached' });
     await row.waitFor();
+    await headerOnOneRow(p);
     await shot(p, 'feed');
 
     // my hot entries name who bookmarked
@@ -759,6 +760,7 @@ test('follow someone from their page and see their bookmark in the feed', async 
     await p.goto('/feed');
     await p.getByRole('heading', { name: 'フィード' }).waitFor();
     await p.getByRole('link', { name: FEED_TITLE }).waitFor();
+    await headerOnOneRow(p);
     await shot(p, 'feed-ja');
     await p.goto('/my/hot');
     await p.getByText('Yuki がブックマーク').first().waitFor();

@@ -17,8 +17,8 @@ export function myFeedQueryOptions(tag: string | undefined, cursor: string | und
   });
 }
 
-export function useMyFeed(tag: string | undefined, cursor: string | undefined, enabled: boolean) {
-  return useQuery({ ...myFeedQueryOptions(tag, cursor), placeholderData: keepPreviousData, enabled });
+export function useMyFeed(tag: string | undefined, cursor: string | undefined) {
+  return useQuery({ ...myFeedQueryOptions(tag, cursor), placeholderData: keepPreviousData });
 }
 
 /** Entries the people I follow bookmarked lately, with who of them did. */
@@ -30,6 +30,6 @@ export function myHotQueryOptions(cursor: string | undefined) {
   });
 }
 
-export function useMyHot(cursor: string | undefined, enabled: boolean) {
-  return useQuery({ ...myHotQueryOptions(cursor), placeholderData: keepPreviousData, enabled });
+export function useMyHot(cursor: string | undefined) {
+  return useQuery({ ...myHotQueryOptions(cursor), placeholderData: keepPreviousData });
 }

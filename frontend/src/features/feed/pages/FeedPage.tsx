@@ -56,7 +56,7 @@ function TagFilter({ tag }: { tag: string }) {
 
 function FeedList({ tag, cursor }: { tag: string; cursor: string | undefined }) {
   const { t } = useI18n();
-  const query = useMyFeed(tag || undefined, cursor, true);
+  const query = useMyFeed(tag || undefined, cursor);
   const items = useMemo(
     () => (query.data?.items ?? []).map((b) => ({ url: b.entry.url, title: b.entry.title, entryId: b.entry.id })),
     [query.data],

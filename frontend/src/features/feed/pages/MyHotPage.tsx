@@ -13,7 +13,7 @@ import { SignInHint } from '../components/SignInHint';
 
 function MyHotList({ cursor }: { cursor: string | undefined }) {
   const { t } = useI18n();
-  const query = useMyHot(cursor, true);
+  const query = useMyHot(cursor);
   const items = useMemo(
     () => (query.data?.items ?? []).map(({ entry: e }) => ({ url: e.url, title: e.title, entryId: e.id })),
     [query.data],
