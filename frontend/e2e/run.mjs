@@ -686,6 +686,131 @@ test('search Japanese from the header box, highlighted, everyone and mine', asyn
   }
 });
 
+test('follow someone from their page and see their bookmark in the feed', async () => {
+  const FEED_TITLE = '分散トレーシング入門: スパンとコンテキスト伝播';
+  const FEED_URL = 'https://observability.example/tracing/intro';
+  const yukiToken = await registerUser('yuki');
+  await registerUser('kenji');
+  // something of yuki's before the follow, so the profile has a list
+  await bookmark(yukiToken, { url: 'https://observability.example/logs', title: 'ログ設計の基本', tags: ['logging'] });
+
+  const ctx = await newContext();
+  try {
+    const p = await ctx.newPage();
+    await loginViaUi(p, 'kenji');
+
+    // follow yuki with the button on her page
+    await p.goto('/yuki');
+    await p.getByRole('heading', { name: /Yuki/ }).waitFor();
+    await p.getByTestId('follower-count').filter({ hasText: '0' }).waitFor();
+    await p.getByRole('button', { name: 'Follow', exact: true }).click();
+    await p.getByRole('button', { name: /^Following/ }).waitFor();
+    await p.getByTestId('follower-count').filter({ hasText: '1' }).waitFor();
+    await shot(p, 'follow-user-page');
+    // it holds after a reload: the server has it
+    await p.reload();
+    await p.getByRole('button', { name: /^Following/ }).waitFor();
+    await p.getByRole('link', { name: '1 follower' }).click();
+    await p.waitForURL('**/users/yuki/followers');
+    await p.getByRole('link', { name: 'Kenji' }).waitFor();
+    await shot(p, 'follow-followers');
+
+    // the followee saves a bookmark; the follower sees it on /feed
+    await bookmark(yukiToken, { url: FEED_URL, title: FEED_TITLE, comment: 'サンプリングの話が分かりやすい', tags: ['tracing', '監視'] });
+    await p.goto('/');
+    await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Feed' }).click();
+    await p.waitForURL('**/feed');
+    const row = p.locator('article', { has: p.getByRole('link', { name: FEED_TITLE }) });
+    await reloadUntilVisible(p, row);
+    await row.getByRole('link', { name: /Yuki/ }).waitFor();
+    await row.getByText('サンプリングの話が分かりやすい').waitFor();
+    const rss = await p.getByRole('link', { name: 'RSS feed of the people you follow' }).getAttribute('href');
+    assert(rss === '/kenji/feed.rss', `feed RSS link (got ${rss})`);
+    const xml = await (await fetch(`${base}${rss}`)).text();
+    assert(xml.includes(FEED_TITLE), "the RSS feed has the followee's bookmark");
+    await p.keyboard.press('j');
+    await p.locator('[data-shortcut-index="0"].is-selected').waitFor();
+    // the tag filter
+    await p.getByLabel('Filter by tag').fill('監視');
+    await p.getByLabel('Filter by tag').press('Enter');
+    await p.waitForURL((u) => u.pathname === '/feed' && u.searchParams.get('tag') === '監視');
+    await p.getByRole('heading', { name: 'Feed: 監視' }).waitFor();
+    // the untagged bookmark leaves once the narrowed page has come
+    await p.getByRole('link', { name: 'ログ設計の基本' }).waitFor({ state: 'detached' });
+    await row.waitFor();
+    await headerOnOneRow(p);
+    await shot(p, 'feed');
+
+    // my hot entries name who bookmarked
+    await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My hot entries' }).click();
+    await p.waitForURL('**/my/hot');
+    await p.getByText('Bookmarked by Yuki').first().waitFor();
+    await shot(p, 'my-hot');
+
+    // the entry page puts the followee's bookmark first and lists everyone
+    await p.getByRole('link', { name: FEED_TITLE }).locator('xpath=ancestor::article').getByRole('link', { name: /user/ }).click();
+    await p.getByRole('region', { name: 'Bookmarks by people you follow' }).getByText('サンプリングの話が分かりやすい').waitFor();
+    await p.getByRole('region', { name: 'Everyone who bookmarked this' }).getByRole('link', { name: 'yuki' }).waitFor();
+    await shot(p, 'entry-followees');
+
+    // Japanese, desktop and phone
+    await p.getByLabel('Language').first().selectOption('ja');
+    await p.getByRole('heading', { name: 'フォローしている人のブックマーク' }).waitFor();
+    await shot(p, 'entry-followees-ja');
+    await p.goto('/feed');
+    await p.getByRole('heading', { name: 'フィード' }).waitFor();
+    await p.getByRole('link', { name: FEED_TITLE }).waitFor();
+    await headerOnOneRow(p);
+    await shot(p, 'feed-ja');
+    await p.goto('/my/hot');
+    await p.getByText('Yuki がブックマーク').first().waitFor();
+    await shot(p, 'my-hot-ja');
+    await p.setViewportSize({ width: 360, height: 740 });
+    const feedEntry = await api(`/api/v1/entries/lookup?url=${encodeURIComponent(FEED_URL)}`);
+    for (const [path, name, ready] of [
+      [`/entry/${feedEntry.id}`, 'mobile-entry-followees-ja', p.getByRole('heading', { name: 'フォローしている人のブックマーク' })],
+      ['/feed', 'mobile-feed-ja', p.getByRole('link', { name: FEED_TITLE })],
+      ['/my/hot', 'mobile-my-hot-ja', p.getByText('Yuki がブックマーク').first()],
+      ['/yuki', 'mobile-follow-user-ja', p.getByRole('button', { name: /^フォロー中/ })],
+      ['/users/yuki/followers', 'mobile-followers-ja', p.getByRole('link', { name: 'Kenji' })],
+    ]) {
+      await p.goto(/** @type {string} */ (path));
+      await /** @type {import('playwright-core').Locator} */ (ready).waitFor();
+      await noHorizontalScroll(p);
+      await headerOnOneRow(p);
+      await shot(p, /** @type {string} */ (name));
+    }
+    // on a phone the new pages are in the account menu
+    await p.getByRole('button', { name: /アカウントメニュー/ }).click();
+    await p.getByRole('link', { name: 'フィード' }).click();
+    await p.waitForURL('**/feed');
+
+    // unfollow: the feed empties
+    await p.goto('/yuki');
+    await p.getByRole('button', { name: /^フォロー中/ }).click();
+    await p.getByRole('button', { name: 'フォローする' }).waitFor();
+    await p.goto('/feed');
+    await p.getByText(/ユーザーページからフォローすると/).waitFor();
+  } finally {
+    await ctx.close();
+  }
+
+  // signed out: no button, a way to log in instead
+  const ctxM = await newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  try {
+    const pm = await ctxM.newPage();
+    await pm.goto('/yuki');
+    await pm.getByRole('link', { name: 'Log in to follow' }).waitFor();
+    assert((await pm.getByRole('button', { name: 'Follow', exact: true }).count()) === 0, 'no follow button when signed out');
+    await noHorizontalScroll(pm);
+    await shot(pm, 'mobile-follow-signed-out');
+    await pm.goto('/feed');
+    await pm.getByText('Log in to see the bookmarks of the people you follow.').waitFor();
+  } finally {
+    await ctxM.close();
+  }
+});
+
 // ---------------------------------------------------------------- runner
 let passed = 0;
 let failed = 0;

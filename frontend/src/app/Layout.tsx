@@ -54,6 +54,12 @@ function UserMenu() {
           <li>
             <Link to={paths.user.getHref(user.username)}>{t('nav.myPage')}</Link>
           </li>
+          <li className="user-menu__more">
+            <Link to={paths.feed.getHref()}>{t('nav.feed')}</Link>
+          </li>
+          <li className="user-menu__more">
+            <Link to={paths.myHot.getHref()}>{t('nav.myHot')}</Link>
+          </li>
           <li>
             <Link to={paths.user.getHref(user.username, { read_later: 'true' })}>{t('nav.readLater')}</Link>
           </li>
@@ -107,6 +113,16 @@ export function Layout() {
               {t('nav.hot')}
             </NavLink>
             <NavLink to={paths.new.getHref()}>{t('nav.new')}</NavLink>
+            {user ? (
+              <>
+                <NavLink className="header__nav-more" to={paths.feed.getHref()}>
+                  {t('nav.feed')}
+                </NavLink>
+                <NavLink className="header__nav-more" to={paths.myHot.getHref()}>
+                  {t('nav.myHot')}
+                </NavLink>
+              </>
+            ) : null}
           </nav>
           <SearchBox />
           <div className="header__actions">

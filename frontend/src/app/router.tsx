@@ -3,9 +3,10 @@ import { paths } from '@/config/paths';
 import { LoginPage, RegisterPage } from '@/features/auth';
 import { AddPage } from '@/features/bookmarks';
 import { EntryByIdPage, EntryByUrlPage, HotPage, NewPage, SitePage, TagPage } from '@/features/entries';
+import { FeedPage, MyHotPage } from '@/features/feed';
 import { SearchPage } from '@/features/search';
 import { SettingsPage } from '@/features/settings';
-import { UserPage } from '@/features/users';
+import { FollowersPage, FollowingPage, UserPage } from '@/features/users';
 import { Layout } from './Layout';
 import { NotFoundPage } from './NotFoundPage';
 
@@ -24,6 +25,10 @@ export function AppRoutes() {
         <Route path={paths.register.path} element={<RegisterPage />} />
         <Route path={paths.settings.path} element={<SettingsPage />} />
         <Route path={paths.search.path} element={<SearchPage />} />
+        <Route path={paths.feed.path} element={<FeedPage />} />
+        <Route path={paths.myHot.path} element={<MyHotPage />} />
+        <Route path={paths.followers.path} element={<FollowersPage />} />
+        <Route path={paths.following.path} element={<FollowingPage />} />
         <Route path={paths.user.path} element={<UserPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

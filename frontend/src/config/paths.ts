@@ -32,6 +32,18 @@ export const paths = {
   settings: { path: '/settings', getHref: () => '/settings' },
   /** Search results; the query string carries the query and every filter. */
   search: { path: '/search', getHref: (params?: Params) => withQuery('/search', params) },
+  /** The bookmarks of the people I follow. */
+  feed: { path: '/feed', getHref: (params?: Params) => withQuery('/feed', params) },
+  /** Entries the people I follow bookmarked lately. */
+  myHot: { path: '/my/hot', getHref: () => '/my/hot' },
+  followers: {
+    path: '/users/:username/followers',
+    getHref: (username: string) => `/users/${encodeURIComponent(username)}/followers`,
+  },
+  following: {
+    path: '/users/:username/following',
+    getHref: (username: string) => `/users/${encodeURIComponent(username)}/following`,
+  },
   user: {
     path: '/:username',
     getHref: (username: string, params?: Params) => withQuery(`/${encodeURIComponent(username)}`, params),

@@ -1,1 +1,2 @@
 export { CommentSection } from './components/CommentSection';
+export { AllBookmarks, FolloweesBookmarks } from './components/EntryBookmarks';

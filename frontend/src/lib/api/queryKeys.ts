@@ -16,6 +16,8 @@ export const queryKeys = {
   users: [...bookmarkViews, 'users'] as const,
   /** Search results, everyone's or mine. */
   search: [...bookmarkViews, 'search'] as const,
+  /** The signed-in user's feed and hot entries, made of the bookmarks of whom they follow. */
+  feed: [...bookmarkViews, 'feed'] as const,
   /** The signed-in user's bookmark of a URL. */
   myBookmark: [...bookmarkViews, 'my-bookmark'] as const,
   /** The signed-in user's API tokens. */

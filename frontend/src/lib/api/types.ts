@@ -40,6 +40,16 @@ export type SearchPage = Ok<'/api/v1/search', 'get'>;
 export type EntryHit = SearchPage['entries'][number];
 export type BookmarkHit = SearchPage['bookmarks'][number];
 export type StarState = Ok<'/api/v1/comments/{id}/star', 'put'>;
+export type FollowPage = Ok<'/api/v1/users/{username}/followers', 'get'>;
+export type FollowItem = FollowPage['items'][number];
+export type MyHotPage = Ok<'/api/v1/me/hot', 'get'>;
+export type MyHotItem = MyHotPage['items'][number];
+export type UserRef = MyHotItem['followees'][number];
+export type EntryBookmarkPage = Ok<'/api/v1/entries/{id}/bookmarks', 'get'>;
+export type EntryBookmark = EntryBookmarkPage['items'][number];
+export type EntryBookmarkFilter = NonNullable<
+  NonNullable<paths['/api/v1/entries/{id}/bookmarks']['get']['parameters']['query']>['filter']
+>;
 export type TagCount = Ok<'/api/v1/users/{username}/tags', 'get'>['items'][number];
 export type SiteCount = Ok<'/api/v1/users/{username}/sites', 'get'>['items'][number];
 

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { EntryListItem } from '@/lib/api/types';
 import { EXCERPT_CHARS, type HighlightMap } from '@/lib/highlight';
 import { useI18n } from '@/i18n/i18n';
@@ -17,6 +17,7 @@ export function EntryCard({
   selected,
   featured,
   highlights,
+  children,
 }: {
   entry: EntryListItem;
   index: number;
@@ -24,6 +25,8 @@ export function EntryCard({
   featured?: boolean;
   /** Where a search matched the title and summary. */
   highlights?: HighlightMap;
+  /** More about the entry, under its tags (why it is in this list). */
+  children?: ReactNode;
 }) {
   const { t, formatDate } = useI18n();
   const { select } = useShortcuts();
@@ -57,6 +60,7 @@ export function EntryCard({
             </time>
           ) : null}
         </div>
+        {children}
       </div>
       <Thumbnail src={entry.thumbnail_url} className="entry-card__thumb" />
     </article>

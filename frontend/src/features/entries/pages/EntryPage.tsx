@@ -11,7 +11,7 @@ import { ExternalLink } from '@/components/ui/ExternalLink';
 import { Thumbnail } from '@/components/ui/Thumbnail';
 import { ErrorState, Loading, NotFoundState } from '@/components/ui/States';
 import { MyBookmark, useBookmarkDialog } from '@/features/bookmarks';
-import { CommentSection } from '@/features/comments';
+import { AllBookmarks, CommentSection, FolloweesBookmarks } from '@/features/comments';
 import { useShortcutList } from '@/features/shortcuts';
 import { useEntry, useEntryLookup } from '../api/entries';
 
@@ -59,10 +59,12 @@ function EntryView({ entry }: { entry: Entry }) {
         <Thumbnail src={entry.thumbnail_url} className="entry-hero__thumb" />
       </article>
       <MyBookmark entry={entry} />
+      <FolloweesBookmarks entryId={entry.id} />
       <div className="comment-columns">
         <CommentSection entryId={entry.id} sort="popular" heading="entry.popular" limit={10} hideWhenEmpty />
         <CommentSection entryId={entry.id} sort="recent" heading="entry.recent" />
       </div>
+      <AllBookmarks entryId={entry.id} />
     </div>
   );
 }

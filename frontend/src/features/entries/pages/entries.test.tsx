@@ -91,6 +91,7 @@ describe('entry page', () => {
         const sort = new URL(request.url).searchParams.get('sort');
         return HttpResponse.json({ items: sort === 'popular' ? [c1] : [c2, c1], next_cursor: null });
       }),
+      http.get('*/api/v1/entries/7/bookmarks', () => HttpResponse.json({ items: [], next_cursor: null })),
       http.put('*/api/v1/comments/71/star', ({ request }) => {
         starredWith = request.headers.get('Authorization');
         return HttpResponse.json({ star_count: 1, starred_by_me: true });
@@ -111,5 +112,79 @@ describe('entry page', () => {
       ),
     );
     expect(starredWith).toBe('Bearer access-1');
+  });
+
+  it('shows the bookmarks of whom I follow first, and everyone who bookmarked below', async () => {
+    const e = entry({ id: 8, title: 'Entry eight' });
+    const filters: (string | null)[] = [];
+    server.use(
+      signedIn(),
+      http.get('*/api/v1/entries/8', () => HttpResponse.json(e)),
+      http.get('*/api/v1/me/bookmark', () => problem(404, 'Not found')),
+      http.get('*/api/v1/users/alice/tags', () => HttpResponse.json({ items: [] })),
+      http.get('*/api/v1/entries/8/comments', () => HttpResponse.json({ items: [], next_cursor: null })),
+      http.get('*/api/v1/entries/8/bookmarks', ({ request }) => {
+        const q = new URL(request.url).searchParams;
+        filters.push(q.get('filter'));
+        if (q.get('filter') === 'following') {
+          return HttpResponse.json({
+            items: [{ user: { username: 'bob', display_name: 'Bob' }, comment: 'bob says hi', tags: [], created_at: '2024-05-06T07:08:09Z' }],
+            next_cursor: null,
+          });
+        }
+        if (q.get('cursor') === 'n2') {
+          return HttpResponse.json({
+            items: [{ user: { username: 'erin', display_name: 'Erin' }, comment: '', tags: [], created_at: '2024-05-01T07:08:09Z' }],
+            next_cursor: null,
+          });
+        }
+        return HttpResponse.json({
+          items: [
+            { user: { username: 'bob', display_name: 'Bob' }, comment: 'bob says hi', tags: [], created_at: '2024-05-06T07:08:09Z' },
+            { user: { username: 'dave', display_name: 'Dave' }, comment: '', tags: ['later'], created_at: '2024-05-05T07:08:09Z' },
+          ],
+          next_cursor: 'n2',
+        });
+      }),
+    );
+    renderApp('/entry/8');
+    const followees = await screen.findByRole('region', { name: 'Bookmarks by people you follow' });
+    expect(within(followees).getByText('bob says hi')).toBeInTheDocument();
+    const all = screen.getByRole('region', { name: 'Everyone who bookmarked this' });
+    // the followees' block comes before the comments and the full list
+    const regions = screen
+      .getAllByRole('region')
+      .map((r) => r.getAttribute('aria-labelledby'))
+      .filter((id) => id !== 'my-bookmark-title');
+    expect(regions[0]).toBe('entry-bookmarks-following');
+    expect(regions.at(-1)).toBe('entry-bookmarks-all');
+    // with and without comments
+    expect(await within(all).findByRole('link', { name: 'dave' })).toHaveAttribute('href', '/dave');
+    expect(within(all).getByText('bob says hi')).toBeInTheDocument();
+    await userEvent.click(within(all).getByRole('button', { name: 'More bookmarks' }));
+    expect(await within(all).findByRole('link', { name: 'erin' })).toBeInTheDocument();
+    expect(filters).toContain('following');
+    expect(filters).toContain('all');
+  });
+
+  it('hides the followees block when none of them bookmarked, and for anonymous viewers', async () => {
+    const e = entry({ id: 9, title: 'Entry nine' });
+    const filters: (string | null)[] = [];
+    server.use(
+      http.get('*/api/v1/entries/9', () => HttpResponse.json(e)),
+      http.get('*/api/v1/entries/9/comments', () => HttpResponse.json({ items: [], next_cursor: null })),
+      http.get('*/api/v1/entries/9/bookmarks', ({ request }) => {
+        filters.push(new URL(request.url).searchParams.get('filter'));
+        return HttpResponse.json({
+          items: [{ user: { username: 'dave', display_name: 'Dave' }, comment: '', tags: [], created_at: '2024-05-05T07:08:09Z' }],
+          next_cursor: null,
+        });
+      }),
+    );
+    renderApp('/entry/9');
+    const all = await screen.findByRole('region', { name: 'Everyone who bookmarked this' });
+    expect(await within(all).findByRole('link', { name: 'dave' })).toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Bookmarks by people you follow' })).not.toBeInTheDocument();
+    expect(filters).toEqual(['all']);
   });
 });

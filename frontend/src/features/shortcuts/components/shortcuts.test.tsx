@@ -32,6 +32,7 @@ describe('keyboard shortcuts', () => {
       hot(),
       http.get('*/api/v1/entries/2', () => HttpResponse.json(entry({ id: 2, title: 'Second' }))),
       http.get('*/api/v1/entries/2/comments', () => HttpResponse.json({ items: [], next_cursor: null })),
+      http.get('*/api/v1/entries/2/bookmarks', () => HttpResponse.json({ items: [], next_cursor: null })),
     );
     renderApp('/');
     await screen.findByText('First');
@@ -120,6 +121,7 @@ describe('entry page shortcuts', () => {
       signedIn(),
       http.get('*/api/v1/entries/9', () => HttpResponse.json(e)),
       http.get('*/api/v1/entries/9/comments', () => HttpResponse.json({ items: [], next_cursor: null })),
+      http.get('*/api/v1/entries/9/bookmarks', () => HttpResponse.json({ items: [], next_cursor: null })),
       http.get('*/api/v1/me/bookmark', () => problem(404, 'Not found')),
       http.get('*/api/v1/users/alice/tags', () => HttpResponse.json({ items: [] })),
     );

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import type { Bookmark } from '@/lib/api/types';
 import { EXCERPT_CHARS, type HighlightMap } from '@/lib/highlight';
 import { useI18n } from '@/i18n/i18n';
@@ -22,6 +22,8 @@ export function BookmarkRow({
   selected,
   isOwner,
   highlights,
+  showUser,
+  tagHref,
 }: {
   bm: Bookmark;
   index: number;
@@ -29,6 +31,10 @@ export function BookmarkRow({
   isOwner: boolean;
   /** Where a search matched; a matched private note is shown too. */
   highlights?: HighlightMap;
+  /** Names whose bookmark it is, on lists of many people's bookmarks. */
+  showUser?: boolean;
+  /** Where a tag links to; the owner's bookmarks of that tag by default. */
+  tagHref?: (tag: string) => string;
 }) {
   const { t, formatDate } = useI18n();
   const { select } = useShortcuts();
@@ -61,6 +67,12 @@ export function BookmarkRow({
       <div className="bookmark__mine">
         <Avatar name={bm.user.username} size={24} />
         <div className="bookmark__mine-body">
+          {showUser ? (
+            <Link className="bookmark__user" to={paths.user.getHref(bm.user.username)}>
+              {bm.user.display_name || bm.user.username}
+              <span className="muted small"> id:{bm.user.username}</span>
+            </Link>
+          ) : null}
           {bm.comment ? (
             <p className="bookmark__comment">
               <Highlighted text={bm.comment} ranges={highlights?.comment} />
@@ -73,7 +85,7 @@ export function BookmarkRow({
             </p>
           ) : null}
           <div className="bookmark__foot">
-            <TagList tags={bm.tags} to={(tag) => paths.user.getHref(bm.user.username, { tag: [tag] })} />
+            <TagList tags={bm.tags} to={tagHref ?? ((tag) => paths.user.getHref(bm.user.username, { tag: [tag] }))} />
             <time className="muted small" dateTime={bm.created_at}>
               {formatDate(bm.created_at)}
             </time>

@@ -9,7 +9,7 @@ describe('user page', () => {
     let query = '';
     server.use(
       http.get('*/api/v1/users/alice', () =>
-        HttpResponse.json({ username: 'alice', display_name: 'Alice', bio: '', created_at: '2024-01-01T00:00:00Z', bookmark_count: 30 }),
+        HttpResponse.json({ username: 'alice', display_name: 'Alice', bio: '', created_at: '2024-01-01T00:00:00Z', bookmark_count: 30, following_count: 0, follower_count: 0 }),
       ),
       http.get('*/api/v1/users/alice/bookmarks', ({ request }) => {
         query = new URL(request.url).search;
@@ -45,7 +45,7 @@ describe('private bookmarks', () => {
     server.use(
       signedIn(),
       http.get('*/api/v1/users/alice', () =>
-        HttpResponse.json({ username: 'alice', display_name: 'Alice', bio: '', created_at: '2024-01-01T00:00:00Z', bookmark_count: 1 }),
+        HttpResponse.json({ username: 'alice', display_name: 'Alice', bio: '', created_at: '2024-01-01T00:00:00Z', bookmark_count: 1, following_count: 0, follower_count: 0 }),
       ),
       http.get('*/api/v1/users/alice/bookmarks', () =>
         HttpResponse.json({ items: [bookmark({ private: true, comment: 'secret note' })], next_cursor: null }),

@@ -10,6 +10,7 @@ import { ErrorState, Loading, NotFoundState } from '@/components/ui/States';
 import { useUserProfile } from '../api/users';
 import { BookmarkList } from '../components/BookmarkList';
 import { FilterHeading } from '../components/FilterHeading';
+import { FollowButton, FollowCounts } from '../components/FollowButton';
 import { Sidebar } from '../components/Sidebar';
 import { useFilter } from '../components/filter';
 
@@ -51,6 +52,10 @@ export function UserPage() {
           <p className="muted small">
             {t(p.bookmark_count === 1 ? 'user.countOne' : 'user.count', { count: p.bookmark_count })} · {t('user.since', { date: formatDate(p.created_at) })}
           </p>
+          <FollowCounts profile={p} />
+        </div>
+        <div className="profile__actions">
+          <FollowButton profile={p} />
         </div>
       </header>
       {isOwner ? (

@@ -1,0 +1,2 @@
+export { FeedPage } from './pages/FeedPage';
+export { MyHotPage } from './pages/MyHotPage';
