@@ -298,7 +298,7 @@ test('register, log out and log in', async () => {
   await page.getByRole('heading', { name: /Alice A\./ }).waitFor();
   await page.getByRole('button', { name: /Account menu/ }).click();
   await page.getByRole('button', { name: 'Log out' }).click();
-  await page.getByRole('link', { name: 'Log in' }).waitFor();
+  await page.getByRole('link', { name: 'Log in', exact: true }).waitFor();
   await loginViaUi(page, 'alice');
   assert(page.url().endsWith('/alice'), `after login we are on /alice (got ${page.url()})`);
 });
