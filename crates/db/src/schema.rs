@@ -156,6 +156,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        subject_entry_id -> Nullable<BigInt>,
+        subject_bookmark_id -> Nullable<BigInt>,
+        group_key -> Text,
+        actor_count -> BigInt,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        read_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    notification_actors (notification_id, actor_id) {
+        notification_id -> BigInt,
+        actor_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    notification_counts (user_id) {
+        user_id -> BigInt,
+        unread -> BigInt,
+    }
+}
+
 diesel::joinable!(bookmarks -> users (user_id));
 diesel::joinable!(bookmarks -> entries (entry_id));
 diesel::joinable!(bookmark_tags -> bookmarks (bookmark_id));
@@ -165,6 +195,8 @@ diesel::joinable!(entry_tags -> entries (entry_id));
 diesel::joinable!(stars -> bookmarks (bookmark_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(notification_actors -> notifications (notification_id));
+diesel::joinable!(notification_actors -> users (actor_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -180,4 +212,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_leases,
     search_outbox,
     follows,
+    notifications,
+    notification_actors,
+    notification_counts,
 );

@@ -4,12 +4,16 @@
 mod bookmark;
 mod entry;
 mod follow;
+mod notification;
 mod token;
 mod user;
 
 pub use bookmark::{split_tags, Bookmark, BookmarkView, CommentView};
 pub use entry::{Entry, EntryView};
 pub use follow::{EntryBookmark, FollowOutcome, FollowView, MyHotEntry};
+pub use notification::{
+    NotificationComment, NotificationEntry, NotificationKind, NotificationView,
+};
 pub use token::{ApiToken, RefreshToken};
 pub use user::{NewUser, User, UserChanges, UserRef};
 

@@ -4,6 +4,7 @@ pub mod bookmarks;
 pub mod entries;
 pub mod follows;
 pub mod leases;
+pub mod notifications;
 pub mod search;
 pub mod stars;
 pub mod stmt;

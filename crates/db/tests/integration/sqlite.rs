@@ -143,11 +143,13 @@ fn sqlite_unique_key_migration_keeps_rows_ids_and_rules() {
     };
     // The search outbox migration, which follows this one, leads the
     // bookmarks' unique key with the entry; stepping back over it (and
-    // the follows migration after it) first restores the key this
-    // migration made.
+    // the follows and notifications migrations after it) first restores
+    // the key this migration made.
     let (latest_indexes, _, _) = state(&mut c);
     assert!(latest_indexes.contains(&"bookmarks_entry_user".to_owned()));
     duplicates_refused(&mut c);
+    c.revert_last_migration(bukuma_db::SQLITE_MIGRATIONS)
+        .expect("down notifications");
     c.revert_last_migration(bukuma_db::SQLITE_MIGRATIONS)
         .expect("down follows");
     c.revert_last_migration(bukuma_db::SQLITE_MIGRATIONS)

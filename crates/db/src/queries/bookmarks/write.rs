@@ -15,6 +15,7 @@ use crate::connection::DbConnection;
 use crate::error::DbError;
 use crate::models::{Bookmark, BookmarkView, Entry, UserRef};
 use crate::queries::entries;
+use crate::queries::notifications;
 use crate::queries::search::push_bookmark_change;
 use crate::queries::stmt::{Arg, Combined, Stmt};
 use crate::queries::write_options::WriteOptions;
@@ -307,8 +308,11 @@ static CREATE_LOOKUP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| 
 /// this does not apply: the user has a bookmark of the URL already, the
 /// entry lacks the title the input gives, or a concurrent writer made the
 /// bookmark or the entry in between (the second statement then fails
-/// whole, on the unique key or the entry's foreign key) — the caller runs
-/// [`upsert`] instead.
+/// whole, on the unique key or the entry's foreign key), or the entry's
+/// public count is about to reach a first-bookmark milestone — the caller
+/// runs [`upsert`] instead. (A concurrent writer may still move the count
+/// to a milestone in between; that notification is then written in
+/// statements of its own right after.)
 ///
 /// The first statement needs no user lock: the unique `(user_id,
 /// entry_id)` key decides whether the bookmark exists, and every counter
@@ -348,6 +352,14 @@ fn create_at_once(
     let (entry, counts) = match (found.entry, found.new_entry_id) {
         (Some(_), _) if found.existing.is_some() => return Ok(None),
         (Some(e), _) if e.title.is_empty() && !title.is_empty() => return Ok(None),
+        // The public count reaches a milestone: the transaction writes
+        // the notification with it.
+        (Some(e), _)
+            if !input.is_private.unwrap_or(false)
+                && notifications::FIRST_BOOKMARK_MILESTONES.contains(&(e.bookmark_count + 1)) =>
+        {
+            return Ok(None)
+        }
         (Some(e), _) => (e, EntryCounts::Move),
         (None, Some(id)) => (
             entries::new(id, url, title, input.public_at(opts.now), opts),
@@ -427,6 +439,11 @@ fn apply_input(
         created_at: new.created_at,
         ..before.clone()
     };
+    let is_comment = |b: &Bookmark| !b.is_private && !b.comment.is_empty();
+    if is_comment(old) && !is_comment(&new) {
+        // No star notification outlives the comment it is about.
+        notifications::remove_comment(conn, old.user_id, old.id)?;
+    }
     let mut w = Combined::default();
     // Joins the counter updates: it touches none of their rows.
     w.push(
@@ -506,6 +523,7 @@ pub fn delete(
         EntryCounts::Move,
         opts,
     )?;
+    notifications::remove_comment(conn, user_id, id)?;
     diesel::delete(bookmarks::table.find(id)).execute(conn)?;
     Ok(())
 }
