@@ -50,6 +50,9 @@ pub async fn mark_read(
     me: Writer,
     ValidJson(body): ValidJson<MarkReadRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    if body.up_to < 1 {
+        return Err(ApiError::field("up_to", "must be a notification id"));
+    }
     let (user, up_to) = (me.user_id, body.up_to);
     let unread_count = state
         .write(move |c| notifications::mark_read(c, user, up_to, now_micros()))

@@ -4,4 +4,5 @@ mod auth;
 mod bookmarks;
 mod comments;
 mod follows;
+mod notifications;
 mod search;

@@ -439,11 +439,6 @@ fn apply_input(
         created_at: new.created_at,
         ..before.clone()
     };
-    let is_comment = |b: &Bookmark| !b.is_private && !b.comment.is_empty();
-    if is_comment(old) && !is_comment(&new) {
-        // No star notification outlives the comment it is about.
-        notifications::remove_comment(conn, old.user_id, old.id)?;
-    }
     let mut w = Combined::default();
     // Joins the counter updates: it touches none of their rows.
     w.push(
@@ -479,6 +474,13 @@ fn apply_input(
             opts,
         )?
     };
+    let is_comment = |b: &Bookmark| !b.is_private && !b.comment.is_empty();
+    if is_comment(old) && !is_comment(&new) {
+        // No star notification outlives the comment it is about. After the
+        // update, whose row lock makes a concurrent star wait and then
+        // find no comment, so that none can be written after this.
+        notifications::remove_comment(conn, old.user_id, old.id)?;
+    }
     Ok((new, moved))
 }
 
@@ -523,6 +525,12 @@ pub fn delete(
         EntryCounts::Move,
         opts,
     )?;
+    // The bookmark's row locked first, as a star locks it, so that no star
+    // notification is written between this and the delete (which would
+    // remove it with the row but leave it counted as unread).
+    diesel::update(bookmarks::table.find(id))
+        .set(bookmarks::star_count.eq(bookmarks::star_count))
+        .execute(conn)?;
     notifications::remove_comment(conn, user_id, id)?;
     diesel::delete(bookmarks::table.find(id)).execute(conn)?;
     Ok(())
