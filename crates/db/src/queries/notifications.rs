@@ -54,10 +54,14 @@ impl Subject {
 
     fn group_key(self) -> String {
         match self {
-            Subject::Star { bookmark, .. } => format!("star:{}", bookmark.0),
+            Subject::Star { bookmark, .. } => star_key(bookmark),
             Subject::Follow => "follow".to_owned(),
         }
     }
+}
+
+fn star_key(bookmark: BookmarkId) -> String {
+    format!("star:{}", bookmark.0)
 }
 
 fn first_bookmark_key(entry: EntryId) -> String {
@@ -255,11 +259,7 @@ pub fn remove_comment(
     owner: UserId,
     bookmark: BookmarkId,
 ) -> Result<(), DbError> {
-    let subject = Subject::Star {
-        bookmark,
-        entry: EntryId(0),
-    };
-    match find_group(conn, owner, &subject.group_key())? {
+    match find_group(conn, owner, &star_key(bookmark))? {
         Some(group) => delete_group(conn, owner, group),
         None => Ok(()),
     }

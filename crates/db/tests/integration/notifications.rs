@@ -312,3 +312,30 @@ fn the_first_public_bookmarker_hears_of_each_milestone(db: &Db) {
     assert_consistent(db);
 }
 both_backends!(the_first_public_bookmarker_hears_of_each_milestone);
+
+fn the_audit_catches_a_drifted_unread_count(db: &Db) {
+    use bukuma_db::schema::notification_counts;
+    use diesel::prelude::*;
+    let (owner, a) = (user(db, "owner"), user(db, "alice"));
+    db.write(|c| follows::follow(c, a, owner, 1_000))
+        .expect("follow");
+    assert_consistent(db);
+    db.write(|c| {
+        diesel::update(notification_counts::table.find(owner.0))
+            .set(notification_counts::unread.eq(2))
+            .execute(c)
+            .map_err(DbError::from)
+    })
+    .expect("drift");
+    let problems = db
+        .read(bukuma_db::testing::audit::check_counters)
+        .expect("audit");
+    assert_eq!(
+        problems,
+        [format!(
+            "notification_counts.unread {}: stored 2, actual 1",
+            owner.0
+        )]
+    );
+}
+both_backends!(the_audit_catches_a_drifted_unread_count);
