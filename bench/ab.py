@@ -8,6 +8,11 @@
 `--bins` may name one binary twice to compare server settings alone: the
 `--env-*` options (repeatable) set the environment of OLD's or NEW's server.
 
+`--scenario search_*` runs a search scenario on a copy of the dataset's
+cached search index (bench.py builds it with the binary given first when it
+is missing or its sources changed, so both binaries must read that index);
+the other scenarios give the server an empty index.
+
 `--scenario mixed` runs scenario 6 (reads, plus writes paced at
 `--write-rate`) and compares the reads; it also logs the writes.
 
@@ -32,9 +37,17 @@ import bench  # noqa: E402
 def one_run(binary, backend, prof, args, scenario, seconds, server_env=()):
     url, manifest, cleanup = bench.prepare_dataset(backend, binary, prof, args)
     server = None
+    search_dir = None
     try:
+        if scenario.startswith("search"):
+            search_dir, _ = bench.prepare_search(backend, binary, url, manifest, server_env)
+        else:
+            # An empty index: the other scenarios do not search, and binaries
+            # older than search could not build one.
+            search_dir = bench.RUN_SEARCH_DIR
+            shutil.rmtree(search_dir, ignore_errors=True)
         bench.recompute_hot(binary, url, backend)
-        server = bench.Server(binary, url, backend, server_env)
+        server = bench.Server(binary, url, backend, search_dir, server_env)
         with open(os.path.join(manifest, "users.txt")) as f:
             users = [l.strip() for l in f if l.strip()]
         tokens = bench.login_all(server.base, users, prof["logins"])
@@ -54,6 +67,8 @@ def one_run(binary, backend, prof, args, scenario, seconds, server_env=()):
     finally:
         if server:
             server.stop()
+        if search_dir:
+            shutil.rmtree(search_dir, ignore_errors=True)
         cleanup()
 
 
@@ -61,7 +76,8 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--bins", required=True, help="OLD,NEW: two bukuma binaries")
     p.add_argument("--scenario", default="write",
-                   choices=[k for k, _ in bench.READS] + ["write", "healthz", "mixed"])
+                   choices=[k for k, _ in bench.READS] + [k for k, _, _ in bench.SEARCHES]
+                   + ["write", "healthz", "mixed"])
     p.add_argument("--write-rate", type=float, default=600,
                    help="mixed: writes per second on top of the reads")
     p.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")

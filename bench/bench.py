@@ -11,6 +11,7 @@ import argparse
 import concurrent.futures
 import datetime
 import fcntl
+import hashlib
 import json
 import os
 import platform
@@ -21,14 +22,18 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
 DATA = os.path.join(BENCH, "data")
 RESULTS = os.path.join(BENCH, "results")
+# The search index of the working copy of a dataset.
+RUN_SEARCH_DIR = os.path.join(DATA, "run.search")
 
 # Bump together with bukuma_seed::GENERATOR_VERSION so cached datasets are rebuilt.
 DATASET_VERSION = 3
@@ -47,6 +52,15 @@ READS = [
     ("user_tag", "3. user bookmarks by tag (first/deep page)"),
     ("user_lists", "4. user tags / sites"),
 ]
+# Search scenarios (issue 25): key, title, p99 target in ms. Numbered
+# after the older scenarios so their numbers stay; run before the writes,
+# on the index as `bukuma search reindex` left it.
+SEARCHES = [
+    ("search_common", "7. search, common 2-char word, top 20", 20),
+    ("search_rare", "8. search, rare 2-char word", 5),
+    ("search_en", "9. search, English word, top 20", 20),
+    ("search_mine", "10. search my bookmarks (signed in)", 20),
+]
 THREADS, CONNECTIONS = 2, 32
 
 # Milestone targets (issue 4), checked on every run and meant for the 1M dataset.
@@ -55,6 +69,17 @@ WRITE_RPS, WRITE_P99_MS = 2_000, 50
 MIXED_READ_P99_MS = 25
 SEED_RATE = 100_000  # bookmarks/s, SQLite
 RSS_MB = 300
+SEARCH_RATIO = 0.25
+REINDEX_SECONDS = 60
+SEARCH_LAG_S = 2.0
+# How often the lag probe writes a marker and looks for the ones not found yet.
+LAG_PROBE_INTERVAL = 0.1
+# How long the probe keeps looking for its markers after the writes stop.
+LAG_PROBE_DRAIN_S = 30
+
+# What the search index is built from: a cached index is rebuilt when one
+# of these files changes (tokenizer, schema, documents).
+SEARCH_SOURCES = ["crates/search/src", "crates/api/src/indexer.rs", "crates/db/src/queries/search.rs"]
 
 
 def log(msg):
@@ -173,6 +198,88 @@ def prepare_dataset(backend, binary, prof, args):
     return pg_url(work), manifest, cleanup
 
 
+def search_fingerprint():
+    """A digest of the sources the index is built by (SEARCH_SOURCES)."""
+    h = hashlib.sha256()
+    for rel in SEARCH_SOURCES:
+        path = os.path.join(ROOT, rel)
+        files = [path] if os.path.isfile(path) else sorted(
+            os.path.join(d, f) for d, _, fs in os.walk(path) for f in fs)
+        for f in files:
+            h.update(os.path.relpath(f, ROOT).encode() + b"\0")
+            with open(f, "rb") as fh:
+                h.update(fh.read())
+    return h.hexdigest()[:16]
+
+
+def dir_bytes(path):
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+
+
+def server_env(url, search_dir, extra_env=(), port=None):
+    """The environment of `bukuma serve`, also used for `bukuma search
+    reindex` so that both see the same database and index directory."""
+    env = dict(os.environ, DATABASE_URL=url, BUKUMA_DATA_DIR=os.path.join(DATA, "state"),
+               BUKUMA_SEARCH_DIR=search_dir, BUKUMA_FETCH_METADATA="false",
+               BUKUMA_ACCESS_TOKEN_SECS="86400", RUST_LOG=os.environ.get("BENCH_RUST_LOG", "warn"))
+    if port is not None:
+        env["BUKUMA_BIND"] = f"127.0.0.1:{port}"
+    env.update(dict(kv.split("=", 1) for kv in extra_env))
+    return env
+
+
+def reindex(binary, url, search_dir, backend, extra_env):
+    """Runs `bukuma search reindex` into an empty `search_dir`; what it took."""
+    shutil.rmtree(search_dir, ignore_errors=True)
+    os.makedirs(os.path.join(DATA, "state"), exist_ok=True)
+    log(f"{backend}: bukuma search reindex")
+    started = time.time()
+    out = run([binary, "search", "reindex"], env=server_env(url, search_dir, extra_env),
+              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.time() - started
+    line = next((l.strip() for l in reversed(out.stderr.splitlines())
+                 if l.strip().startswith("search index rebuilt")), "")
+    m = re.search(r"rebuilt in ([\d.]+) s: (\d+) entries, (\d+) bookmarks", line)
+    if not m:
+        raise RuntimeError(f"bukuma search reindex said: {out.stderr.strip()[-500:]}")
+    info = {"seconds": float(m.group(1)), "wall_seconds": round(wall, 1),
+            "entries": int(m.group(2)), "bookmarks": int(m.group(3)),
+            "bytes": dir_bytes(search_dir), "line": line}
+    log(f"{backend}: {line} (command: {wall:.1f} s)")
+    return info
+
+
+def prepare_search(backend, binary, url, manifest, extra_env=()):
+    """Gives the working copy `url` a copy of the dataset's cached search
+    index, building that with `bukuma search reindex` when it is missing,
+    the dataset was reseeded or the index's sources changed. Returns the
+    index directory for the server and what the reindex took (`cached`
+    when an earlier run built it)."""
+    cache = manifest[:-len(".manifest")] + ".search"
+    stamp = os.path.join(manifest, "search.json")
+    fingerprint = search_fingerprint()
+    info = None
+    if os.path.exists(stamp) and os.path.isdir(cache):
+        with open(stamp) as f:
+            info = json.load(f)
+        if info.get("fingerprint") != fingerprint:
+            log(f"{backend}: the search index's sources changed since the cached index was built")
+            info = None
+    if info is None:
+        if os.path.exists(stamp):
+            os.remove(stamp)
+        info = dict(reindex(binary, url, cache, backend, extra_env), fingerprint=fingerprint)
+        with open(stamp, "w") as f:
+            json.dump(info, f, indent=2, ensure_ascii=False)
+        info["cached"] = False
+    else:
+        log(f"{backend}: reusing the search index {os.path.relpath(cache, ROOT)}")
+        info["cached"] = True
+    shutil.rmtree(RUN_SEARCH_DIR, ignore_errors=True)
+    shutil.copytree(cache, RUN_SEARCH_DIR)
+    return RUN_SEARCH_DIR, info
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -190,16 +297,12 @@ def http(method, url, body=None, token=None, timeout=30):
 
 
 class Server:
-    def __init__(self, binary, url, backend, extra_env=()):
+    def __init__(self, binary, url, backend, search_dir, extra_env=()):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        state = os.path.join(DATA, "state")
-        os.makedirs(state, exist_ok=True)
+        os.makedirs(os.path.join(DATA, "state"), exist_ok=True)
         self.log_path = os.path.join(DATA, f"server-{backend}.log")
-        env = dict(os.environ, DATABASE_URL=url, BUKUMA_BIND=f"127.0.0.1:{self.port}",
-                   BUKUMA_DATA_DIR=state, BUKUMA_FETCH_METADATA="false",
-                   BUKUMA_ACCESS_TOKEN_SECS="86400", RUST_LOG=os.environ.get("BENCH_RUST_LOG", "warn"))
-        env.update(dict(kv.split("=", 1) for kv in extra_env))
+        env = server_env(url, search_dir, extra_env, port=self.port)
         self.logf = open(self.log_path, "w")
         self.proc = subprocess.Popen([binary, "serve"], env=env, stdout=self.logf,
                                      stderr=subprocess.STDOUT)
@@ -282,6 +385,120 @@ def mixed(base, seconds, env, write_rate):
     return collect(rp, "mixed reads"), collect(wp, "mixed writes")
 
 
+def letters(n):
+    """`n` written with the letters a–p: one word to the search tokenizer,
+    which splits letters from digits."""
+    return "".join(chr(ord("a") + int(d, 16)) for d in f"{n:x}")
+
+
+class LagProbe(threading.Thread):
+    """Measures how late writes show up in search while the write scenario
+    runs: every LAG_PROBE_INTERVAL it bookmarks a new URL with a unique
+    marker word in the comment, and searches for the oldest markers not
+    found yet. A marker's lag is the time from the write's response to the
+    response of the first search that finds it, so it errs high by up to
+    one interval. The indexer consumes the outbox in order, so markers
+    become searchable in the order they were written, and looking for the
+    oldest ones first is enough."""
+
+    def __init__(self, base, token):
+        super().__init__(daemon=True)
+        self.base, self.token = base, token
+        self.stopping = threading.Event()
+        self.lags, self.pending = [], []
+        self.errors, self.first_error = 0, ""
+        self.nonce = letters(int.from_bytes(os.urandom(5), "big"))
+        self.exc = None
+
+    def fail(self, what, e):
+        self.errors += 1
+        if not self.first_error:
+            self.first_error = f"{what}: {e}"
+
+    def write(self, seq):
+        word = f"lagprobe{self.nonce}q{letters(seq)}"
+        body = {"url": f"https://lag-probe.example.com/{self.nonce}/{seq}",
+                "comment": f"bench lag probe {word}", "tags": ["bench"]}
+        try:
+            http("POST", self.base + "/api/v1/bookmarks", body, token=self.token, timeout=10)
+        except (urllib.error.URLError, OSError) as e:
+            self.fail("POST /bookmarks", e)
+            return
+        self.pending.append((word, time.monotonic()))
+
+    def look(self):
+        while self.pending:
+            word, written = self.pending[0]
+            try:
+                _, page = http("GET", f"{self.base}/api/v1/search?q={word}&limit=1", timeout=10)
+            except (urllib.error.URLError, OSError) as e:
+                self.fail("GET /search", e)
+                return
+            if not page["entries"]:
+                return
+            self.lags.append(time.monotonic() - written)
+            self.pending.pop(0)
+
+    def run(self):
+        try:
+            seq, tick, drain_until = 0, time.monotonic(), None
+            while True:
+                if drain_until is None and self.stopping.is_set():
+                    drain_until = time.monotonic() + LAG_PROBE_DRAIN_S
+                if drain_until is None:
+                    seq += 1
+                    self.write(seq)
+                self.look()
+                if drain_until is not None and (not self.pending or time.monotonic() > drain_until):
+                    return
+                tick += LAG_PROBE_INTERVAL
+                time.sleep(max(0.0, tick - time.monotonic()))
+        except Exception as e:  # reported by result()
+            self.exc = e
+
+    def result(self):
+        """Stops writing, waits for the markers still pending, and sums up."""
+        self.stopping.set()
+        self.join()
+        if self.exc:
+            raise RuntimeError(f"lag probe failed: {self.exc}")
+        lags = sorted(self.lags)
+
+        def pct(p):
+            return lags[min(len(lags) - 1, int(p / 100 * len(lags)))] if lags else None
+        return {"markers": len(lags) + len(self.pending), "found": len(lags),
+                "lost": len(self.pending), "errors": self.errors, "first_error": self.first_error,
+                "interval_s": LAG_PROBE_INTERVAL, "p50_s": pct(50), "p99_s": pct(99),
+                "max_s": lags[-1] if lags else None,
+                "mean_s": sum(lags) / len(lags) if lags else None}
+
+
+def check_searches(base, token):
+    """Runs each search scenario's query once; fails when a common word
+    finds nothing: an empty or stale index would answer fast and empty,
+    and pass for a fast search. (The rare word may miss in a small
+    dataset of another seed.)"""
+    words = {}
+    with open(os.path.join(BENCH, "lua", "common.lua")) as f:
+        for key, word in re.findall(r'^\s+(common|rare|en) = "([^"]+)"', f.read(), re.M):
+            words[key] = word
+    found = {}
+    for key, word, scope in [("search_common", words["common"], "all"),
+                             ("search_rare", words["rare"], "all"),
+                             ("search_en", words["en"], "all"),
+                             ("search_mine", words["common"], "mine")]:
+        q = urllib.parse.quote(word)
+        _, page = http("GET", f"{base}/api/v1/search?q={q}&scope={scope}&limit=20",
+                       token=token if scope == "mine" else None)
+        hits = len(page["entries"] if scope == "all" else page["bookmarks"])
+        found[key] = {"word": word, "first_page": hits, "more": page.get("next_cursor") is not None}
+        if hits == 0 and key == "search_rare":
+            log(f"warning: the rare word {word!r} finds nothing in this dataset")
+        elif hits == 0:
+            raise RuntimeError(f"search for {word!r} (scope={scope}) found nothing: is the index built?")
+    return found
+
+
 def recompute_hot(binary, url, backend):
     """Brings the copy's hot scores up to now, as a server that has been
     running would have them: the seeded ones are as old as the dataset, and
@@ -296,10 +513,12 @@ def recompute_hot(binary, url, backend):
 def bench_backend(backend, binary, prof, args):
     url, manifest, cleanup = prepare_dataset(backend, binary, prof, args)
     server = None
+    search_dir = None
     try:
+        search_dir, search_index = prepare_search(backend, binary, url, manifest, args.server_env)
         recompute_hot(binary, url, backend)
         log(f"{backend}: starting the server")
-        server = Server(binary, url, backend, args.server_env)
+        server = Server(binary, url, backend, search_dir, args.server_env)
         with open(os.path.join(manifest, "users.txt")) as f:
             users = [l.strip() for l in f if l.strip()]
         started = time.time()
@@ -310,7 +529,8 @@ def bench_backend(backend, binary, prof, args):
             f.write("\n".join(tokens) + "\n")
         env = dict(os.environ, BENCH_DIR=BENCH, BENCH_MANIFEST=manifest, BENCH_TOKENS=tokens_path)
         d = prof["duration"]
-        res = {"dataset": open(os.path.join(manifest, "seed.txt")).read().strip(), "scenarios": {}}
+        res = {"dataset": open(os.path.join(manifest, "seed.txt")).read().strip(), "scenarios": {},
+               "search_index": search_index}
         # Warm the caches, unrecorded.
         measure(server.base, "mixed_reads.lua", max(1, d // 2), env)
         log(f"{backend}: /healthz ceiling")
@@ -318,8 +538,18 @@ def bench_backend(backend, binary, prof, args):
         for key, title in READS:
             log(f"{backend}: {title}")
             res["scenarios"][key] = measure(server.base, f"{key}.lua", d, env)
-        log(f"{backend}: 5. writes")
+        res["search_queries"] = check_searches(server.base, tokens[0])
+        for key, title, _ in SEARCHES:
+            log(f"{backend}: {title}")
+            res["scenarios"][key] = measure(server.base, f"{key}.lua", d, env)
+        log(f"{backend}: 5. writes, with the search lag probe")
+        probe = LagProbe(server.base, tokens[0])
+        probe.start()
         res["scenarios"]["write"] = measure(server.base, "write.lua", d, env)
+        res["search_lag"] = probe.result()
+        lag = res["search_lag"]
+        log(f"{backend}: search lag p99 {fmt_s(lag['p99_s'])}, max {fmt_s(lag['max_s'])} "
+            f"over {lag['found']} markers, {lag['lost']} not found, {lag['errors']} errors")
         # Writes paced to ~10 % of requests.
         read_rps = sum(res["scenarios"][k]["rps"] for k, _ in READS) / len(READS)
         write_rate = max(read_rps / 9.0, 1.0)
@@ -335,11 +565,17 @@ def bench_backend(backend, binary, prof, args):
     finally:
         if server:
             server.stop()
+        if search_dir:
+            shutil.rmtree(search_dir, ignore_errors=True)
         cleanup()
 
 
 def ms(us):
     return f"{us / 1000:.1f}"
+
+
+def fmt_s(seconds):
+    return "–" if seconds is None else f"{seconds:.2f} s"
 
 
 def verdicts(backend, r):
@@ -362,6 +598,16 @@ def verdicts(backend, r):
     ok = mr["error_count"] == 0 and mw["error_count"] == 0 \
         and mr["latency_us"]["p99"] <= MIXED_READ_P99_MS * 1000
     out.append((f"6. mixed: no errors, read p99 ≤ {MIXED_READ_P99_MS} ms", ok))
+    for key, title, p99_ms in SEARCHES:
+        s = r["scenarios"][key]
+        ok = s["rps"] >= SEARCH_RATIO * ceiling and s["latency_us"]["p99"] <= p99_ms * 1000 \
+            and s["error_count"] == 0
+        out.append((f"{title}: ≥{SEARCH_RATIO:.0%} of /healthz, p99 ≤ {p99_ms} ms, no errors", ok))
+    lag = r["search_lag"]
+    ok = lag["found"] > 0 and lag["lost"] == 0 and lag["errors"] == 0 and lag["max_s"] < SEARCH_LAG_S
+    out.append((f"search lag during writes (5): every marker found, max < {SEARCH_LAG_S:g} s", ok))
+    # The time of whichever run built the cached index (see above).
+    out.append((f"search reindex < {REINDEX_SECONDS} s", r["search_index"]["seconds"] < REINDEX_SECONDS))
     out.append((f"peak RSS ≤ {RSS_MB} MB", r["memory_kb"].get("VmHWM", 0) <= RSS_MB * 1024))
     seeded = re.search(r"= (\d+) bookmarks/s", r["dataset"])
     if backend == "sqlite" and seeded:
@@ -390,6 +636,7 @@ def markdown(meta, results):
         rows += [("5. POST /bookmarks (authenticated)", r["scenarios"]["write"]),
                  ("6. mixed — reads", r["scenarios"]["mixed_reads"]),
                  ("6. mixed — writes", r["scenarios"]["mixed_writes"])]
+        rows += [(title, r["scenarios"][k]) for k, title, _ in SEARCHES]
         for title, s in rows:
             lat = s["latency_us"]
             lines.append(f"| {title} | {s['rps']:.0f} | {s['rps'] / ceiling:.0%} | {ms(lat['p50'])} "
@@ -397,6 +644,20 @@ def markdown(meta, results):
         mr, mw = r["scenarios"]["mixed_reads"], r["scenarios"]["mixed_writes"]
         share = mw["requests"] / max(1, mr["requests"] + mw["requests"])
         lines += ["", f"Mixed load: writes were {share:.1%} of requests.", ""]
+        si, lag = r["search_index"], r["search_lag"]
+        lines.append(f"Search index: `bukuma search reindex` took {si['seconds']:.1f} s "
+                     f"(the whole command {si['wall_seconds']:.1f} s) for {si['entries']} entries and "
+                     f"{si['bookmarks']} bookmarks, {si['bytes'] / 1e6:.1f} MB on disk"
+                     + (" (cached: built by an earlier run)" if si.get("cached") else "") + ".")
+        queries = ", ".join(f"{k.removeprefix('search_')} `{q['word']}` ({q['first_page']}"
+                            f"{'+' if q['more'] else ''} on the first page)"
+                            for k, q in r["search_queries"].items())
+        lines += ["", f"Search queries: {queries}.", "",
+                  f"Search lag during writes (5), {lag['found']} markers probed every "
+                  f"{lag['interval_s'] * 1000:.0f} ms at {r['scenarios']['write']['rps']:.0f} writes/s: "
+                  f"p50 {fmt_s(lag['p50_s'])}, p99 {fmt_s(lag['p99_s'])}, max {fmt_s(lag['max_s'])}; "
+                  f"{lag['lost']} not found, {lag['errors']} probe errors"
+                  + (f" (first: `{lag['first_error'][:200]}`)" if lag["first_error"] else "") + ".", ""]
         for s in [*r["scenarios"].values(), r["healthz_before"], r["healthz_after"]]:
             if s["first_error"]:
                 lines.append(f"- first error seen: `{s['first_error'][:200]}`")
@@ -469,6 +730,9 @@ def main():
                     healthz_after=r["healthz_after"]) for b, r in results.items()}
     errors = {f"{b}/{k}": s["error_count"] for b, r in runs.items()
               for k, s in r.items() if s["error_count"]}
+    errors.update({f"{b}/search_lag": "{errors} errors, {lost} not found, {found} found".format(**r["search_lag"])
+                   for b, r in results.items()
+                   if r["search_lag"]["errors"] or r["search_lag"]["lost"] or not r["search_lag"]["found"]})
     empty = [f"{b}/{k}" for b, r in runs.items() for k, s in r.items() if s["requests"] == 0]
     if errors or empty:
         log(f"FAILED: errors {errors}, scenarios without requests {empty}")

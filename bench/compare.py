@@ -9,6 +9,10 @@ def load(path):
         return json.load(f)
 
 
+def seconds(s):
+    return "–" if s is None else f"{s:.2f} s"
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__)
@@ -32,6 +36,16 @@ def main():
                   f"{sa['rps'] / ra['healthz_rps']:>8.1%} {sb['rps'] / rb['healthz_rps']:>8.1%} "
                   f"{sa['latency_us']['p99'] / 1000:>7.1f}ms {sb['latency_us']['p99'] / 1000:>7.1f}ms "
                   f"{sa['error_count']:>6} {sb['error_count']:>6}")
+        # Runs made before search was in the bench have neither.
+        if "search_lag" in ra and "search_lag" in rb:
+            la, lb = ra["search_lag"], rb["search_lag"]
+            print(f"search lag during writes: p99 {seconds(la['p99_s'])} → {seconds(lb['p99_s'])}, "
+                  f"max {seconds(la['max_s'])} → {seconds(lb['max_s'])}, "
+                  f"not found {la['lost']} → {lb['lost']}")
+        if "search_index" in ra and "search_index" in rb:
+            ia, ib = ra["search_index"], rb["search_index"]
+            print(f"search reindex: {ia['seconds']:.1f} → {ib['seconds']:.1f} s, "
+                  f"{ia['bytes'] / 1e6:.1f} → {ib['bytes'] / 1e6:.1f} MB")
     return 0
 
 

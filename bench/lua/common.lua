@@ -2,7 +2,7 @@
 -- accounting and a machine-readable summary line for bench/bench.py.
 --
 -- Environment: BENCH_MANIFEST (directory written by `bukuma seed --manifest`),
--- BENCH_TOKENS (file of access tokens, one a line; write scenarios only).
+-- BENCH_TOKENS (file of access tokens, one a line; writes and `scope=mine`).
 
 local M = {}
 
@@ -137,8 +137,9 @@ function M.user_lists()
   return wrk.format("GET", "/api/v1/users/" .. u .. "/sites")
 end
 
--- A bookmark by a logged-in user: a new URL (70 %) or a popular one again.
 local tokens = M.lines(os.getenv("BENCH_TOKENS") or "/nonexistent")
+
+-- A bookmark by a logged-in user: a new URL (70 %) or a popular one again.
 local popular = M.manifest("popular_urls.txt")
 local pick_popular = M.zipf(#popular, 1.0)
 local run_id, seq = nil, 0
@@ -159,6 +160,30 @@ function M.write()
     ["Content-Type"] = "application/json",
   }
   return wrk.format("POST", "/api/v1/bookmarks", headers, body)
+end
+
+-- Search: a common and a rare 2-character Japanese word and an English
+-- one, from the seed's vocabularies (crates/seed/src/words.rs); bench.py
+-- reads them from here, and bench/README.md says why these ones.
+M.SEARCH_WORDS = {
+  common = "技術",
+  rare = "工作",
+  en = "python",
+}
+
+function M.urlencode(s)
+  return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", c:byte()) end))
+end
+
+-- Everyone's entries matching `word`, ranked by relevance, the first 20.
+function M.search(word)
+  return wrk.format("GET", "/api/v1/search?q=" .. M.urlencode(word) .. "&limit=20")
+end
+
+-- A logged-in user's own bookmarks (private ones included) matching `word`.
+function M.search_mine(word)
+  local headers = { ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)] }
+  return wrk.format("GET", "/api/v1/search?q=" .. M.urlencode(word) .. "&scope=mine&limit=20", headers)
 end
 
 return M

@@ -50,6 +50,13 @@ pub enum Key {
     },
     UserTags(UserId),
     UserSites(UserId),
+    /// A search: the request's query string, the search index's state it
+    /// ran on, and the signed-in searcher of `scope=mine`.
+    Search {
+        query: Box<str>,
+        index: u64,
+        mine: Option<UserId>,
+    },
 }
 
 impl Key {
@@ -65,6 +72,7 @@ impl Key {
             Key::UserTags(id) | Key::UserSites(id) => {
                 versions.get_both(Scope::User(*id), user_list_scope(*id, None))
             }
+            Key::Search { .. } => versions.get(Scope::Search),
         }
     }
 
@@ -75,6 +83,7 @@ impl Key {
                 Key::UserBookmarks { query, tag, .. } => {
                     query.len() + tag.as_deref().map_or(0, str::len)
                 }
+                Key::Search { query, .. } => query.len(),
                 _ => 0,
             }
     }
@@ -127,6 +136,9 @@ impl CachedBody {
 #[derive(Clone)]
 struct Slot {
     version: u64,
+    /// The [`ReadCache::clear`]s before its load began: a slot loaded
+    /// before a clear is never served after it.
+    epoch: u64,
     body: CachedBody,
     at: Instant,
 }
@@ -136,6 +148,8 @@ const MAX_WRITERS: u64 = 100_000;
 
 pub struct ReadCache {
     responses: Option<Cache<Key, Slot>>,
+    /// Moves on every [`ReadCache::clear`].
+    epoch: std::sync::atomic::AtomicU64,
     /// How long a response outdated by a write may still go to viewers who
     /// did not write within it.
     lag: Duration,
@@ -153,6 +167,7 @@ impl ReadCache {
         if ttl.is_zero() {
             return ReadCache {
                 responses: None,
+                epoch: Default::default(),
                 lag: Duration::ZERO,
                 writers: None,
                 user_ids: None,
@@ -175,6 +190,7 @@ impl ReadCache {
         });
         ReadCache {
             responses: Some(responses),
+            epoch: Default::default(),
             lag,
             writers,
             user_ids: Some(Cache::new(MAX_USER_IDS)),
@@ -208,13 +224,15 @@ impl ReadCache {
         };
         // Read the version before querying: see `bukuma_db::versions`.
         let version = key.version(versions);
+        let epoch = self.epoch.load(std::sync::atomic::Ordering::Acquire);
         let wrote_lately = match (&self.writers, viewer) {
             (Some(writers), Some(id)) => writers.contains_key(&id),
             (Some(_), None) => false,
             (None, _) => true,
         };
         let usable = |slot: &Slot| {
-            slot.version >= version || (!wrote_lately && slot.at.elapsed() < self.lag)
+            slot.epoch == self.epoch.load(std::sync::atomic::Ordering::Acquire)
+                && (slot.version >= version || (!wrote_lately && slot.at.elapsed() < self.lag))
         };
         if let Some(slot) = responses.get(&key).await {
             if usable(&slot) {
@@ -232,6 +250,7 @@ impl ReadCache {
                 let body = load().await?;
                 Ok::<_, ApiError>(Op::Put(Slot {
                     version,
+                    epoch,
                     body: CachedBody::new(body),
                     at: Instant::now(),
                 }))
@@ -244,6 +263,19 @@ impl ReadCache {
             CompResult::StillNone(_) | CompResult::Removed(_) => Err(ApiError::Internal(
                 "a read response was neither cached nor made".into(),
             )),
+        }
+    }
+
+    /// Forgets every response and user id, for a change that may alter
+    /// many responses and must show at once even within the lag: a
+    /// moderation action (hidden content must not be served again).
+    pub fn clear(&self) {
+        self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        if let Some(responses) = &self.responses {
+            responses.invalidate_all();
+        }
+        if let Some(ids) = &self.user_ids {
+            ids.invalidate_all();
         }
     }
 
@@ -289,6 +321,8 @@ pub fn json_response(body: Bytes) -> actix_web::HttpResponse {
 /// second or two old is as good as a fresh one and costs no query.
 pub struct PageCache {
     ttl: std::time::Duration,
+    /// Moves on every [`PageCache::clear`]: a page filled across one is not kept.
+    generation: std::sync::atomic::AtomicU64,
     pages: std::sync::Mutex<std::collections::HashMap<usize, (std::time::Instant, Bytes)>>,
 }
 
@@ -296,7 +330,17 @@ impl PageCache {
     pub fn new(ttl: std::time::Duration) -> Self {
         PageCache {
             ttl,
+            generation: Default::default(),
             pages: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Forgets every page.
+    pub fn clear(&self) {
+        if let Ok(mut pages) = self.pages.lock() {
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            pages.clear();
         }
     }
 
@@ -317,9 +361,12 @@ impl PageCache {
                 }
             }
         }
+        let generation = self.generation.load(std::sync::atomic::Ordering::Acquire);
         let body = fill().await?;
         if let Ok(mut pages) = self.pages.lock() {
-            pages.insert(limit, (now, body.clone()));
+            if self.generation.load(std::sync::atomic::Ordering::Acquire) == generation {
+                pages.insert(limit, (now, body.clone()));
+            }
         }
         Ok(body)
     }

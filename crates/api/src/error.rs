@@ -36,6 +36,10 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     Unauthorized(String),
+    /// The account is suspended: a 401 of its own kind, so that clients
+    /// can tell it from bad credentials.
+    #[error("{0}")]
+    Suspended(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -53,6 +57,12 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     Unavailable(String),
+    /// A limit was reached; the caller may try again in `retry_after_secs`.
+    #[error("{detail}")]
+    TooManyRequests {
+        detail: String,
+        retry_after_secs: u64,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -79,6 +89,7 @@ impl ApiError {
             ApiError::Validation(_) => ("validation", "Invalid request"),
             ApiError::BadRequest(_) => ("bad-request", "Bad request"),
             ApiError::Unauthorized(_) => ("unauthorized", "Authentication required"),
+            ApiError::Suspended(_) => ("suspended", "Account suspended"),
             ApiError::Forbidden(_) => ("forbidden", "Forbidden"),
             ApiError::NotFound(_) => ("not-found", "Not found"),
             ApiError::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
@@ -89,6 +100,7 @@ impl ApiError {
                 ("unsupported-media-type", "Unsupported media type")
             }
             ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            ApiError::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
             ApiError::Internal(_) => ("internal", "Internal server error"),
         }
     }
@@ -98,7 +110,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Validation(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized(_) | ApiError::Suspended(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
@@ -107,6 +119,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -139,6 +152,12 @@ impl ResponseError for ApiError {
         res.content_type("application/problem+json");
         if status == StatusCode::UNAUTHORIZED {
             res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if let ApiError::TooManyRequests {
+            retry_after_secs, ..
+        } = self
+        {
+            res.insert_header((header::RETRY_AFTER, (*retry_after_secs).max(1)));
         }
         res.json(problem)
     }

@@ -25,13 +25,13 @@ const OUTBOX_BATCH: usize = 2_000;
 /// Documents loaded per database statement.
 const DOC_BATCH: usize = 500;
 /// How often the indexer commits while changes keep coming.
-const COMMIT_EVERY: Duration = Duration::from_secs(1);
+const COMMIT_EVERY: Duration = Duration::from_millis(500);
 /// How long the indexer waits when the outbox is empty or another process
 /// holds the writer lock.
 const IDLE: Duration = Duration::from_millis(100);
 const LOCK_POLL: Duration = Duration::from_secs(1);
 /// Writer memory per index (tantivy's heap) for the live indexer and rebuilds.
-const LIVE_HEAP: usize = 32 * 1024 * 1024;
+const LIVE_HEAP: usize = 15 * 1024 * 1024;
 const REBUILD_HEAP: usize = 256 * 1024 * 1024;
 /// Outbox rows older than this are purged (the indexers of every host must
 /// have read them by then).

@@ -17,6 +17,7 @@ pub mod rate_limit;
 pub mod routes;
 pub mod spa;
 pub mod state;
+pub mod suspension;
 pub mod views;
 
 pub use app::app;

@@ -37,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         (name = "follows", description = "Following people, and the feed and hot entries of whom I follow"),
         (name = "notifications", description = "My notifications: stars, follows, first-bookmark milestones"),
         (name = "search", description = "Full-text search"),
+        (name = "moderation", description = "Reports, and the admins' queue, actions and log"),
         (name = "operations", description = "Probes"),
     )
 )]

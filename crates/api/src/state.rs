@@ -23,6 +23,8 @@ pub struct AppState {
     pub hot_pages: PageCache,
     /// Responses of public reads, replaced when a write changes them.
     pub reads: ReadCache,
+    /// Which signed-in users are suspended, checked on every request.
+    pub suspensions: crate::suspension::Suspensions,
     /// The search index, when this server searches.
     pub search: Option<Arc<crate::indexer::Search>>,
     /// One permit per pooled connection: reads wait here, on the event
@@ -44,6 +46,7 @@ impl AppState {
             ),
             readers: tokio::sync::Semaphore::new(config.pool_size.max(1) as usize),
             search: None,
+            suspensions: crate::suspension::Suspensions::default(),
             config: Arc::new(config),
             db,
         }

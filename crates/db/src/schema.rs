@@ -16,6 +16,7 @@ diesel::table! {
         updated_at -> BigInt,
         following_count -> BigInt,
         follower_count -> BigInt,
+        suspended_at -> Nullable<BigInt>,
     }
 }
 
@@ -38,6 +39,7 @@ diesel::table! {
         fetch_next_at -> Nullable<BigInt>,
         fetched_at -> Nullable<BigInt>,
         fetch_error -> Nullable<Text>,
+        hidden_at -> Nullable<BigInt>,
     }
 }
 
@@ -55,6 +57,7 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         note -> Text,
+        hidden_at -> Nullable<BigInt>,
     }
 }
 
@@ -157,6 +160,47 @@ diesel::table! {
 }
 
 diesel::table! {
+    report_cases (id) {
+        id -> BigInt,
+        target_kind -> Text,
+        target_id -> BigInt,
+        status -> Text,
+        open_count -> BigInt,
+        report_count -> BigInt,
+        last_reported_at -> BigInt,
+        resolved_at -> Nullable<BigInt>,
+        resolved_by -> Nullable<BigInt>,
+        resolution -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        reporter_id -> BigInt,
+        reason -> Text,
+        note -> Text,
+        created_at -> BigInt,
+        resolved_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    moderation_log (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        action -> Text,
+        target_kind -> Text,
+        target_id -> BigInt,
+        case_id -> Nullable<BigInt>,
+        note -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> BigInt,
         user_id -> BigInt,
@@ -195,6 +239,7 @@ diesel::joinable!(entry_tags -> entries (entry_id));
 diesel::joinable!(stars -> bookmarks (bookmark_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(reports -> report_cases (case_id));
 diesel::joinable!(notification_actors -> notifications (notification_id));
 diesel::joinable!(notification_actors -> users (actor_id));
 
@@ -212,6 +257,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_leases,
     search_outbox,
     follows,
+    report_cases,
+    reports,
+    moderation_log,
     notifications,
     notification_actors,
     notification_counts,

@@ -27,6 +27,9 @@ pub enum Scope {
     /// A user's bookmarks with one tag ([`tag_hash`] of its key): only writes
     /// of bookmarks that carry the tag, before or after, change it.
     UserTag(UserId, u64),
+    /// Search results: every write that the search index follows (each one
+    /// adds an outbox row) changes them.
+    Search,
 }
 
 /// What a response about user `user` depends on besides `Scope::User`: the
@@ -90,6 +93,7 @@ fn slot(scope: Scope) -> usize {
             0x27d4_eb2f_1656_67c5u64 ^ tag,
             (id.0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
         ),
+        Scope::Search => (0x85eb_ca77_c2b2_ae63u64, 0),
     };
     // SplitMix64 finaliser: spreads consecutive ids over the table.
     let mut x = id ^ kind;

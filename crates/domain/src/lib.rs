@@ -4,6 +4,7 @@ pub mod bookmark;
 pub mod cursor;
 pub mod hot;
 pub mod ids;
+pub mod moderation;
 #[cfg(feature = "diesel")]
 mod sql;
 pub mod url;

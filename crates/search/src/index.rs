@@ -143,6 +143,18 @@ impl SearchIndex {
     }
 
     /// Number of documents in (entries, bookmarks) as of the last reload.
+    /// Moves whenever the searchers see another commit (of this process or
+    /// another), so a cache can key results by the index state they came from.
+    pub fn generation(&self) -> u64 {
+        let e = self.entries_reader.searcher().generation().generation_id();
+        let b = self
+            .bookmarks_reader
+            .searcher()
+            .generation()
+            .generation_id();
+        e.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ b
+    }
+
     pub fn num_docs(&self) -> (u64, u64) {
         (
             self.entries_reader.searcher().num_docs(),

@@ -49,6 +49,7 @@ export function bookmark(over: Partial<Bookmark> = {}): Bookmark {
     tags: ['rust'],
     private: false,
     read_later: false,
+    hidden: false,
     created_at: '2024-05-06T07:08:09Z',
     updated_at: '2024-05-06T07:08:09Z',
     ...over,

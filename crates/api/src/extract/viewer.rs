@@ -125,18 +125,28 @@ impl Viewer {
             let hash = hash_secret(&token);
             let db = state.db.clone();
             let found = web::block(move || {
-                let t = db.read(|c| bukuma_db::tokens::find_api_token(c, &hash))?;
+                let t = db.read(|c| {
+                    let Some(t) = bukuma_db::tokens::find_api_token(c, &hash)? else {
+                        return Ok(None);
+                    };
+                    let suspended = bukuma_db::moderation::suspended_at(c, t.user_id)?.is_some();
+                    Ok(Some((t, suspended)))
+                })?;
                 let now = bukuma_db::now_micros();
-                if let Some(t) = t
+                if let Some((t, _)) = t
                     .as_ref()
-                    .filter(|t| bukuma_db::tokens::needs_touch(t, now))
+                    .filter(|(t, suspended)| !suspended && bukuma_db::tokens::needs_touch(t, now))
                 {
                     db.write(|c| bukuma_db::tokens::touch_api_token(c, t.id, now))?;
                 }
                 Ok::<_, bukuma_db::DbError>(t)
             })
             .await??;
-            let t = found.ok_or_else(|| ApiError::Unauthorized("invalid API token".into()))?;
+            let (t, suspended) =
+                found.ok_or_else(|| ApiError::Unauthorized("invalid API token".into()))?;
+            if suspended {
+                return Err(ApiError::Suspended(crate::routes::auth::SUSPENDED.into()));
+            }
             let scope = Scope::from_db(&t.scope).unwrap_or(Scope::Read);
             Ok(Viewer(Some(Principal {
                 user_id: t.user_id,
@@ -144,6 +154,9 @@ impl Viewer {
             })))
         } else {
             let user_id = state.jwt.verify(&token)?;
+            if state.suspensions.is_suspended(&state, user_id).await? {
+                return Err(ApiError::Suspended(crate::routes::auth::SUSPENDED.into()));
+            }
             Ok(Viewer(Some(Principal {
                 user_id,
                 scope: Scope::Write,

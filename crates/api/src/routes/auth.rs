@@ -152,6 +152,9 @@ pub async fn login(
             ))
         }
     };
+    if user.suspended_at.is_some() {
+        return Err(ApiError::Suspended(SUSPENDED.into()));
+    }
     let (refresh, expires) = new_refresh(&state);
     let refresh_hash = hash_secret(&refresh);
     let user_id = user.id;
@@ -169,6 +172,9 @@ pub async fn login(
         .await?;
     session_response(&state, &req, actix_web::http::StatusCode::OK, user, refresh)
 }
+
+/// Why a suspended user is turned away.
+pub const SUSPENDED: &str = "this account is suspended";
 
 /// The refresh token from the body, else from the cookie.
 fn presented_refresh(req: &HttpRequest, body: Option<RefreshRequest>) -> Option<String> {
@@ -207,6 +213,9 @@ pub async fn refresh(
             if t.expires_at < now {
                 return Ok(Err("refresh token expired"));
             }
+            if bukuma_db::moderation::suspended_at(c, t.user_id)?.is_some() {
+                return Ok(Err(SUSPENDED));
+            }
             if !tokens::mark_refresh_used(c, t.id, now)? {
                 // Used before. Within the grace period that is a client whose
                 // previous answer got lost; later, someone holds a copy.
@@ -225,8 +234,12 @@ pub async fn refresh(
     match outcome {
         Ok(user) => session_response(&state, &req, actix_web::http::StatusCode::OK, user, refresh),
         Err(why) => {
-            let mut res =
-                actix_web::ResponseError::error_response(&ApiError::Unauthorized(why.into()));
+            let error = if why == SUSPENDED {
+                ApiError::Suspended(why.into())
+            } else {
+                ApiError::Unauthorized(why.into())
+            };
+            let mut res = actix_web::ResponseError::error_response(&error);
             let _ = res.add_cookie(&refresh_cookie(&state, &req, "", 0));
             Ok(res)
         }

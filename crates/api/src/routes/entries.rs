@@ -222,13 +222,18 @@ pub async fn comments(
     let load = || async {
         let page = state
             .read(move |c| {
-                let page = stars::list(c, id, sort, keys.as_deref(), viewer_id, limit)?;
-                // Comments are public bookmarks, so an entry with any is
-                // public; only an empty page asks whether it exists.
-                if page.items.is_empty() && !entries::is_public(c, id)? {
+                // A hidden entry has no comments to show either.
+                if !entries::is_public(c, id)? {
                     return Ok(None);
                 }
-                Ok(Some(page))
+                Ok(Some(stars::list(
+                    c,
+                    id,
+                    sort,
+                    keys.as_deref(),
+                    viewer_id,
+                    limit,
+                )?))
             })
             .await?
             .ok_or_else(|| ApiError::not_found("entry"))?;

@@ -261,6 +261,7 @@ pub async fn user(
     let user = state
         .read(move |c| users::find_by_name(c, &name))
         .await?
+        .filter(|u| u.suspended_at.is_none())
         .ok_or_else(|| ApiError::not_found("user"))?;
     let filter = UserFilter {
         tags: tags.iter().map(TagName::key).collect(),

@@ -1,6 +1,7 @@
 //! The route table: every path of the JSON API in one list, which the
 //! OpenAPI document is made from as well.
 
+pub mod admin;
 pub mod auth;
 pub mod bookmarks;
 pub mod comments;
@@ -12,6 +13,7 @@ pub mod me;
 pub mod notifications;
 pub mod pinboard;
 pub mod portability;
+pub mod reports;
 pub mod search;
 pub mod tags;
 pub mod users;
@@ -84,6 +86,12 @@ endpoints![
     comments::star,
     comments::unstar,
     search::search,
+    reports::create,
+    admin::reports,
+    admin::resolve,
+    admin::unsuspend,
+    admin::unhide,
+    admin::log,
 ];
 
 type Schemas = Vec<(String, RefOr<Schema>)>;

@@ -2,7 +2,7 @@
 //! candidates; every one is read again from the database with its
 //! visibility rules before it is shown, so a stale index cannot leak.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use bukuma_db::models::EntryView;
 use bukuma_db::{search as docs, users};
 use bukuma_domain::{BookmarkId, EntryId, UserId};
@@ -12,6 +12,7 @@ use bukuma_search::{
 };
 use chrono::NaiveDate;
 
+use crate::cache::{json_bytes, json_response, Key};
 use crate::error::{ApiError, Fields};
 use crate::extract::{next_cursor, Page, PageParams, Query, Viewer};
 use crate::state::AppState;
@@ -253,6 +254,7 @@ pub async fn search(
     viewer: Viewer,
     Query(p): Query<SearchParams>,
     page: Page,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let offset = match page.after::<1>()? {
         None => 0,
@@ -260,19 +262,54 @@ pub async fn search(
             .map_err(|_| ApiError::field("cursor", bukuma_domain::CursorError::Malformed))?,
     };
     let r = SearchRequest::check(p, offset, page.limit)?;
+    let mine = match r.scope {
+        SearchScope::All => None,
+        SearchScope::Mine => Some(viewer.require()?.user_id),
+    };
     if r.offset >= MAX_OFFSET || r.matches_nothing() {
         return Ok(HttpResponse::Ok().json(SearchPage::default()));
     }
     let limit = r.limit.min(MAX_OFFSET - r.offset);
     let r = SearchRequest { limit, ..r };
+    // Kept per index state: a commit (here or in another process) or a
+    // write through this process reads the results again.
+    let key = Key::Search {
+        query: req.query_string().into(),
+        index: index_state(&*index(&state)?),
+        mine,
+    };
+    let body = state
+        .cached(key, viewer.user_id(), || async {
+            json_bytes(&answer(&state, mine, &r).await?)
+        })
+        .await?;
+    Ok(json_response(body))
+}
+
+/// Identifies what the index holds: its directory (a rebuild makes a new
+/// one) and the commits its searchers see.
+fn index_state(index: &bukuma_search::SearchIndex) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    index.dir().hash(&mut h);
+    index.generation().hash(&mut h);
+    h.finish()
+}
+
+/// One page of results for `mine` (my bookmarks) or everyone (`None`).
+async fn answer(
+    state: &AppState,
+    mine: Option<UserId>,
+    r: &SearchRequest,
+) -> Result<SearchPage, ApiError> {
     let more = |has_more: bool| {
         let next = r.offset + r.limit;
         next_cursor((has_more && next < MAX_OFFSET).then(|| vec![next as i64]))
     };
     let q = &r.query;
-    let out = match r.scope {
-        SearchScope::All => {
-            let (entries, has_more) = find_entries(&state, &r).await?;
+    Ok(match mine {
+        None => {
+            let (entries, has_more) = find_entries(state, r).await?;
             SearchPage {
                 entries: entries
                     .into_iter()
@@ -292,9 +329,8 @@ pub async fn search(
                 next_cursor: more(has_more),
             }
         }
-        SearchScope::Mine => {
-            let me = viewer.require()?.user_id;
-            let (found, has_more) = find_mine(&state, me, &r).await?;
+        Some(me) => {
+            let (found, has_more) = find_mine(state, me, r).await?;
             SearchPage {
                 entries: Vec::new(),
                 bookmarks: found
@@ -315,6 +351,5 @@ pub async fn search(
                 next_cursor: more(has_more),
             }
         }
-    };
-    Ok(HttpResponse::Ok().json(out))
+    })
 }

@@ -24,6 +24,18 @@ async fn owner(
     Ok((id, viewer.user_id() == Some(id)))
 }
 
+/// `NotFound` for visitors of a suspended user's pages.
+fn visible_owner(
+    c: &mut bukuma_db::DbConnection,
+    owner: UserId,
+    is_owner: bool,
+) -> Result<(), bukuma_db::DbError> {
+    if !is_owner && bukuma_db::moderation::suspended_at(c, owner)?.is_some() {
+        return Err(bukuma_db::DbError::NotFound);
+    }
+    Ok(())
+}
+
 /// The cached response for everyone but the owner, who sees private bookmarks too.
 async fn for_visitors<F, Fut>(
     state: &AppState,
@@ -71,6 +83,8 @@ pub async fn profile(
             Ok(Some((user, followed)))
         })
         .await?
+        // A suspended user's pages are gone while they are suspended.
+        .filter(|(u, _)| u.suspended_at.is_none())
         .ok_or_else(|| ApiError::not_found("user"))?;
     let mut profile = Profile::from(user);
     profile.followed_by_me = followed;
@@ -122,7 +136,10 @@ pub async fn bookmarks(
     };
     for_visitors(&state, &viewer, is_owner, key, || async {
         let page = state
-            .read(move |c| bookmarks::list_for_user(c, owner_id, is_owner, &filter, after, limit))
+            .read(move |c| {
+                visible_owner(c, owner_id, is_owner)?;
+                bookmarks::list_for_user(c, owner_id, is_owner, &filter, after, limit)
+            })
             .await?;
         json_bytes(&BookmarkPage {
             next_cursor: next_cursor(page.next),
@@ -151,7 +168,10 @@ pub async fn user_tags(
     let key = Key::UserTags(owner_id);
     for_visitors(&state, &viewer, is_owner, key, || async {
         let list = state
-            .read(move |c| tags::user_tags(c, owner_id, is_owner))
+            .read(move |c| {
+                visible_owner(c, owner_id, is_owner)?;
+                tags::user_tags(c, owner_id, is_owner)
+            })
             .await?;
         json_bytes(&TagCountList {
             items: list
@@ -181,7 +201,10 @@ pub async fn user_sites(
     let key = Key::UserSites(owner_id);
     for_visitors(&state, &viewer, is_owner, key, || async {
         let list = state
-            .read(move |c| tags::user_sites(c, owner_id, is_owner))
+            .read(move |c| {
+                visible_owner(c, owner_id, is_owner)?;
+                tags::user_sites(c, owner_id, is_owner)
+            })
             .await?;
         json_bytes(&SiteCountList {
             items: list

@@ -24,6 +24,9 @@ pub struct Bookmark {
     pub tags: Vec<String>,
     pub private: bool,
     pub read_later: bool,
+    /// An admin hid this bookmark's comment: nobody but its owner sees the
+    /// bookmark (only owners ever get `true`).
+    pub hidden: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -42,6 +45,7 @@ impl Bookmark {
             note: owner.then_some(b.note),
             private: b.is_private,
             read_later: b.read_later,
+            hidden: b.hidden_at.is_some(),
             created_at: ts(b.created_at),
             updated_at: ts(b.updated_at),
         }

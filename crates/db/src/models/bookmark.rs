@@ -24,6 +24,8 @@ pub struct Bookmark {
     pub updated_at: i64,
     /// Shown to the owner alone.
     pub note: String,
+    /// When an admin hid the comment; hidden bookmarks show to their owner alone.
+    pub hidden_at: Option<i64>,
 }
 
 impl Bookmark {

@@ -4,6 +4,7 @@
 mod bookmark;
 mod entry;
 mod follow;
+mod moderation;
 mod notification;
 mod token;
 mod user;
@@ -11,6 +12,7 @@ mod user;
 pub use bookmark::{split_tags, Bookmark, BookmarkView, CommentView};
 pub use entry::{Entry, EntryView};
 pub use follow::{EntryBookmark, FollowOutcome, FollowView, MyHotEntry};
+pub use moderation::{CaseView, LogRow, LogView, Report, ReportCase, ReportView, TargetSummary};
 pub use notification::{
     NotificationComment, NotificationEntry, NotificationKind, NotificationView,
 };

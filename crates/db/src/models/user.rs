@@ -24,6 +24,8 @@ pub struct User {
     pub following_count: i64,
     /// Users following this one.
     pub follower_count: i64,
+    /// When an admin suspended the user; `None` while they are in good standing.
+    pub suspended_at: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]

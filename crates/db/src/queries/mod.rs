@@ -4,6 +4,7 @@ pub mod bookmarks;
 pub mod entries;
 pub mod follows;
 pub mod leases;
+pub mod moderation;
 pub mod notifications;
 pub mod search;
 pub mod stars;

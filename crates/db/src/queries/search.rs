@@ -133,6 +133,7 @@ pub(crate) fn push_bookmark_change(
     entry: Option<EntryId>,
 ) {
     let now = now_micros();
+    crate::versions::touch(crate::versions::Scope::Search);
     match entry {
         Some(entry) => w.push(
             BOOKMARK_AND_ENTRY_CHANGE,
@@ -150,6 +151,7 @@ pub(crate) fn push_bookmark_change(
 /// Adds one outbox row in the caller's transaction: for writes outside
 /// the bookmark paths (fetched page metadata, and later moderation).
 pub fn enqueue(conn: &mut DbConnection, kind: OutboxKind, target_id: i64) -> Result<(), DbError> {
+    crate::versions::touch(crate::versions::Scope::Search);
     Stmt::new(
         "INSERT INTO search_outbox (kind, target_id, created_at) VALUES (?, ?, ?)",
         &[
@@ -171,6 +173,7 @@ pub(crate) fn enqueue_tagged(
     tag_key: &str,
 ) -> Result<usize, DbError> {
     let now = now_micros();
+    crate::versions::touch(crate::versions::Scope::Search);
     Stmt::new(
         "INSERT INTO search_outbox (kind, target_id, created_at) \
          SELECT 'bookmark', bookmark_id, ? FROM bookmark_tags WHERE user_id = ? AND tag_key = ? \
@@ -412,7 +415,8 @@ pub fn entry_docs(
     let rows = load_sql::<EntryRow>(
         conn,
         &format!(
-            "SELECT id, url, domain, title, summary FROM entries WHERE {} ORDER BY id",
+            "SELECT id, url, domain, title, summary FROM entries WHERE {} \
+             AND hidden_at IS NULL ORDER BY id",
             ids.condition("id")
         ),
     )?;
@@ -461,7 +465,7 @@ pub fn entry_docs_after(
 ) -> Result<DocBatch<EntrySearchRow, EntryId>, DbError> {
     let rows = Stmt::new(
         "SELECT id, url, domain, title, summary FROM entries \
-         WHERE id > ? AND bookmark_count > 0 ORDER BY id LIMIT ?",
+         WHERE id > ? AND bookmark_count > 0 AND hidden_at IS NULL ORDER BY id LIMIT ?",
         &[
             Arg::Int(after.0),
             Arg::Int(i64::try_from(limit).unwrap_or(i64::MAX)),
@@ -548,7 +552,9 @@ fn with_public_parts(
         &format!(
             "SELECT entry_id, comment AS text FROM (SELECT entry_id, comment, ROW_NUMBER() \
              OVER (PARTITION BY entry_id ORDER BY created_at DESC, id DESC) AS n \
-             FROM bookmarks WHERE {} AND NOT is_private AND comment <> '') c \
+             FROM bookmarks WHERE {} AND NOT is_private AND comment <> '' \
+             AND hidden_at IS NULL AND user_id NOT IN \
+             (SELECT id FROM users WHERE suspended_at IS NOT NULL)) c \
              WHERE n <= {ENTRY_DOC_COMMENTS} ORDER BY entry_id, n",
             ids.condition("entry_id")
         ),
@@ -635,7 +641,9 @@ impl From<BookmarkDoc> for BookmarkSearchRow {
 macro_rules! bookmark_doc_from {
     () => {
         "SELECT b.id, b.entry_id, b.user_id, u.username, e.title, e.summary, b.comment, \
-         b.note, b.tags, b.domain, b.is_private, b.created_at \
+         b.note, b.tags, b.domain, \
+         (b.is_private OR b.hidden_at IS NOT NULL OR e.hidden_at IS NOT NULL \
+          OR u.suspended_at IS NOT NULL) AS is_private, b.created_at \
          FROM bookmarks b JOIN entries e ON e.id = b.entry_id JOIN users u ON u.id = b.user_id"
     };
 }
@@ -758,6 +766,7 @@ pub fn visible_entries(
     let rows = entries_t::table
         .filter(entries_t::id.eq_any(ids))
         .filter(entries_t::bookmark_count.gt(0))
+        .filter(entries_t::hidden_at.is_null())
         .select(Entry::as_select())
         .load::<Entry>(conn)?;
     entries::with_tags(conn, in_order(ids, rows, |e| e.id))
@@ -774,7 +783,7 @@ pub fn visible_bookmarks(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(Bookmark, Entry, UserRef)> = bookmarks::table
+    let rows: Vec<(Bookmark, Entry, UserRef, bool, bool)> = bookmarks::table
         .inner_join(entries_t::table)
         .inner_join(users::table)
         .filter(bookmarks::id.eq_any(ids))
@@ -782,12 +791,19 @@ pub fn visible_bookmarks(
             Bookmark::as_select(),
             Entry::as_select(),
             (users::username, users::display_name),
+            entries_t::hidden_at.is_not_null(),
+            users::suspended_at.is_not_null(),
         ))
         .load(conn)?;
+    // Others see no private or moderated bookmarks (hidden comment or
+    // entry, suspended owner); owners see their own.
     let rows = rows
         .into_iter()
-        .filter(|(b, _, _)| !b.is_private || Some(b.user_id) == viewer)
-        .map(|(bookmark, entry, user)| BookmarkView {
+        .filter(|(b, _, _, entry_hidden, suspended)| {
+            Some(b.user_id) == viewer
+                || !(b.is_private || b.hidden_at.is_some() || *entry_hidden || *suspended)
+        })
+        .map(|(bookmark, entry, user, _, _)| BookmarkView {
             bookmark,
             entry,
             user,

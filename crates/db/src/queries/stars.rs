@@ -14,8 +14,9 @@ use crate::queries::stmt::Condition;
 use crate::schema::{bookmarks, stars, users};
 use crate::versions::{touch, Scope};
 
-/// The partial indexes' predicate, spelled as they spell it so the planners use them.
-const IS_COMMENT: &str = "NOT bookmarks.is_private AND bookmarks.comment <> ''";
+/// The partial indexes' predicate, spelled as they spell it so the planners
+/// use them: public comments that no admin hid.
+const IS_COMMENT: &str = crate::queries::moderation::VISIBLE_COMMENT;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommentSort {
@@ -40,6 +41,9 @@ pub fn list(
         .inner_join(users::table)
         .filter(bookmarks::entry_id.eq(entry_id))
         .filter(Condition(IS_COMMENT))
+        // Comments of suspended users are hidden while they are suspended
+        // (a filter on the joined row: the index still drives the list).
+        .filter(users::suspended_at.is_null())
         .into_boxed();
     match (sort, after) {
         (CommentSort::Recent, Some(&[t, id])) => {

@@ -7,6 +7,7 @@ mod bookmarks;
 mod concurrency;
 mod entries;
 mod follows;
+mod moderation;
 mod notifications;
 mod postgres;
 mod search;

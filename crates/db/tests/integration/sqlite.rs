@@ -143,15 +143,25 @@ fn sqlite_unique_key_migration_keeps_rows_ids_and_rules() {
     };
     // The search outbox migration, which follows this one, leads the
     // bookmarks' unique key with the entry; stepping back over it (and
-    // the follows and notifications migrations after it) first restores
-    // the key this migration made.
+    // every later migration) first restores the key this migration made.
     let (latest_indexes, _, _) = state(&mut c);
     assert!(latest_indexes.contains(&"bookmarks_entry_user".to_owned()));
     duplicates_refused(&mut c);
-    c.revert_last_migration(bukuma_db::SQLITE_MIGRATIONS)
-        .expect("down notifications");
-    c.revert_last_migration(bukuma_db::SQLITE_MIGRATIONS)
-        .expect("down follows");
+    // Later migrations step back first, down to the search outbox's.
+    loop {
+        let applied = c
+            .applied_migrations()
+            .expect("applied migrations")
+            .iter()
+            .map(ToString::to_string)
+            .max()
+            .unwrap_or_default();
+        if applied.starts_with("20261207000001") {
+            break;
+        }
+        c.revert_last_migration(bukuma_db::SQLITE_MIGRATIONS)
+            .expect("down a later migration");
+    }
     c.revert_last_migration(bukuma_db::SQLITE_MIGRATIONS)
         .expect("down search outbox");
     duplicates_refused(&mut c);

@@ -4,6 +4,86 @@
  */
 
 export interface paths {
+    "/api/v1/admin/comments/{id}/unhide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["unhide_comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/moderation-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["moderation_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_report_cases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/reports/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["resolve_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{username}/unsuspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["unsuspend_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -444,6 +524,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["create_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/search": {
         parameters: {
             query?: never;
@@ -670,6 +766,11 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             entry: components["schemas"]["EntrySummary"];
+            /**
+             * @description An admin hid this bookmark's comment: nobody but its owner sees the
+             *     bookmark (only owners ever get `true`).
+             */
+            hidden: boolean;
             /** Format: int64 */
             id: number;
             /**
@@ -722,6 +823,17 @@ export interface components {
             title?: string | null;
             /** @description An http(s) URL of at most 2048 bytes; stored normalized. */
             url: string;
+        };
+        /** @description One report inside a case. */
+        CaseReport: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            note: string;
+            reason: components["schemas"]["ReportReasonView"];
+            reporter: components["schemas"]["UserRef"];
+            resolved: boolean;
         };
         /** @description A public bookmark with a comment, as shown on an entry page. */
         Comment: {
@@ -950,6 +1062,36 @@ export interface components {
              */
             up_to: number;
         };
+        /** @description A moderation action taken. */
+        ModerationLogItem: {
+            /**
+             * @description `dismiss`, `hide_comment`, `hide_entry`, `suspend_user`,
+             *     `unsuspend_user` or `unhide_comment`.
+             */
+            action: string;
+            actor?: null | components["schemas"]["UserRef"];
+            /**
+             * Format: int64
+             * @description The case it resolved, if any.
+             */
+            case_id?: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            note: string;
+            /** @description What the action acted on (a comment case suspends a user, say). */
+            target: components["schemas"]["ReportTarget"];
+        };
+        ModerationLogPage: {
+            items: components["schemas"]["ModerationLogItem"][];
+            next_cursor?: string | null;
+        };
+        /** @description An optional note for the moderation log. */
+        ModerationNote: {
+            /** @description At most 1000 characters. */
+            note?: string | null;
+        };
         /** @description An entry people I follow bookmarked lately, and which of them did. */
         MyHotEntry: {
             entry: components["schemas"]["Entry"];
@@ -1078,6 +1220,118 @@ export interface components {
             from: string;
             to: string;
         };
+        /** @description A report as its reporter sees it. */
+        Report: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            note: string;
+            reason: components["schemas"]["ReportReasonView"];
+            status: components["schemas"]["ReportStatus"];
+            target: components["schemas"]["ReportTarget"];
+        };
+        /**
+         * @description Every report of one target: an item of the admin queue. Resolve it
+         *     with `POST /api/v1/admin/reports/{id}/resolve`, this `id`.
+         */
+        ReportCase: {
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            last_reported_at: string;
+            /**
+             * Format: int64
+             * @description Reports not resolved yet.
+             */
+            open_count: number;
+            /** @description The newest reports, at most 5. */
+            recent_reports: components["schemas"]["CaseReport"][];
+            /**
+             * Format: int64
+             * @description Every report ever filed about the target.
+             */
+            report_count: number;
+            /** @description The action of the last resolution. */
+            resolution?: string | null;
+            /** Format: date-time */
+            resolved_at?: string | null;
+            status: components["schemas"]["ReportStatus"];
+            subject: components["schemas"]["ReportSubject"];
+            target: components["schemas"]["ReportTarget"];
+        };
+        ReportCasePage: {
+            items: components["schemas"]["ReportCase"][];
+            next_cursor?: string | null;
+        };
+        /** @enum {string} */
+        ReportReasonView: "spam" | "harassment" | "illegal" | "other";
+        ReportRequest: {
+            /** @description What the reporter wants the admins to know: at most 1000 characters. */
+            note?: string | null;
+            reason: components["schemas"]["ReportReasonView"];
+            target: components["schemas"]["ReportTargetInput"];
+        };
+        /** @enum {string} */
+        ReportStatus: "open" | "resolved";
+        /**
+         * @description What a reported target is now; parts are absent when they do not apply
+         *     or no longer exist (a comment shows its author and entry too).
+         */
+        ReportSubject: {
+            comment?: null | components["schemas"]["ReportedComment"];
+            entry?: null | components["schemas"]["ReportedEntry"];
+            user?: null | components["schemas"]["ReportedUser"];
+        };
+        /** @description A reported target. */
+        ReportTarget: {
+            /**
+             * Format: int64
+             * @description The comment's bookmark id, the entry id or the user id.
+             */
+            id: number;
+            kind: components["schemas"]["ReportTargetKind"];
+        };
+        /**
+         * @description The target of a new report. `id` is a comment's bookmark id, an entry
+         *     id, or a user's numeric id or username.
+         */
+        ReportTargetInput: {
+            id: components["schemas"]["TargetIdInput"];
+            kind: components["schemas"]["ReportTargetKind"];
+        };
+        /**
+         * @description What a report is about.
+         * @enum {string}
+         */
+        ReportTargetKind: "comment" | "entry" | "user";
+        ReportedComment: {
+            comment: string;
+            hidden: boolean;
+        };
+        ReportedEntry: {
+            hidden: boolean;
+            /** Format: int64 */
+            id: number;
+            title: string;
+            url: string;
+        };
+        /** @description A reported user, as an admin sees them. */
+        ReportedUser: {
+            display_name: string;
+            suspended: boolean;
+            username: string;
+        };
+        /**
+         * @description An action an admin resolves a case with.
+         * @enum {string}
+         */
+        ResolveAction: "dismiss" | "hide_comment" | "hide_entry" | "suspend_user";
+        ResolveRequest: {
+            action: components["schemas"]["ResolveAction"];
+            /** @description Why, for the moderation log: at most 1000 characters. */
+            note?: string | null;
+        };
         RetagResult: {
             /**
              * Format: int64
@@ -1121,6 +1375,8 @@ export interface components {
         TagCountList: {
             items: components["schemas"]["TagCount"][];
         };
+        /** @description A target's id as sent: a number, or for a user their username. */
+        TargetIdInput: number | string;
         /**
          * @description Where in a text the query matched: characters (Unicode scalar values)
          *     `start` up to, not including, `end`.
@@ -1170,6 +1426,487 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    unhide_comment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Comment (bookmark) id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description Optional */
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["ModerationNote"];
+            };
+        };
+        responses: {
+            /** @description The comment shows again */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: malformed input or failed validation (see `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token may not do this (e.g. a read-only token writing) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such comment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The comment is not hidden */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    moderation_log: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 20). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every moderation action, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModerationLogPage"];
+                };
+            };
+            /** @description Invalid request: malformed input or failed validation (see `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_report_cases: {
+        parameters: {
+            query?: {
+                /** @description `open` (the default) or `resolved`. */
+                status?: components["schemas"]["ReportStatus"];
+                /** @description Items per page, 1–100 (default 20). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reports grouped per target, most recently reported first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportCasePage"];
+                };
+            };
+            /** @description Invalid request: malformed input or failed validation (see `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolve_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of a case of the queue (one target's reports) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveRequest"];
+            };
+        };
+        responses: {
+            /** @description Resolved: the action is applied and every open report of the target closed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportCase"];
+                };
+            };
+            /** @description Invalid request: malformed input or failed validation (see `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token may not do this (e.g. a read-only token writing) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Resolved already, or the target is gone */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unsuspend_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        /** @description Optional */
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["ModerationNote"];
+            };
+        };
+        responses: {
+            /** @description The user may sign in again; their comments show again */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: malformed input or failed validation (see `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token may not do this (e.g. a read-only token writing) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user is not suspended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -3713,6 +4450,120 @@ export interface operations {
             };
             /** @description No such resource, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportRequest"];
+            };
+        };
+        responses: {
+            /** @description Reported before: the existing report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Reported */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid request: malformed input or failed validation (see `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token may not do this (e.g. a read-only token writing) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such comment, entry or user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 20 reports in the last hour; see `Retry-After` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

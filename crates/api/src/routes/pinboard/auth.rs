@@ -65,6 +65,9 @@ async fn by_token(state: &AppState, auth_token: &str) -> Result<Caller, Failure>
     if user.username_lower != name.to_ascii_lowercase() {
         return Err(Failure::Unauthorized);
     }
+    if user.suspended_at.is_some() {
+        return Err(Failure::Suspended);
+    }
     Ok(Caller {
         user_id: user.id,
         username: user.username,
@@ -84,6 +87,7 @@ async fn by_password(state: &AppState, name: String, password: String) -> Result
         .await
         .map_err(|e| Failure::Internal(e.to_string()))?;
     match user {
+        Some(u) if ok && u.suspended_at.is_some() => Err(Failure::Suspended),
         Some(u) if ok => Ok(Caller {
             user_id: u.id,
             username: u.username,

@@ -14,6 +14,8 @@ pub(super) enum Failure {
     Code(String),
     BadRequest(&'static str),
     Unauthorized,
+    /// The account is suspended by an admin.
+    Suspended,
     ReadOnly,
     RateLimited {
         wait: Duration,
@@ -34,7 +36,7 @@ impl Failure {
         match self {
             Failure::Code(_) => StatusCode::OK,
             Failure::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Failure::Unauthorized => StatusCode::UNAUTHORIZED,
+            Failure::Unauthorized | Failure::Suspended => StatusCode::UNAUTHORIZED,
             Failure::ReadOnly => StatusCode::FORBIDDEN,
             Failure::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Failure::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -50,6 +52,7 @@ impl Failure {
             Failure::Code(m) => m.clone(),
             Failure::BadRequest(m) => (*m).to_owned(),
             Failure::Unauthorized => "authentication failed".into(),
+            Failure::Suspended => "account suspended".into(),
             Failure::ReadOnly => "forbidden: this API token is read-only".into(),
             Failure::RateLimited { .. } => "too many requests".into(),
             Failure::TooLarge => "request body too large".into(),
@@ -94,6 +97,7 @@ impl From<ApiError> for Failure {
     fn from(e: ApiError) -> Self {
         match e {
             ApiError::Unauthorized(_) => Failure::Unauthorized,
+            ApiError::Suspended(_) => Failure::Suspended,
             ApiError::NotFound(_) => Failure::code("item not found"),
             ApiError::Unavailable(cause) => Failure::Unavailable(cause),
             ApiError::Internal(cause) => Failure::Internal(cause),

@@ -4,5 +4,6 @@ mod auth;
 mod bookmarks;
 mod comments;
 mod follows;
+mod moderation;
 mod notifications;
 mod search;

@@ -43,12 +43,19 @@ pub fn find_view(
             Bookmark::as_select(),
             Entry::as_select(),
             (users::username, users::display_name),
+            entries_t::hidden_at.is_not_null(),
+            users::suspended_at.is_not_null(),
         ))
-        .first::<ViewRow>(conn)
+        .first::<(Bookmark, Entry, UserRef, bool, bool)>(conn)
         .optional()?;
+    // Others see neither private nor moderated bookmarks (a hidden comment
+    // or entry, a suspended owner).
     Ok(row
-        .filter(|(b, _, _)| !b.is_private || Some(b.user_id) == viewer)
-        .map(into_view))
+        .filter(|(b, _, _, entry_hidden, suspended)| {
+            Some(b.user_id) == viewer
+                || !(b.is_private || b.hidden_at.is_some() || *entry_hidden || *suspended)
+        })
+        .map(|(b, e, u, _, _)| into_view((b, e, u))))
 }
 
 /// `user_id`'s bookmark of a normalized URL.
@@ -106,6 +113,10 @@ pub fn list_for_user(
             // On the joined bookmark, which is read anyway: the index then
             // covers every column of bookmark_tags the query needs.
             q = q.filter(bookmarks::is_private.eq(false));
+            q = q
+                .filter(bookmarks::hidden_at.is_null())
+                .filter(entries_t::hidden_at.is_null())
+                .filter(users::suspended_at.is_null());
         }
         let other = diesel::alias!(bookmark_tags as other_tags);
         for key in other_tags {
@@ -151,7 +162,13 @@ pub fn list_for_user(
             .filter(bookmarks::user_id.eq(owner))
             .into_boxed();
         if !include_private {
-            q = q.filter(bookmarks::is_private.eq(false));
+            // Visitors see no moderated bookmarks: filters on rows the list
+            // reads anyway, so the (user, time) index still drives it.
+            q = q
+                .filter(bookmarks::is_private.eq(false))
+                .filter(bookmarks::hidden_at.is_null())
+                .filter(entries_t::hidden_at.is_null())
+                .filter(users::suspended_at.is_null());
         }
         if let Some(site) = &filter.site {
             q = q.filter(bookmarks::domain.eq(site.clone()));

@@ -193,6 +193,7 @@ fn new_bookmark(
         created_at: input.created_at.unwrap_or(opts.now),
         updated_at: opts.now,
         note: input.note.unwrap_or("").to_owned(),
+        hidden_at: None,
     }
 }
 

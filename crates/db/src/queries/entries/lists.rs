@@ -17,6 +17,9 @@ use crate::schema::{entries, entry_tags};
 /// literally so that the planners match them (a bound `0` would not be).
 pub(super) const HOT: &str = "entries.hot_score > 0";
 const LISTED: &str = "entries.listed_at IS NOT NULL";
+/// Entries no admin hid. A filter on the rows the lists read anyway: hidden
+/// entries are few, so each list's index still drives it.
+const SHOWN: &str = "entries.hidden_at IS NULL";
 
 /// Tags shown on an entry card.
 pub const CARD_TAGS: usize = 3;
@@ -55,7 +58,7 @@ pub fn find_public(conn: &mut DbConnection, id: EntryId) -> Result<Option<EntryV
             entry_columns!(),
             ", t.tag FROM entries LEFT JOIN (SELECT tag, count, tag_key FROM entry_tags \
              WHERE entry_id = ? ORDER BY count DESC, tag_key LIMIT ?) t ON TRUE \
-             WHERE entries.id = ? AND entries.bookmark_count > 0 \
+             WHERE entries.id = ? AND entries.bookmark_count > 0 AND entries.hidden_at IS NULL \
              ORDER BY t.count DESC, t.tag_key"
         ),
         &[Arg::Int(id.0), Arg::Int(CARD_TAGS as i64), Arg::Int(id.0)],
@@ -79,6 +82,7 @@ pub fn is_public(conn: &mut DbConnection, id: EntryId) -> Result<bool, DbError> 
     Ok(entries::table
         .find(id)
         .filter(entries::bookmark_count.gt(0))
+        .filter(Condition(SHOWN))
         .select(entries::id)
         .first::<EntryId>(conn)
         .optional()?
@@ -92,6 +96,7 @@ pub fn find_public_by_url(
     let entry = entries::table
         .filter(entries::url.eq(url))
         .filter(entries::bookmark_count.gt(0))
+        .filter(Condition(SHOWN))
         .select(Entry::as_select())
         .first(conn)
         .optional()?;
@@ -102,6 +107,7 @@ pub fn find_public_by_url(
 pub fn counts(conn: &mut DbConnection, urls: &[String]) -> Result<HashMap<String, i64>, DbError> {
     Ok(entries::table
         .filter(entries::url.eq_any(urls))
+        .filter(Condition(SHOWN))
         .select((entries::url, entries::bookmark_count))
         .load::<(String, i64)>(conn)?
         .into_iter()
@@ -135,7 +141,10 @@ pub fn hot(
     after: Option<(f64, i64)>,
     limit: usize,
 ) -> Result<Page<EntryView>, DbError> {
-    let mut q = entries::table.filter(Condition(HOT)).into_boxed();
+    let mut q = entries::table
+        .filter(Condition(HOT))
+        .filter(Condition(SHOWN))
+        .into_boxed();
     if let Some(d) = domain {
         q = q.filter(entries::domain.eq(d.to_owned()));
     }
@@ -164,6 +173,7 @@ pub fn newest(
     let mut q = entries::table
         .filter(Condition(LISTED))
         .filter(entries::bookmark_count.gt(0))
+        .filter(Condition(SHOWN))
         .into_boxed();
     if let Some((t, id)) = after {
         q = q.filter(
@@ -191,6 +201,7 @@ pub fn site_newest(
     let mut q = entries::table
         .filter(entries::domain.eq(domain.to_owned()))
         .filter(entries::bookmark_count.gt(0))
+        .filter(Condition(SHOWN))
         .into_boxed();
     if let Some((t, id)) = after {
         q = q.filter(
@@ -220,6 +231,7 @@ pub fn tagged(
     let mut q = entry_tags::table
         .inner_join(entries::table)
         .filter(entry_tags::tag_key.eq(key.to_owned()))
+        .filter(Condition(SHOWN))
         .into_boxed();
     if let Some((t, id)) = after {
         q = q.filter(

@@ -164,6 +164,10 @@ fn views_by_id(
         .inner_join(users::table)
         .filter(bookmarks::id.eq_any(ids))
         .filter(bookmarks::is_private.eq(false))
+        // Moderation: hidden bookmarks and entries, suspended users.
+        .filter(bookmarks::hidden_at.is_null())
+        .filter(entries::hidden_at.is_null())
+        .filter(users::suspended_at.is_null())
         .select((
             Bookmark::as_select(),
             Entry::as_select(),
@@ -212,19 +216,23 @@ fn my_hot_sql(pg: bool) -> String {
         "SELECT f.followee_id AS uid, x.entry_id, x.created_at FROM follows f \
          CROSS JOIN LATERAL (SELECT b.entry_id, b.created_at FROM bookmarks b \
            WHERE b.user_id = f.followee_id AND NOT b.is_private AND b.created_at >= ? \
+           AND b.hidden_at IS NULL \
            ORDER BY b.created_at DESC, b.id DESC LIMIT ?) x \
-         WHERE f.follower_id = ?"
+         WHERE f.follower_id = ? \
+         AND NOT EXISTS (SELECT 1 FROM users s WHERE s.id = f.followee_id AND s.suspended_at IS NOT NULL)"
     } else {
         "SELECT f.followee_id AS uid, b.entry_id, b.created_at FROM follows f, bookmarks b \
          WHERE f.follower_id = ? AND b.id IN (SELECT x.id FROM bookmarks x \
            WHERE x.user_id = f.followee_id AND NOT x.is_private AND x.created_at >= ? \
-           ORDER BY x.created_at DESC, x.id DESC LIMIT ?)"
+           AND x.hidden_at IS NULL \
+           ORDER BY x.created_at DESC, x.id DESC LIMIT ?) \
+         AND NOT EXISTS (SELECT 1 FROM users s WHERE s.id = f.followee_id AND s.suspended_at IS NOT NULL)"
     };
     format!(
         "WITH w AS MATERIALIZED ({window}), \
          ranked AS (SELECT w.entry_id, count(*) AS n FROM w GROUP BY w.entry_id), \
          page AS (SELECT r.entry_id, r.n, e.hot_score FROM ranked r \
-           JOIN entries e ON e.id = r.entry_id \
+           JOIN entries e ON e.id = r.entry_id AND e.hidden_at IS NULL \
            WHERE r.n < ? OR (r.n = ? AND (e.hot_score < ? OR (e.hot_score = ? AND e.id < ?))) \
            ORDER BY r.n DESC, e.hot_score DESC, r.entry_id DESC LIMIT ?), \
          shown AS (SELECT w.entry_id, w.uid, row_number() OVER \
@@ -351,6 +359,8 @@ pub fn entry_bookmarks(
             .inner_join(users::table)
             .filter(bookmarks::entry_id.eq(entry_id))
             .filter(Condition(IS_PUBLIC))
+            .filter(bookmarks::hidden_at.is_null())
+            .filter(users::suspended_at.is_null())
             .filter(keyset)
             .order(order)
             .limit(fetch)
@@ -377,6 +387,8 @@ pub fn entry_bookmarks(
                     .inner_join(users::table.on(users::id.eq(bookmarks::user_id)))
                     .filter(follows::follower_id.eq(me.0))
                     .filter(bookmarks::is_private.eq(false))
+                    .filter(bookmarks::hidden_at.is_null())
+                    .filter(users::suspended_at.is_null())
                     .filter(keyset)
                     .order(order)
                     .limit(fetch)
@@ -387,6 +399,8 @@ pub fn entry_bookmarks(
                     .inner_join(users::table)
                     .filter(bookmarks::entry_id.eq(entry_id))
                     .filter(Condition(IS_PUBLIC))
+                    .filter(bookmarks::hidden_at.is_null())
+                    .filter(users::suspended_at.is_null())
                     .filter(keyset)
                     .filter(
                         bookmarks::user_id.eq_any(

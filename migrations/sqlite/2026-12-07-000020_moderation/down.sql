@@ -1,0 +1,11 @@
+DROP TABLE moderation_log;
+DROP TABLE reports;
+DROP TABLE report_cases;
+DROP INDEX bookmarks_entry_recent;
+DROP INDEX bookmarks_entry_popular;
+CREATE INDEX bookmarks_entry_recent ON bookmarks (entry_id, created_at DESC, id DESC) WHERE NOT is_private AND comment <> '';
+CREATE INDEX bookmarks_entry_popular ON bookmarks (entry_id, star_count DESC, created_at DESC, id DESC) WHERE NOT is_private AND comment <> '';
+ALTER TABLE bookmarks DROP COLUMN hidden_at;
+ALTER TABLE entries DROP COLUMN hidden_at;
+DROP INDEX users_suspended;
+ALTER TABLE users DROP COLUMN suspended_at;
