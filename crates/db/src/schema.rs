@@ -200,6 +200,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        subject_entry_id -> Nullable<BigInt>,
+        subject_bookmark_id -> Nullable<BigInt>,
+        group_key -> Text,
+        actor_count -> BigInt,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        read_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    notification_actors (notification_id, actor_id) {
+        notification_id -> BigInt,
+        actor_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    notification_counts (user_id) {
+        user_id -> BigInt,
+        unread -> BigInt,
+    }
+}
+
 diesel::joinable!(bookmarks -> users (user_id));
 diesel::joinable!(bookmarks -> entries (entry_id));
 diesel::joinable!(bookmark_tags -> bookmarks (bookmark_id));
@@ -210,6 +240,8 @@ diesel::joinable!(stars -> bookmarks (bookmark_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(reports -> report_cases (case_id));
+diesel::joinable!(notification_actors -> notifications (notification_id));
+diesel::joinable!(notification_actors -> users (actor_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -228,4 +260,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_cases,
     reports,
     moderation_log,
+    notifications,
+    notification_actors,
+    notification_counts,
 );

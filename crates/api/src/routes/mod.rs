@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod follows;
 pub mod health;
 pub mod me;
+pub mod notifications;
 pub mod pinboard;
 pub mod portability;
 pub mod reports;
@@ -51,6 +52,9 @@ endpoints![
     me::list_tokens,
     me::create_token,
     me::delete_token,
+    notifications::list,
+    notifications::mark_read,
+    notifications::unread_count,
     follows::feed,
     follows::my_hot,
     portability::import,

@@ -5,6 +5,7 @@ mod bookmark;
 mod entry;
 mod follow;
 mod moderation;
+mod notification;
 mod token;
 mod user;
 
@@ -12,6 +13,9 @@ pub use bookmark::{split_tags, Bookmark, BookmarkView, CommentView};
 pub use entry::{Entry, EntryView};
 pub use follow::{EntryBookmark, FollowOutcome, FollowView, MyHotEntry};
 pub use moderation::{CaseView, LogRow, LogView, Report, ReportCase, ReportView, TargetSummary};
+pub use notification::{
+    NotificationComment, NotificationEntry, NotificationKind, NotificationView,
+};
 pub use token::{ApiToken, RefreshToken};
 pub use user::{NewUser, User, UserChanges, UserRef};
 

@@ -9,6 +9,7 @@ use crate::connection::DbConnection;
 use crate::error::DbError;
 use crate::models::{split_tags, CommentView, Page, UserRef};
 use crate::per_backend;
+use crate::queries::notifications::{self, Subject};
 use crate::queries::stmt::Condition;
 use crate::schema::{bookmarks, stars, users};
 use crate::versions::{touch, Scope};
@@ -127,29 +128,38 @@ fn visible_star_count(conn: &mut DbConnection, bookmark_id: BookmarkId) -> Resul
 
 /// Locks a visible comment's row for the rest of the transaction, so that a
 /// concurrent delete or change of the bookmark is either seen or waits, and
-/// records that its entry's comments change.
-fn lock_comment(conn: &mut DbConnection, bookmark_id: BookmarkId) -> Result<(), DbError> {
+/// records that its entry's comments change. Returns the subject of its
+/// star notification and its owner, who receives it.
+fn lock_comment(
+    conn: &mut DbConnection,
+    bookmark_id: BookmarkId,
+) -> Result<(Subject, UserId), DbError> {
     let comment = bookmarks::table
         .find(bookmark_id)
         .filter(Condition(IS_COMMENT));
-    let entry_id: Option<EntryId> = diesel::update(comment)
+    let found: Option<(EntryId, UserId)> = diesel::update(comment)
         .set(bookmarks::star_count.eq(bookmarks::star_count))
-        .returning(bookmarks::entry_id)
+        .returning((bookmarks::entry_id, bookmarks::user_id))
         .get_result(conn)
         .optional()?;
-    let entry_id = entry_id.ok_or(DbError::NotFound)?;
+    let (entry_id, owner) = found.ok_or(DbError::NotFound)?;
     touch(Scope::Entry(entry_id));
-    Ok(())
+    let subject = Subject::Star {
+        bookmark: bookmark_id,
+        entry: entry_id,
+    };
+    Ok((subject, owner))
 }
 
-/// Stars a comment (idempotent). Returns its star count.
+/// Stars a comment (idempotent), and tells its owner in the same
+/// transaction. Returns its star count.
 pub fn star(
     conn: &mut DbConnection,
     user_id: UserId,
     bookmark_id: BookmarkId,
     now: i64,
 ) -> Result<i64, DbError> {
-    lock_comment(conn, bookmark_id)?;
+    let (subject, owner) = lock_comment(conn, bookmark_id)?;
     let inserted = per_backend!(&mut *conn, |c| diesel::insert_into(stars::table)
         .values((
             stars::bookmark_id.eq(bookmark_id),
@@ -162,17 +172,19 @@ pub fn star(
         diesel::update(bookmarks::table.find(bookmark_id))
             .set(bookmarks::star_count.eq(bookmarks::star_count + 1))
             .execute(conn)?;
+        notifications::add_actor(conn, owner, subject, user_id, now)?;
     }
     visible_star_count(conn, bookmark_id)
 }
 
-/// Takes a star back (idempotent). Returns the comment's star count.
+/// Takes a star back (idempotent), and the starrer out of the owner's
+/// notification. Returns the comment's star count.
 pub fn unstar(
     conn: &mut DbConnection,
     user_id: UserId,
     bookmark_id: BookmarkId,
 ) -> Result<i64, DbError> {
-    lock_comment(conn, bookmark_id)?;
+    let (subject, owner) = lock_comment(conn, bookmark_id)?;
     let deleted = diesel::delete(
         stars::table
             .filter(stars::bookmark_id.eq(bookmark_id))
@@ -183,6 +195,7 @@ pub fn unstar(
         diesel::update(bookmarks::table.find(bookmark_id))
             .set(bookmarks::star_count.eq(bookmarks::star_count - 1))
             .execute(conn)?;
+        notifications::remove_actor(conn, owner, subject, user_id)?;
     }
     visible_star_count(conn, bookmark_id)
 }

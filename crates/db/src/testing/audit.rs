@@ -9,7 +9,8 @@ use diesel::sql_types::BigInt;
 
 use crate::models::split_tags;
 use crate::schema::{
-    bookmark_tags, bookmarks, entries, entry_tags, follows, stars, user_sites, user_tags, users,
+    bookmark_tags, bookmarks, entries, entry_tags, follows, notification_actors,
+    notification_counts, notifications, stars, user_sites, user_tags, users,
 };
 use crate::{DbConnection, DbError};
 
@@ -230,5 +231,69 @@ pub fn check_counters(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
             out.push(format!("{table}: {n} rows that count nothing"));
         }
     }
+    check_notifications(conn, &mut out)?;
     Ok(out)
+}
+
+/// Unread counts against unread rows; actor counts of star and follow
+/// notifications against their actors, none of them empty or about the
+/// recipient's own action.
+fn check_notifications(conn: &mut DbConnection, out: &mut Vec<String>) -> Result<(), DbError> {
+    let stored: Vec<(i64, i64)> = notification_counts::table
+        .select((notification_counts::user_id, notification_counts::unread))
+        .load(conn)?;
+    let actual: Vec<(i64, i64)> = notifications::table
+        .filter(notifications::read_at.is_null())
+        .group_by(notifications::user_id)
+        .select((notifications::user_id, count_star()))
+        .load(conn)?;
+    compare(
+        "notification_counts.unread",
+        &nonzero(stored),
+        &nonzero(actual),
+        out,
+    );
+    let stored: Vec<(i64, i64)> = notifications::table
+        .filter(notifications::kind.ne("first_bookmark"))
+        .select((notifications::id, notifications::actor_count))
+        .load(conn)?;
+    let actual: Vec<(i64, i64)> = notification_actors::table
+        .group_by(notification_actors::notification_id)
+        .select((notification_actors::notification_id, count_star()))
+        .load(conn)?;
+    let actual: Counts<i64> = actual.into_iter().collect();
+    for (id, n) in &stored {
+        if *n <= 0 {
+            out.push(format!("notification {id}: no actors"));
+        }
+    }
+    compare(
+        "notifications.actor_count",
+        &stored.into_iter().collect(),
+        &actual,
+        out,
+    );
+    let own: i64 = notification_actors::table
+        .inner_join(notifications::table)
+        .filter(notification_actors::actor_id.eq(notifications::user_id))
+        .count()
+        .get_result(conn)?;
+    if own > 0 {
+        out.push(format!(
+            "{own} notifications of their recipient's own action"
+        ));
+    }
+    let dangling: i64 = notifications::table
+        .inner_join(
+            bookmarks::table.on(notifications::subject_bookmark_id.eq(bookmarks::id.nullable())),
+        )
+        .filter(bookmarks::is_private.or(bookmarks::comment.eq("")))
+        .count()
+        .get_result(conn)?;
+    if dangling > 0 {
+        out.push(format!(
+            "{dangling} star notifications of private or removed comments"
+        ));
+    }
+    Ok(())
 }

@@ -8,6 +8,7 @@ mod concurrency;
 mod entries;
 mod follows;
 mod moderation;
+mod notifications;
 mod postgres;
 mod search;
 mod sqlite;

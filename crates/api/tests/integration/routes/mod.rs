@@ -5,4 +5,5 @@ mod bookmarks;
 mod comments;
 mod follows;
 mod moderation;
+mod notifications;
 mod search;

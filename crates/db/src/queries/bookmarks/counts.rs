@@ -12,6 +12,7 @@ use crate::connection::DbConnection;
 use crate::error::DbError;
 use crate::models::{Bookmark, Entry};
 use crate::queries::entries;
+use crate::queries::notifications;
 use crate::queries::stmt::{values_sql, Arg, Combined, Stmt};
 use crate::queries::write_options::WriteOptions;
 use crate::schema::user_tags;
@@ -291,6 +292,10 @@ pub(super) fn apply_counts(
             None
         }
     };
+    // Only a count that is exactly a milestone costs anything more.
+    if let Some(e) = entry.as_ref().filter(|_| d_pub > 0) {
+        notifications::public_count_rose(conn, e.id, e.bookmark_count, user_id, opts.now)?;
+    }
 
     // Counter rows that fell to zero go; they see the updates above.
     fn fell(deltas: &Deltas) -> Vec<&str> {

@@ -15,6 +15,7 @@ use crate::connection::DbConnection;
 use crate::error::DbError;
 use crate::models::{Bookmark, BookmarkView, Entry, UserRef};
 use crate::queries::entries;
+use crate::queries::notifications;
 use crate::queries::search::push_bookmark_change;
 use crate::queries::stmt::{Arg, Combined, Stmt};
 use crate::queries::write_options::WriteOptions;
@@ -308,8 +309,11 @@ static CREATE_LOOKUP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| 
 /// this does not apply: the user has a bookmark of the URL already, the
 /// entry lacks the title the input gives, or a concurrent writer made the
 /// bookmark or the entry in between (the second statement then fails
-/// whole, on the unique key or the entry's foreign key) — the caller runs
-/// [`upsert`] instead.
+/// whole, on the unique key or the entry's foreign key), or the entry's
+/// public count is about to reach a first-bookmark milestone — the caller
+/// runs [`upsert`] instead. (A concurrent writer may still move the count
+/// to a milestone in between; that notification is then written in
+/// statements of its own right after.)
 ///
 /// The first statement needs no user lock: the unique `(user_id,
 /// entry_id)` key decides whether the bookmark exists, and every counter
@@ -349,6 +353,14 @@ fn create_at_once(
     let (entry, counts) = match (found.entry, found.new_entry_id) {
         (Some(_), _) if found.existing.is_some() => return Ok(None),
         (Some(e), _) if e.title.is_empty() && !title.is_empty() => return Ok(None),
+        // The public count reaches a milestone: the transaction writes
+        // the notification with it.
+        (Some(e), _)
+            if !input.is_private.unwrap_or(false)
+                && notifications::FIRST_BOOKMARK_MILESTONES.contains(&(e.bookmark_count + 1)) =>
+        {
+            return Ok(None)
+        }
         (Some(e), _) => (e, EntryCounts::Move),
         (None, Some(id)) => (
             entries::new(id, url, title, input.public_at(opts.now), opts),
@@ -463,6 +475,13 @@ fn apply_input(
             opts,
         )?
     };
+    let is_comment = |b: &Bookmark| !b.is_private && !b.comment.is_empty();
+    if is_comment(old) && !is_comment(&new) {
+        // No star notification outlives the comment it is about. After the
+        // update, whose row lock makes a concurrent star wait and then
+        // find no comment, so that none can be written after this.
+        notifications::remove_comment(conn, old.user_id, old.id)?;
+    }
     Ok((new, moved))
 }
 
@@ -507,6 +526,13 @@ pub fn delete(
         EntryCounts::Move,
         opts,
     )?;
+    // The bookmark's row locked first, as a star locks it, so that no star
+    // notification is written between this and the delete (which would
+    // remove it with the row but leave it counted as unread).
+    diesel::update(bookmarks::table.find(id))
+        .set(bookmarks::star_count.eq(bookmarks::star_count))
+        .execute(conn)?;
+    notifications::remove_comment(conn, user_id, id)?;
     diesel::delete(bookmarks::table.find(id)).execute(conn)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use crate::connection::DbConnection;
 use crate::error::DbError;
 use crate::models::FollowOutcome;
 use crate::per_backend;
+use crate::queries::notifications::{self, Subject};
 use crate::queries::stmt::{Arg, Stmt};
 use crate::schema::{follows, users};
 
@@ -75,7 +76,7 @@ fn add_counts(
 }
 
 /// `follower` follows `followee` (idempotent: following again keeps the
-/// first time). Run it in a transaction. `Conflict` for oneself,
+/// first time), and tells the followee. Run it in a transaction. `Conflict` for oneself,
 /// `NotFound` when either user is missing.
 pub fn follow(
     conn: &mut DbConnection,
@@ -106,6 +107,7 @@ pub fn follow(
         .execute(c))?;
     if inserted == 1 {
         add_counts(conn, follower, followee, 1)?;
+        notifications::add_actor(conn, followee, Subject::Follow, follower, now)?;
     }
     Ok(FollowOutcome::Following {
         followed_at: now,
@@ -128,6 +130,7 @@ pub fn unfollow(
     let deleted = diesel::delete(follows::table.find((follower.0, followee.0))).execute(conn)?;
     if deleted == 1 {
         add_counts(conn, follower, followee, -1)?;
+        notifications::remove_actor(conn, followee, Subject::Follow, follower)?;
     }
     Ok(deleted == 1)
 }
