@@ -87,11 +87,29 @@ fn user_not_found(e: ApiError) -> ApiError {
     }
 }
 
-fn follow_page(page: bukuma_db::models::Page<bukuma_db::models::FollowView>) -> FollowPage {
-    FollowPage {
+/// `follows::following` or `follows::followers`.
+type FollowList =
+    fn(
+        &mut bukuma_db::DbConnection,
+        bukuma_domain::UserId,
+        Option<(i64, i64)>,
+        usize,
+    ) -> Result<bukuma_db::models::Page<bukuma_db::models::FollowView>, bukuma_db::DbError>;
+
+/// One page of `name`'s following or followers list, as `list` reads it.
+async fn follow_list(
+    state: &AppState,
+    name: String,
+    page: Page,
+    list: FollowList,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, after) = (page.limit, page.after::<2>()?.map(|[a, b]| (a, b)));
+    let user = state.user_id(name).await?;
+    let page = state.read(move |c| list(c, user, after, limit)).await?;
+    Ok(HttpResponse::Ok().json(FollowPage {
         next_cursor: next_cursor(page.next),
         items: page.items.into_iter().map(Follow::from).collect(),
-    }
+    }))
 }
 
 #[utoipa::path(
@@ -105,12 +123,7 @@ pub async fn following(
     name: web::Path<String>,
     page: Page,
 ) -> Result<HttpResponse, ApiError> {
-    let (limit, after) = (page.limit, page.after::<2>()?.map(|[a, b]| (a, b)));
-    let user = state.user_id(name.into_inner()).await?;
-    let page = state
-        .read(move |c| follows::following(c, user, after, limit))
-        .await?;
-    Ok(HttpResponse::Ok().json(follow_page(page)))
+    follow_list(&state, name.into_inner(), page, follows::following).await
 }
 
 #[utoipa::path(
@@ -124,12 +137,7 @@ pub async fn followers(
     name: web::Path<String>,
     page: Page,
 ) -> Result<HttpResponse, ApiError> {
-    let (limit, after) = (page.limit, page.after::<2>()?.map(|[a, b]| (a, b)));
-    let user = state.user_id(name.into_inner()).await?;
-    let page = state
-        .read(move |c| follows::followers(c, user, after, limit))
-        .await?;
-    Ok(HttpResponse::Ok().json(follow_page(page)))
+    follow_list(&state, name.into_inner(), page, follows::followers).await
 }
 
 #[utoipa::path(

@@ -36,66 +36,54 @@ fn page(rows: Vec<Row>, limit: usize) -> Page<FollowView> {
     )
 }
 
-/// The users `user` follows, most recently followed first, keyed by
-/// (followed at, their id); read off the `follows_following` index.
+/// One side of `user`'s follows: the rows whose `$own` column is `user`,
+/// with the users in `$other`, most recent first, keyed by (followed at,
+/// their id); each side reads its own index.
+macro_rules! follow_list {
+    ($conn:expr, $user:expr, $after:expr, $limit:expr, $own:ident, $other:ident) => {{
+        let mut q = follows::table
+            .inner_join(users::table.on(users::id.eq(follows::$other)))
+            .filter(follows::$own.eq($user.0))
+            .into_boxed();
+        if let Some((t, id)) = $after {
+            q = q.filter(
+                follows::created_at
+                    .le(t)
+                    .and(follows::created_at.lt(t).or(follows::$other.lt(id))),
+            );
+        }
+        let rows: Vec<Row> = q
+            .order((follows::created_at.desc(), follows::$other.desc()))
+            .limit(i64::try_from($limit).unwrap_or(100) + 1)
+            .select((
+                follows::created_at,
+                follows::$other,
+                users::username,
+                users::display_name,
+            ))
+            .load($conn)?;
+        Ok(page(rows, $limit))
+    }};
+}
+
+/// The users `user` follows, most recently followed first; read off the
+/// `follows_following` index.
 pub fn following(
     conn: &mut DbConnection,
     user: UserId,
     after: Option<(i64, i64)>,
     limit: usize,
 ) -> Result<Page<FollowView>, DbError> {
-    let mut q = follows::table
-        .inner_join(users::table.on(users::id.eq(follows::followee_id)))
-        .filter(follows::follower_id.eq(user.0))
-        .into_boxed();
-    if let Some((t, id)) = after {
-        q = q.filter(
-            follows::created_at
-                .le(t)
-                .and(follows::created_at.lt(t).or(follows::followee_id.lt(id))),
-        );
-    }
-    let rows: Vec<Row> = q
-        .order((follows::created_at.desc(), follows::followee_id.desc()))
-        .limit(i64::try_from(limit).unwrap_or(100) + 1)
-        .select((
-            follows::created_at,
-            follows::followee_id,
-            users::username,
-            users::display_name,
-        ))
-        .load(conn)?;
-    Ok(page(rows, limit))
+    follow_list!(conn, user, after, limit, follower_id, followee_id)
 }
 
-/// The users who follow `user`, most recent first, keyed by (followed at,
-/// their id); read off the `follows_followers` index.
+/// The users who follow `user`, most recent first; read off the
+/// `follows_followers` index.
 pub fn followers(
     conn: &mut DbConnection,
     user: UserId,
     after: Option<(i64, i64)>,
     limit: usize,
 ) -> Result<Page<FollowView>, DbError> {
-    let mut q = follows::table
-        .inner_join(users::table.on(users::id.eq(follows::follower_id)))
-        .filter(follows::followee_id.eq(user.0))
-        .into_boxed();
-    if let Some((t, id)) = after {
-        q = q.filter(
-            follows::created_at
-                .le(t)
-                .and(follows::created_at.lt(t).or(follows::follower_id.lt(id))),
-        );
-    }
-    let rows: Vec<Row> = q
-        .order((follows::created_at.desc(), follows::follower_id.desc()))
-        .limit(i64::try_from(limit).unwrap_or(100) + 1)
-        .select((
-            follows::created_at,
-            follows::follower_id,
-            users::username,
-            users::display_name,
-        ))
-        .load(conn)?;
-    Ok(page(rows, limit))
+    follow_list!(conn, user, after, limit, followee_id, follower_id)
 }
