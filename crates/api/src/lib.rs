@@ -12,6 +12,7 @@ pub mod indexer;
 pub mod jobs;
 pub mod logging;
 pub mod middleware;
+pub mod mutes;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;

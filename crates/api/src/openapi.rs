@@ -35,6 +35,7 @@ use utoipa::{Modify, OpenApi};
         (name = "entries", description = "Entries: one per URL"),
         (name = "comments", description = "Comments and stars"),
         (name = "follows", description = "Following people, and the feed and hot entries of whom I follow"),
+        (name = "mutes", description = "Users, words and sites I no longer want to see; private to me"),
         (name = "notifications", description = "My notifications: stars, follows, first-bookmark milestones"),
         (name = "search", description = "Full-text search"),
         (name = "moderation", description = "Reports, and the admins' queue, actions and log"),

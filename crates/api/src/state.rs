@@ -25,6 +25,8 @@ pub struct AppState {
     pub reads: ReadCache,
     /// Which signed-in users are suspended, checked on every request.
     pub suspensions: crate::suspension::Suspensions,
+    /// What signed-in viewers muted, to filter the lists they read.
+    pub mutes: crate::mutes::MuteCache,
     /// The search index, when this server searches.
     pub search: Option<Arc<crate::indexer::Search>>,
     /// One permit per pooled connection: reads wait here, on the event
@@ -47,6 +49,7 @@ impl AppState {
             readers: tokio::sync::Semaphore::new(config.pool_size.max(1) as usize),
             search: None,
             suspensions: crate::suspension::Suspensions::default(),
+            mutes: crate::mutes::MuteCache::default(),
             config: Arc::new(config),
             db,
         }

@@ -237,6 +237,30 @@ diesel::joinable!(user_tags -> users (user_id));
 diesel::joinable!(user_sites -> users (user_id));
 diesel::joinable!(entry_tags -> entries (entry_id));
 diesel::joinable!(stars -> bookmarks (bookmark_id));
+diesel::table! {
+    user_mutes (user_id, muted_id) {
+        user_id -> BigInt,
+        muted_id -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    word_mutes (user_id, word) {
+        user_id -> BigInt,
+        word -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    site_mutes (user_id, domain) {
+        user_id -> BigInt,
+        domain -> Text,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(reports -> report_cases (case_id));
@@ -263,4 +287,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     notification_actors,
     notification_counts,
+    user_mutes,
+    word_mutes,
+    site_mutes,
 );

@@ -5,6 +5,7 @@ pub mod cursor;
 pub mod hot;
 pub mod ids;
 pub mod moderation;
+pub mod mute;
 #[cfg(feature = "diesel")]
 mod sql;
 pub mod url;
@@ -15,6 +16,7 @@ pub use bookmark::{
 };
 pub use cursor::{Cursor, CursorError};
 pub use ids::{BookmarkId, EntryId, TokenId, UserId};
+pub use mute::{MuteWord, MuteWordError, Mutes};
 pub use url::{normalize_domain, NormalizedUrl, UrlError};
 pub use user::{
     Bio, DisplayName, Password, PasswordError, ProfileError, Role, Scope, Username, UsernameError,

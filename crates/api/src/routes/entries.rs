@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use actix_web::{web, HttpRequest, HttpResponse};
 use bukuma_db::entries;
 use bukuma_db::stars::{self, CommentSort};
-use bukuma_domain::{normalize_domain, EntryId, NormalizedUrl, TagName};
+use bukuma_domain::{normalize_domain, EntryId, Mutes, NormalizedUrl, TagName};
 
 use crate::cache::{json_bytes, json_response, Key};
 use crate::error::ApiError;
@@ -23,6 +23,16 @@ fn entry_page(page: bukuma_db::models::Page<bukuma_db::models::EntryView>) -> En
     }
 }
 
+/// A page of entries without those of the sites the viewer muted (so it
+/// may be short; its cursor still leads past the whole page).
+fn unmuted_page(
+    mut page: bukuma_db::models::Page<bukuma_db::models::EntryView>,
+    mutes: &Mutes,
+) -> EntryPage {
+    page.items.retain(|e| !mutes.hides_site(&e.entry.domain));
+    entry_page(page)
+}
+
 /// A hot list's sort keys: the score's bits and the entry id.
 fn score_cursor([score, id]: [i64; 2]) -> (f64, i64) {
     (f64::from_bits(score as u64), id)
@@ -35,11 +45,19 @@ fn score_cursor([score, id]: [i64; 2]) -> (f64, i64) {
 )]
 pub async fn hot(
     state: web::Data<AppState>,
-    _viewer: Viewer,
+    viewer: Viewer,
     page: Page,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page.limit;
     let after = page.after::<2>()?.map(score_cursor);
+    let mutes = state.mutes.of(&state, viewer.user_id()).await?;
+    if !mutes.sites.is_empty() {
+        // The shared first pages show every site; this viewer's are read anew.
+        let page = state
+            .read(move |c| entries::hot(c, None, after, limit))
+            .await?;
+        return Ok(HttpResponse::Ok().json(unmuted_page(page, &mutes)));
+    }
     let load = || async {
         let page = state
             .read(move |c| entries::hot(c, None, after, limit))
@@ -60,14 +78,15 @@ pub async fn hot(
 )]
 pub async fn newest(
     state: web::Data<AppState>,
-    _viewer: Viewer,
+    viewer: Viewer,
     page: Page,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = (page.limit, page.after::<2>()?.map(|[a, b]| (a, b)));
+    let mutes = state.mutes.of(&state, viewer.user_id()).await?;
     let page = state
         .read(move |c| entries::newest(c, after, limit))
         .await?;
-    Ok(HttpResponse::Ok().json(entry_page(page)))
+    Ok(HttpResponse::Ok().json(unmuted_page(page, &mutes)))
 }
 
 #[utoipa::path(
@@ -109,16 +128,17 @@ pub async fn site(
 )]
 pub async fn tagged(
     state: web::Data<AppState>,
-    _viewer: Viewer,
+    viewer: Viewer,
     tag: web::Path<String>,
     page: Page,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = (page.limit, page.after::<2>()?.map(|[a, b]| (a, b)));
     let tag = TagName::parse(&tag.into_inner()).map_err(|e| ApiError::field("tag", e))?;
+    let mutes = state.mutes.of(&state, viewer.user_id()).await?;
     let page = state
         .read(move |c| entries::tagged(c, &tag.key(), after, limit))
         .await?;
-    Ok(HttpResponse::Ok().json(entry_page(page)))
+    Ok(HttpResponse::Ok().json(unmuted_page(page, &mutes)))
 }
 
 #[utoipa::path(
@@ -219,6 +239,8 @@ pub async fn comments(
     let keys = page.after_keys(if sort == CommentSort::Recent { 2 } else { 3 })?;
     let id = id.into_inner();
     let viewer_id = viewer.user_id();
+    // Anonymous viewers have no mutes, so the shared cached answer is theirs alone.
+    let mutes = state.mutes.of(&state, viewer_id).await?;
     let load = || async {
         let page = state
             .read(move |c| {
@@ -239,7 +261,12 @@ pub async fn comments(
             .ok_or_else(|| ApiError::not_found("entry"))?;
         json_bytes(&CommentPage {
             next_cursor: next_cursor(page.next),
-            items: page.items.into_iter().map(Comment::from).collect(),
+            items: page
+                .items
+                .into_iter()
+                .filter(|c| !mutes.hides_comment(&c.user.username, &c.comment))
+                .map(Comment::from)
+                .collect(),
         })
     };
     // Signed-in viewers see which comments they starred.

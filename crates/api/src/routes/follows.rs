@@ -188,9 +188,12 @@ pub async fn my_hot(
         .after::<3>()?
         .map(|[n, score, id]| (n, f64::from_bits(score as u64), id));
     let viewer = me.user_id;
-    let page = state
+    let mutes = state.mutes.of(&state, Some(viewer)).await?;
+    let mut page = state
         .read(move |c| follows::my_hot(c, viewer, now_micros(), after, limit))
         .await?;
+    page.items
+        .retain(|h| !mutes.hides_site(&h.entry.entry.domain));
     Ok(HttpResponse::Ok().json(MyHotPage {
         next_cursor: next_cursor(page.next),
         items: page.items.into_iter().map(MyHotEntry::from).collect(),
@@ -216,7 +219,8 @@ pub async fn entry_bookmarks(
         EntryBookmarkFilter::Following => Some(viewer.require()?.user_id),
     };
     let id = id.into_inner();
-    let page = state
+    let mutes = state.mutes.of(&state, viewer.user_id()).await?;
+    let mut page = state
         .read(move |c| {
             let page = follows::entry_bookmarks(c, id, following_of, after, limit)?;
             if page.items.is_empty() && !entries::is_public(c, id)? {
@@ -226,6 +230,9 @@ pub async fn entry_bookmarks(
         })
         .await?
         .ok_or_else(|| ApiError::not_found("entry"))?;
+    // What the viewer muted leaves the page (which may then be short).
+    page.items
+        .retain(|b| !mutes.hides_comment(&b.user.username, &b.comment));
     Ok(HttpResponse::Ok().json(EntryBookmarkPage {
         next_cursor: next_cursor(page.next),
         items: page.items.into_iter().map(EntryBookmark::from).collect(),

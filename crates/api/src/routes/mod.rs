@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod follows;
 pub mod health;
 pub mod me;
+pub mod mutes;
 pub mod notifications;
 pub mod pinboard;
 pub mod portability;
@@ -55,6 +56,13 @@ endpoints![
     notifications::list,
     notifications::mark_read,
     notifications::unread_count,
+    mutes::list,
+    mutes::mute_user,
+    mutes::unmute_user,
+    mutes::mute_word,
+    mutes::unmute_word,
+    mutes::mute_site,
+    mutes::unmute_site,
     follows::feed,
     follows::my_hot,
     portability::import,

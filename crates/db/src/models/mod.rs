@@ -5,6 +5,7 @@ mod bookmark;
 mod entry;
 mod follow;
 mod moderation;
+mod mute;
 mod notification;
 mod token;
 mod user;
@@ -13,6 +14,7 @@ pub use bookmark::{split_tags, Bookmark, BookmarkView, CommentView};
 pub use entry::{Entry, EntryView};
 pub use follow::{EntryBookmark, FollowOutcome, FollowView, MyHotEntry};
 pub use moderation::{CaseView, LogRow, LogView, Report, ReportCase, ReportView, TargetSummary};
+pub use mute::{MuteList, MuteOutcome, Muted};
 pub use notification::{
     NotificationComment, NotificationEntry, NotificationKind, NotificationView,
 };

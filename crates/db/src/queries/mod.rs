@@ -5,6 +5,7 @@ pub mod entries;
 pub mod follows;
 pub mod leases;
 pub mod moderation;
+pub mod mutes;
 pub mod notifications;
 pub mod search;
 pub mod stars;

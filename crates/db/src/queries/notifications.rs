@@ -8,8 +8,9 @@
 //! whose count crossed a milestone): notifications of one group are
 //! written one at a time, so reading a group and then writing it is safe.
 //!
-//! Mutes do not exist yet; once they do, [`add_actor`] is the one place
-//! that must skip actors the recipient muted (and the list must hide them).
+//! Nobody hears of users they muted: [`add_actor`] skips them, and a mute
+//! takes the muted user out of the muter's notifications
+//! ([`remove_actor_everywhere`]).
 
 use bukuma_domain::{BookmarkId, EntryId, UserId};
 use diesel::prelude::*;
@@ -179,7 +180,9 @@ pub fn add_actor(
     if actor == recipient {
         return Ok(());
     }
-    // Where actors the recipient muted will be skipped.
+    if crate::queries::mutes::is_muted(conn, recipient, actor)? {
+        return Ok(());
+    }
     let key = subject.group_key();
     let id = match find_group(conn, recipient, &key)? {
         Some(group) => {
@@ -234,9 +237,40 @@ pub fn remove_actor(
     subject: Subject,
     actor: UserId,
 ) -> Result<(), DbError> {
-    let Some(group) = find_group(conn, recipient, &subject.group_key())? else {
-        return Ok(());
-    };
+    match find_group(conn, recipient, &subject.group_key())? {
+        Some(group) => leave(conn, recipient, group, actor),
+        None => Ok(()),
+    }
+}
+
+/// `actor` leaves every notification of `recipient` they are in (the
+/// recipient muted them). Run it in the mute's transaction.
+pub fn remove_actor_everywhere(
+    conn: &mut DbConnection,
+    recipient: UserId,
+    actor: UserId,
+) -> Result<(), DbError> {
+    let keys: Vec<String> = notification_actors::table
+        .inner_join(notifications::table)
+        .filter(notification_actors::actor_id.eq(actor))
+        .filter(notifications::user_id.eq(recipient))
+        .select(notifications::group_key)
+        .load(conn)?;
+    for key in keys {
+        if let Some(group) = find_group(conn, recipient, &key)? {
+            leave(conn, recipient, group, actor)?;
+        }
+    }
+    Ok(())
+}
+
+/// Takes `actor` out of `group`, which goes when nobody is left.
+fn leave(
+    conn: &mut DbConnection,
+    recipient: UserId,
+    group: Group,
+    actor: UserId,
+) -> Result<(), DbError> {
     let removed =
         diesel::delete(notification_actors::table.find((group.0, actor.0))).execute(conn)?;
     if removed == 0 {
@@ -406,6 +440,7 @@ pub fn list(
         let actors: Vec<UserRef> = notification_actors::table
             .inner_join(users::table)
             .filter(notification_actors::notification_id.eq(id))
+            .filter(users::suspended_at.is_null())
             .order((
                 notification_actors::created_at.desc(),
                 notification_actors::actor_id.desc(),

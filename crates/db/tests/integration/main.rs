@@ -8,6 +8,7 @@ mod concurrency;
 mod entries;
 mod follows;
 mod moderation;
+mod mutes;
 mod notifications;
 mod postgres;
 mod search;

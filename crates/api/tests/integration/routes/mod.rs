@@ -5,5 +5,6 @@ mod bookmarks;
 mod comments;
 mod follows;
 mod moderation;
+mod mutes;
 mod notifications;
 mod search;

@@ -39,6 +39,10 @@ use crate::schema::{bookmarks, entries, follows, users};
 /// The partial indexes' predicate, spelled as they spell it so the planners use them.
 const IS_PUBLIC: &str = "NOT bookmarks.is_private";
 
+/// Leaves out the followees the follower muted (one key probe each).
+const NOT_MUTED: &str = "NOT EXISTS (SELECT 1 FROM user_mutes m \
+     WHERE m.user_id = f.follower_id AND m.muted_id = f.followee_id)";
+
 #[derive(QueryableByName)]
 struct FeedKey {
     #[diesel(sql_type = BigInt)]
@@ -73,7 +77,7 @@ fn feed_sql(pg: bool, tag: bool) -> String {
             "WITH heads AS MATERIALIZED (\
                SELECT f.followee_id AS uid, h.created_at AS head FROM follows f \
                CROSS JOIN LATERAL (SELECT x.created_at {heads} {order} LIMIT 1) h \
-               WHERE f.follower_id = ?), \
+               WHERE f.follower_id = ? AND {NOT_MUTED}), \
              bound AS (SELECT COALESCE((SELECT head FROM heads ORDER BY head DESC \
                LIMIT 1 OFFSET ?), ?) AS t) \
              SELECT b.id, b.created_at FROM bound, heads \
@@ -88,7 +92,7 @@ fn feed_sql(pg: bool, tag: bool) -> String {
         format!(
             "WITH heads AS MATERIALIZED (\
                SELECT f.followee_id AS uid, (SELECT x.created_at {heads} {order} LIMIT 1) AS head \
-               FROM follows f WHERE f.follower_id = ?), \
+               FROM follows f WHERE f.follower_id = ? AND {NOT_MUTED}), \
              bound AS (SELECT COALESCE((SELECT head FROM heads WHERE head IS NOT NULL \
                ORDER BY head DESC LIMIT 1 OFFSET ?), ?) AS t) \
              SELECT b.id AS id, b.created_at AS created_at FROM heads, bound, bookmarks b \
@@ -213,20 +217,24 @@ struct HotRow {
 
 fn my_hot_sql(pg: bool) -> String {
     let window = if pg {
-        "SELECT f.followee_id AS uid, x.entry_id, x.created_at FROM follows f \
+        format!(
+            "SELECT f.followee_id AS uid, x.entry_id, x.created_at FROM follows f \
          CROSS JOIN LATERAL (SELECT b.entry_id, b.created_at FROM bookmarks b \
            WHERE b.user_id = f.followee_id AND NOT b.is_private AND b.created_at >= ? \
            AND b.hidden_at IS NULL \
            ORDER BY b.created_at DESC, b.id DESC LIMIT ?) x \
-         WHERE f.follower_id = ? \
+         WHERE f.follower_id = ? AND {NOT_MUTED} \
          AND NOT EXISTS (SELECT 1 FROM users s WHERE s.id = f.followee_id AND s.suspended_at IS NOT NULL)"
+        )
     } else {
-        "SELECT f.followee_id AS uid, b.entry_id, b.created_at FROM follows f, bookmarks b \
-         WHERE f.follower_id = ? AND b.id IN (SELECT x.id FROM bookmarks x \
+        format!(
+            "SELECT f.followee_id AS uid, b.entry_id, b.created_at FROM follows f, bookmarks b \
+         WHERE f.follower_id = ? AND {NOT_MUTED} AND b.id IN (SELECT x.id FROM bookmarks x \
            WHERE x.user_id = f.followee_id AND NOT x.is_private AND x.created_at >= ? \
            AND x.hidden_at IS NULL \
            ORDER BY x.created_at DESC, x.id DESC LIMIT ?) \
          AND NOT EXISTS (SELECT 1 FROM users s WHERE s.id = f.followee_id AND s.suspended_at IS NOT NULL)"
+        )
     };
     format!(
         "WITH w AS MATERIALIZED ({window}), \
