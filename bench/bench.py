@@ -36,7 +36,7 @@ RESULTS = os.path.join(BENCH, "results")
 RUN_SEARCH_DIR = os.path.join(DATA, "run.search")
 
 # Bump together with bukuma_seed::GENERATOR_VERSION so cached datasets are rebuilt.
-DATASET_VERSION = 3
+DATASET_VERSION = 4
 PASSWORD = "bench-password"
 
 PROFILES = {
@@ -60,6 +60,13 @@ SEARCHES = [
     ("search_rare", "8. search, rare 2-char word", 5),
     ("search_en", "9. search, English word, top 20", 20),
     ("search_mine", "10. search my bookmarks (signed in)", 20),
+]
+# Social scenarios (issue 26), as the busiest users, who follow 200 people
+# each: read targets as scenarios 1–4.
+SOCIAL = [
+    ("feed", "11. GET /me/feed (following 200)"),
+    ("my_hot", "12. GET /me/hot (following 200)"),
+    ("unread", "13. GET /me/notifications/unread-count"),
 ]
 THREADS, CONNECTIONS = 2, 32
 
@@ -499,6 +506,20 @@ def check_searches(base, token):
     return found
 
 
+def check_social(base, token):
+    """Reads the feed and my hot entries once as a signed-in user; fails
+    when the feed is empty (a user who follows nobody would be fast for
+    no reason). Returns how many people they follow and what each showed."""
+    _, me = http("GET", f"{base}/api/v1/me", token=token)
+    _, profile = http("GET", f"{base}/api/v1/users/{me['username']}")
+    _, feed = http("GET", f"{base}/api/v1/me/feed", token=token)
+    _, hot = http("GET", f"{base}/api/v1/me/hot", token=token)
+    if not feed["items"]:
+        raise RuntimeError(f"the feed of {me['username']} is empty: does the dataset have follows?")
+    return {"following": profile["following_count"], "feed": len(feed["items"]),
+            "my_hot": len(hot["items"])}
+
+
 def recompute_hot(binary, url, backend):
     """Brings the copy's hot scores up to now, as a server that has been
     running would have them: the seeded ones are as old as the dataset, and
@@ -536,6 +557,10 @@ def bench_backend(backend, binary, prof, args):
         log(f"{backend}: /healthz ceiling")
         res["healthz_before"] = measure(server.base, "healthz.lua", prof["healthz"], env)
         for key, title in READS:
+            log(f"{backend}: {title}")
+            res["scenarios"][key] = measure(server.base, f"{key}.lua", d, env)
+        res["social"] = check_social(server.base, tokens[0])
+        for key, title in SOCIAL:
             log(f"{backend}: {title}")
             res["scenarios"][key] = measure(server.base, f"{key}.lua", d, env)
         res["search_queries"] = check_searches(server.base, tokens[0])
@@ -582,7 +607,7 @@ def verdicts(backend, r):
     """(target, met?) pairs for one backend."""
     out = []
     ceiling = r["healthz_rps"]
-    for key, title in READS:
+    for key, title in READS + SOCIAL:
         s = r["scenarios"][key]
         ok = s["rps"] >= READ_RATIO * ceiling and s["latency_us"]["p99"] <= READ_P99_MS * 1000 \
             and s["error_count"] == 0
@@ -637,6 +662,7 @@ def markdown(meta, results):
                  ("6. mixed — reads", r["scenarios"]["mixed_reads"]),
                  ("6. mixed — writes", r["scenarios"]["mixed_writes"])]
         rows += [(title, r["scenarios"][k]) for k, title, _ in SEARCHES]
+        rows += [(title, r["scenarios"][k]) for k, title in SOCIAL]
         for title, s in rows:
             lat = s["latency_us"]
             lines.append(f"| {title} | {s['rps']:.0f} | {s['rps'] / ceiling:.0%} | {ms(lat['p50'])} "
@@ -652,7 +678,10 @@ def markdown(meta, results):
         queries = ", ".join(f"{k.removeprefix('search_')} `{q['word']}` ({q['first_page']}"
                             f"{'+' if q['more'] else ''} on the first page)"
                             for k, q in r["search_queries"].items())
-        lines += ["", f"Search queries: {queries}.", "",
+        soc = r["social"]
+        lines += ["", f"Social (11–13): the first signed-in user follows {soc['following']}; "
+                  f"their feed's first page held {soc['feed']} bookmarks, my hot entries {soc['my_hot']}.",
+                  "", f"Search queries: {queries}.", "",
                   f"Search lag during writes (5), {lag['found']} markers probed every "
                   f"{lag['interval_s'] * 1000:.0f} ms at {r['scenarios']['write']['rps']:.0f} writes/s: "
                   f"p50 {fmt_s(lag['p50_s'])}, p99 {fmt_s(lag['p99_s'])}, max {fmt_s(lag['max_s'])}; "

@@ -186,4 +186,16 @@ function M.search_mine(word)
   return wrk.format("GET", "/api/v1/search?q=" .. M.urlencode(word) .. "&scope=mine&limit=20", headers)
 end
 
+-- The social pages of a logged-in user (each of whom follows 200 people
+-- in the seeded data): the followees' feed, my hot entries, and the
+-- unread-notification count an open tab polls.
+local function signed_in(path)
+  local headers = { ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)] }
+  return wrk.format("GET", path, headers)
+end
+
+function M.feed() return signed_in("/api/v1/me/feed") end
+function M.my_hot() return signed_in("/api/v1/me/hot") end
+function M.unread() return signed_in("/api/v1/me/notifications/unread-count") end
+
 return M

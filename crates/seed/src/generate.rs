@@ -7,10 +7,10 @@ use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::hash::{FastMap, FastSet};
 use crate::sample::{pick, Zipf};
 use crate::words::{Vocabulary, EN_COMMENTS, EN_TITLE_ADJ, JA_COMMENTS, JA_TITLE_TAIL, NAME_PARTS};
 use crate::SeedConfig;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 const MICROS_PER_DAY: i64 = 86_400_000_000;
 const YEARS: i64 = 4;
@@ -185,11 +185,11 @@ pub(crate) fn generate(
     let mut batch: Vec<GenBookmark> = Vec::with_capacity(BATCH.min(n));
     let mut star_rows: Vec<(u32, u32, i64)> = Vec::new();
     let mut first_seen: Vec<Option<i64>> = vec![None; n_users];
-    let mut seen: FastSet<u64> = FastSet::with_capacity_and_hasher(n, Default::default());
+    let mut seen: FxHashSet<u64> = FxHashSet::with_capacity_and_hasher(n, Default::default());
     let mut user_history: Vec<Vec<u16>> = vec![Vec::new(); n_users];
-    let mut user_tags: FastMap<(u32, u16), Counter> = FastMap::default();
-    let mut user_sites: FastMap<(u32, u32), Counter> = FastMap::default();
-    let mut entry_tags: FastMap<(u32, u16), (i64, i64)> = FastMap::default();
+    let mut user_tags: FxHashMap<(u32, u16), Counter> = FxHashMap::default();
+    let mut user_sites: FxHashMap<(u32, u32), Counter> = FxHashMap::default();
+    let mut entry_tags: FxHashMap<(u32, u16), (i64, i64)> = FxHashMap::default();
 
     for (i, &created_at) in times.iter().enumerate() {
         let user = rank_to_user[user_zipf.sample(&mut rng)];

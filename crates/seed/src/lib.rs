@@ -26,10 +26,12 @@
 //!   vocabulary of about 3 000 tags, users reusing their own tags;
 //! - ~40 % of bookmarks carry a comment (English or Japanese, ≤ 100
 //!   characters), ~5 % are private, ~5 % are marked read-later;
-//! - a quarter of public comments get stars (a heavy-tailed number).
+//! - a quarter of public comments get stars (a heavy-tailed number);
+//! - the 2 000 busiest users follow 200 people each, half of the rest up
+//!   to 20, drawn by activity.
 
+mod follows;
 mod generate;
-mod hash;
 mod load;
 mod manifest;
 mod sample;
@@ -56,8 +58,8 @@ pub use crate::manifest::{write_manifest, Manifest};
 
 /// Bumped whenever the generated data (or the state it is left in) changes,
 /// so cached datasets are rebuilt. 2: PostgreSQL datasets are vacuumed.
-/// 3: stars are drawn with each bookmark.
-pub const GENERATOR_VERSION: u32 = 3;
+/// 3: stars are drawn with each bookmark. 4: follows.
+pub const GENERATOR_VERSION: u32 = 4;
 
 #[derive(Debug, Error)]
 pub enum SeedError {
@@ -113,6 +115,7 @@ pub struct SeedReport {
     pub user_sites: usize,
     pub entry_tags: usize,
     pub stars: usize,
+    pub follows: usize,
     pub max_entry_bookmarks: i64,
     pub generate_secs: f64,
     /// Writing the rows and building the indexes, beyond generation (on a
@@ -191,6 +194,10 @@ pub fn seed(
             (data, generate_secs)
         }
     };
+    // Drawn apart from the bookmarks, so that adding them changed no bookmark.
+    let mut follow_rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x666f_6c6c_6f77);
+    let follows = follows::draw(&data.totals, cfg.now, &mut follow_rng);
+    write::write_follows(conn, &follows)?;
     let load_secs = started.elapsed().as_secs_f64() - generate_secs;
 
     let started = Instant::now();
@@ -231,6 +238,7 @@ pub fn seed(
         user_sites: totals.user_sites.len(),
         entry_tags: totals.entry_tags.len(),
         stars: data.batches.iter().map(|b| b.stars.len()).sum(),
+        follows: follows.len(),
         max_entry_bookmarks: totals
             .entries
             .iter()

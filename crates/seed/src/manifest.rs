@@ -8,8 +8,8 @@ use std::path::Path;
 use bukuma_domain::{Cursor, EntryId};
 
 use crate::generate::Dataset;
-use crate::hash::{FastMap, FastSet};
 use crate::SeedError;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Sample targets for the benchmark scripts, most popular first.
 #[derive(Debug, Clone, Default)]
@@ -85,14 +85,14 @@ pub(crate) fn from_dataset(data: &Dataset) -> Manifest {
     // page 6 (20 per page) when the list is that long, else of its middle.
     let top: Vec<usize> = by_activity.iter().copied().take(500).collect();
     let wanted: HashSet<u32> = top.iter().map(|&u| u as u32).collect();
-    let mut lists: FastMap<(u32, u16), Vec<(i64, i64)>> = FastMap::default();
+    let mut lists: FxHashMap<(u32, u16), Vec<(i64, i64)>> = FxHashMap::default();
     let mut best: HashMap<u32, Vec<(i64, u16)>> = HashMap::new();
     for ((u, t), c) in &data.totals.user_tags {
         if wanted.contains(u) && c.public_count > 0 {
             best.entry(*u).or_default().push((c.public_count, *t));
         }
     }
-    let mut chosen: FastSet<(u32, u16)> = FastSet::default();
+    let mut chosen: FxHashSet<(u32, u16)> = FxHashSet::default();
     for (u, list) in best.iter_mut() {
         list.sort_by_key(|&(c, t)| (std::cmp::Reverse(c), t));
         for &(_, t) in list.iter().take(5) {

@@ -119,6 +119,7 @@ struct UserTags;
 struct UserSites;
 struct EntryTags;
 struct Stars;
+struct Follows;
 
 /// Writes a batch's rows of `bookmarks`.
 pub(crate) fn write_bookmarks(
@@ -372,4 +373,32 @@ pub(crate) fn write_entry_tags(
             ])
         },
     )
+}
+
+/// Writes `follows` and sets both users' follow counters from them.
+pub(crate) fn write_follows(
+    conn: &mut DbConnection,
+    follows: &[(u32, u32, i64)],
+) -> Result<(), SeedError> {
+    use diesel::connection::SimpleConnection;
+    write_rows::<Follows, _>(
+        conn,
+        "follows",
+        &["follower_id", "followee_id", "created_at"],
+        follows,
+        &mut |_| {},
+        |_, (a, b, at), args| {
+            args.extend([
+                Arg::Int(id(*a as usize)),
+                Arg::Int(id(*b as usize)),
+                Arg::Int(*at),
+            ])
+        },
+    )?;
+    conn.batch_execute(
+        "UPDATE users SET \
+         following_count = (SELECT count(*) FROM follows f WHERE f.follower_id = users.id), \
+         follower_count = (SELECT count(*) FROM follows f WHERE f.followee_id = users.id)",
+    )?;
+    Ok(())
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use bukuma_db::schema::{bookmark_tags, bookmarks, entries, stars, users};
+use bukuma_db::schema::{bookmark_tags, bookmarks, entries, follows, stars, users};
 use bukuma_db::testing::{audit, TestDb};
 use bukuma_db::{both_backends, entries as entry_queries, Backend, Db};
 use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
@@ -80,6 +80,14 @@ fn seeded_counters_are_exact(db: &Db) {
     let n_stars: i64 = stars::table.count().get_result(&mut c).expect("stars");
     assert_eq!(n_stars as usize, report.stars);
     assert!(report.stars > 0, "some comments have stars");
+    let n_follows: i64 = follows::table.count().get_result(&mut c).expect("follows");
+    assert_eq!(n_follows as usize, report.follows);
+    let busiest: i64 = users::table
+        .select(diesel::dsl::max(users::following_count))
+        .first::<Option<i64>>(&mut c)
+        .expect("following")
+        .unwrap_or(0);
+    assert!(busiest > 10, "the busiest users follow many: {busiest}");
 }
 both_backends!(seeded_counters_are_exact);
 

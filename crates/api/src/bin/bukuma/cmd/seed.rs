@@ -59,10 +59,10 @@ pub fn seed(args: SeedArgs) -> Result<(), AnyError> {
     let total = report.total_secs();
     eprintln!(
         "seeded {} users, {} entries (largest: {} bookmarks), {} bookmarks ({} private, {} comments), \
-         {} bookmark tags, {} user tags, {} user sites, {} entry tags, {} stars",
+         {} bookmark tags, {} user tags, {} user sites, {} entry tags, {} stars, {} follows",
         report.users, report.entries, report.max_entry_bookmarks, report.bookmarks,
         report.private_bookmarks, report.comments, report.bookmark_tags, report.user_tags,
-        report.user_sites, report.entry_tags, report.stars
+        report.user_sites, report.entry_tags, report.stars, report.follows
     );
     eprintln!(
         "time: generate {:.2}s, rows+indexes {:.2}s, analyze {:.2}s, total {total:.2}s = {:.0} bookmarks/s",
