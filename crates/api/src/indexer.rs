@@ -24,6 +24,9 @@ use bukuma_search::{BookmarkDoc, EntryDoc, IndexWriterHandle, SearchError, Searc
 const OUTBOX_BATCH: usize = 2_000;
 /// Documents loaded per database statement.
 const DOC_BATCH: usize = 500;
+/// Entry documents loaded per statement: fewer, as a popular entry's
+/// carries all its public users and many comments.
+const ENTRY_DOC_BATCH: usize = 100;
 /// How often the indexer commits while changes keep coming.
 const COMMIT_EVERY: Duration = Duration::from_millis(500);
 /// How long the indexer waits when the outbox is empty or another process
@@ -165,69 +168,103 @@ fn bookmark_doc(r: BookmarkSearchRow) -> BookmarkDoc {
     }
 }
 
+/// The documents that outbox rows named since the last flush: each is
+/// loaded once per flush, however many rows named it (a popular entry is
+/// named by every bookmark of it).
+#[derive(Default)]
+struct Pending {
+    entries: BTreeSet<EntryId>,
+    bookmarks: BTreeSet<BookmarkId>,
+    /// Bookmarks whose entries are re-read too: a user-wide change (such
+    /// as a suspension) changes the public parts of every entry they touch.
+    with_entries: BTreeSet<BookmarkId>,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.bookmarks.is_empty() && self.with_entries.is_empty()
+    }
+
+    /// Notes the documents `rows` name.
+    fn add(&mut self, conn: &mut DbConnection, rows: &[OutboxRow]) -> Result<(), IndexError> {
+        for row in rows {
+            match row.kind {
+                OutboxKind::Entry => {
+                    self.entries.insert(EntryId(row.target_id));
+                }
+                OutboxKind::Bookmark => {
+                    self.bookmarks.insert(BookmarkId(row.target_id));
+                }
+                OutboxKind::EntryText => {
+                    let entry = EntryId(row.target_id);
+                    self.entries.insert(entry);
+                    fan_out(&mut self.bookmarks, |after| {
+                        outbox::bookmark_ids_of_entry(conn, entry, after, DOC_BATCH)
+                    })?;
+                }
+                OutboxKind::User => {
+                    let user = UserId(row.target_id);
+                    fan_out(&mut self.with_entries, |after| {
+                        outbox::bookmark_ids_of_user(conn, user, after, DOC_BATCH)
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Brings every noted document to the database's current state.
+    fn flush(
+        &mut self,
+        conn: &mut DbConnection,
+        writer: &IndexWriterHandle,
+    ) -> Result<(), IndexError> {
+        let Pending {
+            mut entries,
+            mut bookmarks,
+            with_entries,
+        } = std::mem::take(self);
+        bookmarks.extend(with_entries.iter().copied());
+        let bookmarks: Vec<BookmarkId> = bookmarks.into_iter().collect();
+        for ids in bookmarks.chunks(DOC_BATCH) {
+            let docs = outbox::bookmark_docs(conn, ids)?;
+            let mut found = BTreeSet::new();
+            for row in docs {
+                found.insert(row.id);
+                if with_entries.contains(&row.id) {
+                    entries.insert(row.entry_id);
+                }
+                writer.upsert_bookmark(&bookmark_doc(row))?;
+            }
+            for id in ids.iter().filter(|id| !found.contains(id)) {
+                writer.delete_bookmark(id.0);
+            }
+        }
+        let entries: Vec<EntryId> = entries.into_iter().collect();
+        for ids in entries.chunks(ENTRY_DOC_BATCH) {
+            let docs = outbox::entry_docs(conn, ids)?;
+            let mut found = BTreeSet::new();
+            for row in docs {
+                found.insert(row.id);
+                writer.upsert_entry(&entry_doc(row))?;
+            }
+            for id in ids.iter().filter(|id| !found.contains(id)) {
+                writer.delete_entry(id.0);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Brings the documents named by `rows` to the database's current state.
 fn apply(
     conn: &mut DbConnection,
     writer: &IndexWriterHandle,
     rows: &[OutboxRow],
 ) -> Result<(), IndexError> {
-    let mut entries = BTreeSet::new();
-    let mut bookmarks = BTreeSet::new();
-    // Bookmarks whose entries are re-read too: a user-wide change (such as
-    // a suspension) changes the public parts of every entry they touch.
-    let mut with_entries = BTreeSet::new();
-    for row in rows {
-        match row.kind {
-            OutboxKind::Entry => {
-                entries.insert(EntryId(row.target_id));
-            }
-            OutboxKind::Bookmark => {
-                bookmarks.insert(BookmarkId(row.target_id));
-            }
-            OutboxKind::EntryText => {
-                let entry = EntryId(row.target_id);
-                entries.insert(entry);
-                fan_out(&mut bookmarks, |after| {
-                    outbox::bookmark_ids_of_entry(conn, entry, after, DOC_BATCH)
-                })?;
-            }
-            OutboxKind::User => {
-                let user = UserId(row.target_id);
-                fan_out(&mut with_entries, |after| {
-                    outbox::bookmark_ids_of_user(conn, user, after, DOC_BATCH)
-                })?;
-            }
-        }
-    }
-    bookmarks.extend(with_entries.iter().copied());
-    let bookmarks: Vec<BookmarkId> = bookmarks.into_iter().collect();
-    for ids in bookmarks.chunks(DOC_BATCH) {
-        let docs = outbox::bookmark_docs(conn, ids)?;
-        let mut found = BTreeSet::new();
-        for row in docs {
-            found.insert(row.id);
-            if with_entries.contains(&row.id) {
-                entries.insert(row.entry_id);
-            }
-            writer.upsert_bookmark(&bookmark_doc(row))?;
-        }
-        for id in ids.iter().filter(|id| !found.contains(id)) {
-            writer.delete_bookmark(id.0);
-        }
-    }
-    let entries: Vec<EntryId> = entries.into_iter().collect();
-    for ids in entries.chunks(DOC_BATCH) {
-        let docs = outbox::entry_docs(conn, ids)?;
-        let mut found = BTreeSet::new();
-        for row in docs {
-            found.insert(row.id);
-            writer.upsert_entry(&entry_doc(row))?;
-        }
-        for id in ids.iter().filter(|id| !found.contains(id)) {
-            writer.delete_entry(id.0);
-        }
-    }
-    Ok(())
+    let mut pending = Pending::default();
+    pending.add(conn, rows)?;
+    pending.flush(conn, writer)
 }
 
 /// Collects every id a keyset-paged lookup returns.
@@ -310,17 +347,23 @@ fn run_writer(db: &Db, search: &Search) -> Result<(), IndexError> {
     };
     let mut cursor = committed_cursor(&index)?;
     tracing::info!(dir = %index.dir().display(), %cursor, "search indexer writing");
+    // Rows are noted as they come and their documents loaded at commit
+    // time, so that each is loaded once per commit.
+    let mut pending = Pending::default();
     let mut dirty = false;
     let mut last_commit = Instant::now();
     let mut last_check = Instant::now();
     loop {
         let rows = db.read(|c| outbox::read_outbox(c, cursor, OUTBOX_BATCH))?;
         if let Some(last) = rows.last() {
-            apply(&mut *db.conn()?, &writer, &rows)?;
+            pending.add(&mut *db.conn()?, &rows)?;
             cursor = last.cursor;
             dirty = true;
         }
         if dirty && last_commit.elapsed() >= COMMIT_EVERY {
+            if !pending.is_empty() {
+                pending.flush(&mut *db.conn()?, &writer)?;
+            }
             writer.commit(&cursor.to_string())?;
             dirty = false;
             last_commit = Instant::now();
