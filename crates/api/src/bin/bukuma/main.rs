@@ -11,6 +11,12 @@ use tracing_subscriber::EnvFilter;
 
 use cmd::{open_db, AnyError};
 
+/// jemalloc rather than glibc's allocator: with glibc each of the many
+/// request and blocking threads grows an arena of its own that keeps what
+/// it once held, so the server's memory climbed with write load.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(name = "bukuma", version, about = "A social bookmarking service")]
 struct Cli {
