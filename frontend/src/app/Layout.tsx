@@ -6,7 +6,9 @@ import { paths } from '@/config/paths';
 import { useToast } from '@/components/toast/toastContext';
 import { Avatar } from '@/components/ui/Avatar';
 import { LanguageSwitcher } from '@/components/LanguageSwitcher';
+import { useIsAdmin } from '@/features/admin';
 import { useBookmarkDialog } from '@/features/bookmarks';
+import { NotificationBell } from '@/features/notifications';
 import { SearchBox } from '@/features/search';
 import { useShortcuts } from '@/features/shortcuts';
 
@@ -17,6 +19,7 @@ function UserMenu() {
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
+  const isAdmin = useIsAdmin();
 
   useEffect(() => {
     if (!open) return;
@@ -66,6 +69,11 @@ function UserMenu() {
           <li>
             <Link to={paths.settings.getHref()}>{t('nav.settings')}</Link>
           </li>
+          {isAdmin ? (
+            <li>
+              <Link to={paths.admin.getHref()}>{t('nav.admin')}</Link>
+            </li>
+          ) : null}
           <li>
             <button
               type="button"
@@ -139,6 +147,7 @@ export function Layout() {
                   <span aria-hidden="true">+</span>
                   <span className="add-button__text">{t('nav.add')}</span>
                 </button>
+                <NotificationBell />
                 <UserMenu />
               </>
             ) : (

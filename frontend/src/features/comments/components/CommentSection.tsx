@@ -8,6 +8,7 @@ import { useToast } from '@/components/toast/toastContext';
 import { Avatar } from '@/components/ui/Avatar';
 import { TagList } from '@/components/ui/TagList';
 import { ErrorState, Loading } from '@/components/ui/States';
+import { UserActions } from '@/features/moderation';
 import { useComments, useStar } from '../api/comments';
 
 function StarButton({ comment }: { comment: Comment }) {
@@ -60,6 +61,7 @@ export function CommentItem({ comment }: { comment: Comment }) {
           <time className="muted small comment__date" dateTime={comment.created_at}>
             {formatDateTime(comment.created_at)}
           </time>
+          <UserActions className="comment__menu" username={name} report={{ kind: 'comment', id: comment.id }} />
         </div>
         <p className="comment__text">{comment.comment}</p>
         <div className="comment__foot">
