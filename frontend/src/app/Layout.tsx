@@ -50,10 +50,12 @@ function UserMenu() {
         onClick={() => setOpen((o) => !o)}
       >
         <Avatar name={user.username} size={30} />
-        <span className="user-menu__name">{user.username}</span>
       </button>
       {open ? (
         <ul className="user-menu__list" onClick={() => setOpen(false)}>
+          <li className="user-menu__who">
+            <strong>{name}</strong> <span className="muted small">id:{user.username}</span>
+          </li>
           <li>
             <Link to={paths.user.getHref(user.username)}>{t('nav.myPage')}</Link>
           </li>
@@ -74,6 +76,10 @@ function UserMenu() {
               <Link to={paths.admin.getHref()}>{t('nav.admin')}</Link>
             </li>
           ) : null}
+          {/* On phones the header has no room for the language switcher: it moves here. */}
+          <li className="user-menu__lang" onClick={(e) => e.stopPropagation()}>
+            <LanguageSwitcher id="menu-lang-switch" />
+          </li>
           <li>
             <button
               type="button"
@@ -133,7 +139,7 @@ export function Layout() {
             ) : null}
           </nav>
           <SearchBox />
-          <div className="header__actions">
+          <div className={`header__actions${user ? ' header__actions--user' : ''}`}>
             <LanguageSwitcher />
             {user ? (
               <>
