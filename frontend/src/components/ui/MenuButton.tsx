@@ -69,7 +69,7 @@ export function MenuButton({ label, items, className }: { label: string; items: 
           }
         }}
       >
-        <span aria-hidden="true">…</span>
+        <span aria-hidden="true">⋯</span>
       </button>
       {open ? (
         <ul id={menuId} ref={menu} className="menu__list" role="menu" aria-label={label} onKeyDown={onMenuKey}>

@@ -19,7 +19,26 @@ function Target({ item }: { item: ModerationLogItem }) {
   return <span>{t(kind === 'comment' ? 'admin.targetComment' : 'admin.targetUser', { id })}</span>;
 }
 
-function LogRow({ item }: { item: ModerationLogItem }) {
+/**
+ * The ids of the log items whose action a newer item of the list undid (a
+ * hidden comment shown again, a suspension lifted): they get no undo button.
+ */
+function undoneItems(items: ModerationLogItem[]): Set<number> {
+  const undone = new Set<number>();
+  const unhidden = new Set<number>();
+  const unsuspended = new Set<number>();
+  // newest first: an undo is seen before what it undid
+  for (const item of items) {
+    const { kind, id } = item.target;
+    if (item.action === 'unhide_comment' && kind === 'comment') unhidden.add(id);
+    else if (item.action === 'unsuspend_user' && kind === 'user') unsuspended.add(id);
+    else if (item.action === 'hide_comment' && kind === 'comment' && unhidden.has(id)) undone.add(item.id);
+    else if (item.action === 'suspend_user' && kind === 'user' && unsuspended.has(id)) undone.add(item.id);
+  }
+  return undone;
+}
+
+function LogRow({ item, undone }: { item: ModerationLogItem; undone: boolean }) {
   const { t, formatDateTime } = useI18n();
   const label = ACTION_LABEL[item.action];
   return (
@@ -35,10 +54,10 @@ function LogRow({ item }: { item: ModerationLogItem }) {
         </p>
         {item.note ? <p className="case__note">{item.note}</p> : null}
       </div>
-      {item.action === 'hide_comment' && item.target.kind === 'comment' ? (
+      {!undone && item.action === 'hide_comment' && item.target.kind === 'comment' ? (
         <UndoButton undo={{ kind: 'unhide', commentId: item.target.id }} />
       ) : null}
-      {item.action === 'suspend_user' && item.user ? (
+      {!undone && item.action === 'suspend_user' && item.user ? (
         <UndoButton undo={{ kind: 'unsuspend', username: item.user.username }} />
       ) : null}
     </li>
@@ -52,11 +71,12 @@ export function ModerationLog({ cursor }: { cursor: string | undefined }) {
   if (query.isPending) return <Loading />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
   if (query.data.items.length === 0) return <Empty>{t('admin.logEmpty')}</Empty>;
+  const undone = undoneItems(query.data.items);
   return (
     <>
       <ol className="card log-list">
         {query.data.items.map((item) => (
-          <LogRow key={item.id} item={item} />
+          <LogRow key={item.id} item={item} undone={undone.has(item.id)} />
         ))}
       </ol>
       <Pager nextCursor={query.data.next_cursor} />

@@ -167,6 +167,45 @@ describe('admin page', () => {
     expect(calls).toEqual(['unsuspend troll', 'unhide 500']);
   });
 
+  it('offers no undo for what a newer action undid', async () => {
+    const item = (id: number, action: string, kind: 'user' | 'comment', target: number) => ({
+      id,
+      action,
+      actor: { username: 'root', display_name: 'Root' },
+      target: { kind, id: target },
+      ...(kind === 'user' ? { user: { username: `u${target}`, display_name: '' } } : {}),
+      case_id: null,
+      note: '',
+      created_at: '2024-05-07T00:00:00Z',
+    });
+    server.use(
+      signedIn(admin),
+      http.get('*/api/v1/admin/moderation-log', () =>
+        HttpResponse.json({
+          items: [
+            item(6, 'hide_comment', 'comment', 70),
+            item(5, 'unhide_comment', 'comment', 70),
+            item(4, 'hide_comment', 'comment', 70),
+            item(3, 'unsuspend_user', 'user', 8),
+            item(2, 'suspend_user', 'user', 8),
+            item(1, 'suspend_user', 'user', 9),
+          ],
+          next_cursor: null,
+        }),
+      ),
+    );
+    renderApp('/admin?tab=log');
+    const rows = await screen.findAllByRole('listitem');
+    expect(rows.map((r) => within(r).queryByRole('button')?.textContent ?? null)).toEqual([
+      'Unhide',
+      null,
+      null,
+      null,
+      null,
+      'Unsuspend',
+    ]);
+  });
+
   it('speaks Japanese', async () => {
     server.use(
       signedIn(admin),

@@ -27,6 +27,10 @@ function NotAllowed() {
   const { t } = useI18n();
   return (
     <Empty>
+      <p className="not-allowed__title">
+        <span aria-hidden="true">🔒 </span>
+        {t('admin.notAllowedTitle')}
+      </p>
       <p data-testid="not-allowed">{t('admin.notAllowed')}</p>
       <Link className="button" to={paths.hot.getHref()}>
         {t('notFound.home')}

@@ -61,7 +61,6 @@ export function CommentItem({ comment }: { comment: Comment }) {
           <time className="muted small comment__date" dateTime={comment.created_at}>
             {formatDateTime(comment.created_at)}
           </time>
-          <UserActions className="comment__menu" username={name} report={{ kind: 'comment', id: comment.id }} />
         </div>
         <p className="comment__text">{comment.comment}</p>
         <div className="comment__foot">
@@ -69,6 +68,7 @@ export function CommentItem({ comment }: { comment: Comment }) {
           <StarButton comment={comment} />
         </div>
       </div>
+      <UserActions className="comment__menu" username={name} report={{ kind: 'comment', id: comment.id }} />
     </li>
   );
 }

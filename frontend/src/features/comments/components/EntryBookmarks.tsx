@@ -26,11 +26,6 @@ function EntryBookmarkItem({ bm }: { bm: EntryBookmark }) {
           <time className="muted small comment__date" dateTime={bm.created_at}>
             {formatDateTime(bm.created_at)}
           </time>
-          <UserActions
-            className="comment__menu"
-            username={name}
-            report={bm.comment ? { kind: 'comment', id: bm.id } : undefined}
-          />
         </div>
         {bm.comment ? <p className="comment__text">{bm.comment}</p> : null}
         {bm.tags.length > 0 ? (
@@ -39,6 +34,11 @@ function EntryBookmarkItem({ bm }: { bm: EntryBookmark }) {
           </div>
         ) : null}
       </div>
+      <UserActions
+        className="comment__menu"
+        username={name}
+        report={bm.comment ? { kind: 'comment', id: bm.id } : undefined}
+      />
     </li>
   );
 }

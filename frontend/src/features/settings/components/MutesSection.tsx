@@ -73,7 +73,7 @@ function AddMuteForm({
     });
   };
   return (
-    <form className="inline-form" onSubmit={submit} noValidate>
+    <form className="mute-form" onSubmit={submit} noValidate>
       <Field
         id={`mute-${field}`}
         label={t(label)}
@@ -88,7 +88,7 @@ function AddMuteForm({
         {t('mutes.add')}
       </button>
       {errors.form ? (
-        <p className="form-error mute-form__error" role="alert">
+        <p className="form-error" role="alert">
           {errors.form}
         </p>
       ) : null}

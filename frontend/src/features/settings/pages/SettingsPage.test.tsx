@@ -132,8 +132,8 @@ describe('mutes settings', () => {
     server.use(...handlers);
     renderApp('/settings');
     const section = await screen.findByRole('region', { name: 'Mutes' });
-    const word = within(section).getByLabelText('Word');
-    const site = within(section).getByLabelText('Site');
+    const word = within(section).getByLabelText('Mute a word');
+    const site = within(section).getByLabelText('Mute a site');
     const [muteWord, muteSite] = within(section).getAllByRole('button', { name: 'Mute' });
 
     await userEvent.type(word, 'Spoiler');
