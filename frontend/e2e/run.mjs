@@ -1101,7 +1101,7 @@ test('an admin resolves reports: the comment is hidden for everyone', async () =
     await shot(pn, 'admin-not-allowed');
     await pn.getByRole('button', { name: /Account menu/ }).click();
     await pn.getByRole('button', { name: 'Log out' }).click();
-    await pn.getByRole('link', { name: 'Log in', exact: true }).waitFor();
+    await pn.getByRole('banner').getByRole('link', { name: 'Log in', exact: true }).waitFor();
     await pn.close();
 
     const p = await ctx.newPage();

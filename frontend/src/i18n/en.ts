@@ -310,7 +310,7 @@ export const en = {
   'mutes.users': 'Users',
   'mutes.words': 'Words',
   'mutes.sites': 'Sites',
-  'mutes.noUsers': 'No muted users. Mute someone from the “…” menu of their comment or page.',
+  'mutes.noUsers': 'No muted users. Mute someone from the “⋯” menu of their comment or page.',
   'mutes.noWords': 'No muted words.',
   'mutes.noSites': 'No muted sites.',
   'mutes.since': 'since {date}',

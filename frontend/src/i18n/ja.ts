@@ -312,7 +312,7 @@ export const ja: Record<MessageKey, string> = {
   'mutes.users': 'ユーザー',
   'mutes.words': '語句',
   'mutes.sites': 'サイト',
-  'mutes.noUsers': 'ミュートしているユーザーはいません。コメントやユーザーページの「…」メニューからミュートできます。',
+  'mutes.noUsers': 'ミュートしているユーザーはいません。コメントやユーザーページの「⋯」メニューからミュートできます。',
   'mutes.noWords': 'ミュートしている語句はありません。',
   'mutes.noSites': 'ミュートしているサイトはありません。',
   'mutes.since': '{date} から',
