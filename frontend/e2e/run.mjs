@@ -67,22 +67,20 @@ const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const logPath = join(tmp, 'server.log');
 const log = createWriteStream(logPath);
-const server = spawn(bin, ['serve'], {
-  env: {
-    ...process.env,
-    DATABASE_URL: `sqlite://${join(tmp, 'e2e.sqlite3')}`,
-    BUKUMA_BIND: `127.0.0.1:${port}`,
-    BUKUMA_STATIC_DIR: dist,
-    BUKUMA_DATA_DIR: tmp,
-    RUST_LOG: process.env.RUST_LOG ?? 'info',
-    // recompute hot scores quickly so the hot page fills during the run
-    BUKUMA_HOT_INTERVAL_SECS: '1',
-    BUKUMA_FETCH_METADATA: 'false',
-    // the hot page must show new entries at once, not a cached page
-    BUKUMA_HOT_CACHE_MS: '0',
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
+const serverEnv = {
+  ...process.env,
+  DATABASE_URL: `sqlite://${join(tmp, 'e2e.sqlite3')}`,
+  BUKUMA_BIND: `127.0.0.1:${port}`,
+  BUKUMA_STATIC_DIR: dist,
+  BUKUMA_DATA_DIR: tmp,
+  RUST_LOG: process.env.RUST_LOG ?? 'info',
+  // recompute hot scores quickly so the hot page fills during the run
+  BUKUMA_HOT_INTERVAL_SECS: '1',
+  BUKUMA_FETCH_METADATA: 'false',
+  // the hot page must show new entries at once, not a cached page
+  BUKUMA_HOT_CACHE_MS: '0',
+};
+const server = spawn(bin, ['serve'], { env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 server.stdout.pipe(log);
 server.stderr.pipe(log);
 let serverExited = false;
@@ -96,6 +94,18 @@ function serverLogTail() {
   } catch {
     return '';
   }
+}
+
+/**
+ * Runs the `bukuma` command line against the e2e database, as an operator
+ * would beside the running server.
+ * @param {string[]} args
+ * @param {string} [input] standard input (the password of `user create`)
+ */
+function cli(args, input = '') {
+  const r = spawnSync(bin, args, { env: serverEnv, input, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bukuma ${args.join(' ')} → ${r.status}: ${r.stderr}`);
+  return r.stderr;
 }
 
 async function stopServer() {
@@ -225,6 +235,8 @@ async function newContext(opts = {}) {
 
 /** @param {import('playwright-core').Page} p @param {string} name */
 async function shot(p, name) {
+  // from the top, so the sticky header sits where it belongs in the full-page image
+  await p.evaluate(() => window.scrollTo(0, 0));
   await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
@@ -707,6 +719,10 @@ test('follow someone from their page and see their bookmark in the feed', async 
     await p.getByRole('button', { name: /^Following/ }).waitFor();
     await p.getByTestId('follower-count').filter({ hasText: '1' }).waitFor();
     await shot(p, 'follow-user-page');
+    // the followee is told
+    const told = await api('/api/v1/me/notifications', { token: yukiToken });
+    const follow = told.items.find((/** @type {{ kind: string }} */ n) => n.kind === 'follow');
+    assert(follow?.actors[0]?.username === 'kenji' && told.unread_count === 1, `yuki is told kenji follows her (${JSON.stringify(told)})`);
     // it holds after a reload: the server has it
     await p.reload();
     await p.getByRole('button', { name: /^Following/ }).waitFor();
@@ -808,6 +824,372 @@ test('follow someone from their page and see their bookmark in the feed', async 
     await pm.getByText('Log in to see the bookmarks of the people you follow.').waitFor();
   } finally {
     await ctxM.close();
+  }
+});
+
+/** @param {string} username @returns {Promise<string>} */
+async function tokenOf(username) {
+  const { access_token } = await api('/api/v1/auth/login', { method: 'POST', body: { username, password: PASSWORD } });
+  return access_token;
+}
+
+/** @param {string} url @returns {Promise<{ id: number }>} */
+function entryOf(url) {
+  return api(`/api/v1/entries/lookup?url=${encodeURIComponent(url)}`);
+}
+
+test('star a comment and the notification reaches its author', async () => {
+  const TITLE = 'Property-based testing in practice';
+  const URL_B = 'https://testing.example/property-based';
+  const COMMENT = 'Shrinking is the killer feature.';
+  const mihoToken = await registerUser('miho');
+  const taroToken = await registerUser('taro');
+  const mine = await bookmark(mihoToken, { url: URL_B, title: TITLE, comment: COMMENT, tags: ['testing'] });
+  const e = await entryOf(URL_B);
+
+  const ctxM = await newContext();
+  const ctxT = await newContext();
+  try {
+    const pm = await ctxM.newPage();
+    // the page's clock, to move the bell's 30 s poll along
+    await pm.clock.install();
+    await loginViaUi(pm, 'miho');
+    await pm.goto('/');
+    await pm.getByRole('link', { name: 'Notifications', exact: true }).waitFor();
+    assert((await pm.getByTestId('unread-count').count()) === 0, 'no badge while nothing is unread');
+
+    // taro stars miho's comment in his own browser
+    const pt = await ctxT.newPage();
+    await loginViaUi(pt, 'taro');
+    await pt.goto(`/entry/${e.id}`);
+    await pt.getByRole('button', { name: 'Add a star to the comment of miho' }).click();
+    await pt.getByRole('button', { name: 'Remove your star from the comment of miho' }).first().waitFor();
+
+    // the bell counts it at its next poll, without a reload
+    await pm.clock.fastForward(31_000);
+    const bell = pm.getByRole('link', { name: 'Notifications (1 unread)' });
+    await bell.waitFor();
+    assert((await bell.getByTestId('unread-count').textContent()) === '1', 'the badge says 1');
+    await headerOnOneRow(pm);
+    await shot(pm, 'bell');
+
+    // more happens: taro follows her, and the page she found first reaches 5 users
+    await api('/api/v1/users/miho/follow', { method: 'PUT', token: taroToken });
+    await bookmark(taroToken, { url: URL_B, title: TITLE });
+    await bookmark(bobToken, { url: URL_B, title: TITLE });
+    for (const name of ['saki', 'ren']) await bookmark(await registerUser(name), { url: URL_B, title: TITLE });
+    await api(`/api/v1/comments/${mine.id}/star`, { method: 'PUT', token: bobToken });
+
+    await bell.click();
+    await pm.waitForURL('**/notifications');
+    await pm.getByTestId('unread-summary').filter({ hasText: '3 unread' }).waitFor();
+    const texts = await pm.locator('.notification__text').allTextContents();
+    assert(
+      JSON.stringify(texts) ===
+        JSON.stringify([
+          `Unread: Bob and Taro starred your comment on ${TITLE}`,
+          `Unread: Your first bookmark of ${TITLE} reached 5 users`,
+          'Unread: Taro followed you',
+        ]),
+      `the notifications say who did what (got ${JSON.stringify(texts)})`,
+    );
+    await pm.locator('.notification.is-unread').first().getByText(COMMENT).waitFor();
+    await pm.getByRole('link', { name: 'Notifications (3 unread)' }).waitFor();
+    await pm.keyboard.press('j');
+    await pm.locator('[data-shortcut-index="0"].is-selected').waitFor();
+    await pm.keyboard.press('j');
+    await pm.locator('[data-shortcut-index="1"].is-selected').waitFor();
+    await shot(pm, 'notifications');
+
+    await pm.getByRole('button', { name: 'Mark all as read' }).click();
+    await pm.getByText('All notifications marked as read.').waitFor();
+    await pm.getByRole('link', { name: 'Notifications', exact: true }).waitFor();
+    await pm.locator('.notification.is-unread').first().waitFor({ state: 'detached' });
+    const left = await api('/api/v1/me/notifications/unread-count', { token: mihoToken });
+    assert(left.unread_count === 0, `nothing unread on the server (got ${left.unread_count})`);
+    await pm.getByText('All caught up.').waitFor();
+    // e opens the entry of the selected notification
+    await pm.keyboard.press('k');
+    await pm.locator('[data-shortcut-index="0"].is-selected').waitFor();
+    await pm.keyboard.press('e');
+    await pm.waitForURL(`**/entry/${e.id}`);
+
+    // Japanese, desktop and phone
+    await pm.goto('/notifications');
+    await pm.getByLabel('Language').first().selectOption('ja');
+    await pm.getByRole('heading', { name: '通知' }).waitFor();
+    await pm.getByText(`Bob、Taro があなたの「${TITLE}」へのコメントにスターを付けました`).waitFor();
+    await shot(pm, 'notifications-ja');
+    await pm.setViewportSize({ width: 360, height: 740 });
+    await noHorizontalScroll(pm);
+    await headerOnOneRow(pm);
+    await shot(pm, 'mobile-notifications-ja');
+    // on a phone the language switcher is in the account menu
+    await pm.getByRole('button', { name: /アカウントメニュー/ }).click();
+    await pm.locator('#menu-lang-switch').selectOption('en');
+    await pm.getByRole('heading', { name: 'Notifications' }).waitFor();
+    await pm.keyboard.press('Escape');
+    await noHorizontalScroll(pm);
+    await headerOnOneRow(pm);
+    await shot(pm, 'mobile-notifications');
+  } finally {
+    await ctxM.close();
+    await ctxT.close();
+  }
+});
+
+test('mute and report from a comment menu', async () => {
+  const TITLE = 'Writing a tiny HTTP server from scratch';
+  const URL_C = 'https://net.example/tiny-http';
+  const SPAM = 'Cheap watches at watches.example!!!';
+  const FAIR = 'Nice walk through the parser.';
+  const spammyToken = await registerUser('spammy');
+  const hanaToken = await registerUser('hana');
+  await registerUser('kenta');
+  await bookmark(hanaToken, { url: URL_C, title: TITLE, comment: FAIR });
+  const spam = await bookmark(spammyToken, { url: URL_C, title: TITLE, comment: SPAM });
+  const e = await entryOf(URL_C);
+
+  const ctx = await newContext();
+  try {
+    const p = await ctx.newPage();
+    await loginViaUi(p, 'kenta');
+    await p.goto(`/entry/${e.id}`);
+    const recent = p.getByRole('region', { name: 'Recent comments' });
+    const everyone = p.getByRole('region', { name: 'Everyone who bookmarked this' });
+    await recent.getByText(SPAM).waitFor();
+
+    // an accessible menu: a button with a popup, Escape closes it
+    const menuButton = recent.getByRole('button', { name: 'More actions for the comment of spammy' });
+    assert((await menuButton.getAttribute('aria-haspopup')) === 'menu', 'the button says it opens a menu');
+    await menuButton.click();
+    await p.getByRole('menuitem', { name: 'Mute spammy' }).waitFor();
+    await p.keyboard.press('Escape');
+    await p.getByRole('menu').waitFor({ state: 'detached' });
+    assert(await menuButton.evaluate((el) => el === document.activeElement), 'Escape gives focus back to the button');
+
+    // report the comment
+    await menuButton.click();
+    await shot(p, 'comment-menu');
+    await p.getByRole('menuitem', { name: 'Report…' }).click();
+    const dialog = p.getByRole('dialog', { name: 'Report the comment of spammy' });
+    await dialog.getByRole('radio', { name: /Spam/ }).check();
+    await dialog.getByLabel('Note for the admins (optional)').fill('The same link on many pages.');
+    await shot(p, 'report-dialog');
+    await dialog.getByRole('button', { name: 'Send report' }).click();
+    await p.getByText('Thank you. The admins will look at your report.').waitFor();
+    await dialog.waitFor({ state: 'detached' });
+    // the server has it: reporting again answers with the same report
+    const again = await fetch(`${base}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await tokenOf('kenta')}` },
+      body: JSON.stringify({ target: { kind: 'comment', id: spam.id }, reason: 'spam' }),
+    });
+    const existing = await again.json();
+    assert(again.status === 200 && existing.note === 'The same link on many pages.', `the report exists (${again.status})`);
+
+    // mute the author: the comment leaves both lists; Undo brings it back
+    await menuButton.click();
+    await p.getByRole('menuitem', { name: 'Mute spammy' }).click();
+    await p.getByText(/^Muted spammy\./).waitFor();
+    await recent.getByText(SPAM).waitFor({ state: 'detached' });
+    await everyone.getByRole('link', { name: 'spammy' }).waitFor({ state: 'detached' });
+    await recent.getByText(FAIR).waitFor();
+    await shot(p, 'muted-toast');
+    await p.getByRole('button', { name: 'Undo' }).click();
+    await recent.getByText(SPAM).waitFor();
+    await p.getByText('Unmuted spammy.').waitFor();
+    // mute for good: it stays gone after a reload, and others still see it
+    await menuButton.click();
+    await p.getByRole('menuitem', { name: 'Mute spammy' }).click();
+    await recent.getByText(SPAM).waitFor({ state: 'detached' });
+    await p.reload();
+    await recent.getByText(FAIR).waitFor();
+    assert((await p.getByText(SPAM).count()) === 0, 'the muted comment stays hidden after a reload');
+    const others = await api(`/api/v1/entries/${e.id}/comments`);
+    assert(
+      others.items.some((/** @type {{ comment: string }} */ c) => c.comment === SPAM),
+      'other viewers still see the comment',
+    );
+
+    // settings list the mute; a muted word hides comments with it
+    await p.goto('/settings');
+    const mutes = p.getByRole('region', { name: 'Mutes' });
+    await mutes.getByRole('list', { name: 'Users' }).getByRole('link', { name: /Spammy/ }).waitFor();
+    await mutes.getByLabel('Mute a word').fill('Parser');
+    await mutes.getByRole('button', { name: 'Mute', exact: true }).first().click();
+    await mutes.getByRole('list', { name: 'Words' }).getByText('parser').waitFor();
+    // the server's field error shows beside its field
+    const siteField = mutes.getByLabel('Mute a site');
+    await siteField.fill('not a host');
+    await mutes.getByRole('button', { name: 'Mute', exact: true }).nth(1).click();
+    await mutes.locator('#mute-domain-error').waitFor();
+    assert((await siteField.getAttribute('aria-invalid')) === 'true', 'the site field is marked invalid');
+    await siteField.fill('ads.example');
+    await mutes.getByRole('button', { name: 'Mute', exact: true }).nth(1).click();
+    await mutes.getByRole('list', { name: 'Sites' }).getByText('ads.example').waitFor();
+    await shot(p, 'settings-mutes');
+    await p.goto(`/entry/${e.id}`);
+    await recent.getByText('No comments yet.').waitFor();
+
+    // unmute from the settings: the comments come back
+    await p.goto('/settings');
+    await mutes.getByRole('button', { name: 'Unmute the word parser' }).click();
+    await mutes.getByText('No muted words.').waitFor();
+    await mutes.getByRole('button', { name: 'Unmute spammy' }).click();
+    await mutes.getByText(/^No muted users/).waitFor();
+    await p.goto(`/entry/${e.id}`);
+    await recent.getByText(SPAM).waitFor();
+    await recent.getByText(FAIR).waitFor();
+
+    // Japanese, desktop and phone
+    await p.goto('/settings');
+    await p.getByLabel('Language').first().selectOption('ja');
+    await p.getByRole('region', { name: 'ミュート' }).getByText('ads.example').waitFor();
+    await shot(p, 'settings-mutes-ja');
+    await p.setViewportSize({ width: 360, height: 740 });
+    await noHorizontalScroll(p);
+    await shot(p, 'mobile-settings-mutes-ja');
+    await p.goto(`/entry/${e.id}`);
+    const recentJa = p.getByRole('region', { name: '新着コメント' });
+    await recentJa.getByText(FAIR).waitFor();
+    await recentJa.getByRole('button', { name: 'hana のコメントのメニュー' }).click();
+    await p.getByRole('menuitem', { name: '通報…' }).waitFor();
+    await noHorizontalScroll(p);
+    await shot(p, 'mobile-comment-menu-ja');
+    await p.getByRole('menuitem', { name: '通報…' }).click();
+    await p.getByRole('dialog', { name: 'hana のコメントを通報' }).getByRole('radio', { name: /その他/ }).check();
+    await shot(p, 'mobile-report-dialog-ja');
+    await p.keyboard.press('Escape');
+    await p.getByRole('dialog').waitFor({ state: 'detached' });
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('an admin resolves reports: the comment is hidden for everyone', async () => {
+  const TITLE = 'Ten years of keyboard-driven editing';
+  const URL_D = 'https://editors.example/keyboard';
+  const RUDE = 'Anyone who uses a mouse is an idiot.';
+  const FAIR = 'Modal editing clicked for me after a week.';
+  const vandalToken = await registerUser('vandal');
+  const namiToken = await registerUser('nami');
+  await bookmark(namiToken, { url: URL_D, title: TITLE, comment: FAIR });
+  const rude = await bookmark(vandalToken, { url: URL_D, title: TITLE, comment: RUDE });
+  const e = await entryOf(URL_D);
+  const report = (/** @type {unknown} */ target, /** @type {string} */ note) =>
+    api('/api/v1/reports', { method: 'POST', token: namiToken, body: { target, reason: 'harassment', note } });
+  await report({ kind: 'comment', id: rude.id }, 'Insults everyone who disagrees.');
+  await report({ kind: 'user', id: 'vandal' }, 'Does this on every page.');
+
+  // the admin account comes from the command line, beside the running server
+  const created = cli(['user', 'create', 'root', '--admin', '--display-name', 'Root'], `${PASSWORD}\n`);
+  assert(created.includes('admin'), `the CLI made an admin (${created.trim()})`);
+
+  const ctx = await newContext();
+  const anon = await newContext();
+  try {
+    // anyone else is not let in, and has no link to it
+    const pn = await ctx.newPage();
+    await loginViaUi(pn, 'nami');
+    await pn.goto('/admin');
+    await pn.getByTestId('not-allowed').waitFor();
+    await pn.getByRole('button', { name: /Account menu/ }).click();
+    await pn.getByRole('link', { name: 'Settings' }).waitFor();
+    assert((await pn.getByRole('link', { name: 'Admin' }).count()) === 0, 'no admin link for a user');
+    await pn.keyboard.press('Escape');
+    await shot(pn, 'admin-not-allowed');
+    await pn.getByRole('button', { name: /Account menu/ }).click();
+    await pn.getByRole('button', { name: 'Log out' }).click();
+    await pn.getByRole('banner').getByRole('link', { name: 'Log in', exact: true }).waitFor();
+    await pn.close();
+
+    const p = await ctx.newPage();
+    const pa = await anon.newPage();
+    await pa.goto(`/entry/${e.id}`);
+    const anonRecent = pa.getByRole('region', { name: 'Recent comments' });
+    await anonRecent.getByText(RUDE).waitFor();
+
+    await loginViaUi(p, 'root');
+    await p.getByRole('button', { name: /Account menu/ }).click();
+    await p.getByRole('link', { name: 'Admin' }).click();
+    await p.waitForURL('**/admin');
+    const card = p.getByRole('article', { name: `Reported Comment #${rude.id}` });
+    await card.getByText(RUDE).waitFor();
+    assert((await card.getByTestId('report-count').textContent()) === '1 report', 'the report count');
+    await card.getByText('Insults everyone who disagrees.').waitFor();
+    await card.getByRole('list', { name: 'Reasons' }).getByText('Harassment').waitFor();
+    const buttons = async (/** @type {import('playwright-core').Locator} */ c) =>
+      JSON.stringify(await c.getByRole('group', { name: 'Resolve' }).getByRole('button').allTextContents());
+    assert(
+      (await buttons(card)) === JSON.stringify(['Dismiss', 'Hide comment', 'Hide entry', 'Suspend user']),
+      `a comment's actions (${await buttons(card)})`,
+    );
+    const userCard = p.getByRole('article', { name: /^Reported User #/ });
+    assert((await buttons(userCard)) === JSON.stringify(['Dismiss', 'Suspend user']), `a user's actions (${await buttons(userCard)})`);
+    await p.keyboard.press('j');
+    await p.locator('[data-shortcut-index="0"].is-selected').waitFor();
+    await p.keyboard.press('j');
+    await p.locator('[data-shortcut-index="1"].is-selected').waitFor();
+    await shot(p, 'admin-queue');
+
+    // hide the comment: gone for everyone else
+    await card.getByLabel('Note for the moderation log').fill('Personal attack');
+    await card.getByRole('button', { name: 'Hide comment' }).click();
+    await p.getByText('Resolved.').first().waitFor();
+    await card.waitFor({ state: 'detached' });
+    await pa.reload();
+    await anonRecent.getByText(FAIR).waitFor();
+    assert((await pa.getByText(RUDE).count()) === 0, 'the hidden comment is gone for others');
+    const left = await api(`/api/v1/entries/${e.id}/comments`);
+    assert(!left.items.some((/** @type {{ comment: string }} */ c) => c.comment === RUDE), 'and from the API');
+
+    // suspend the user of the other case
+    await userCard.getByRole('button', { name: 'Suspend user' }).click();
+    await userCard.waitFor({ state: 'detached' });
+
+    // both show as resolved, and in the log with their undo buttons
+    await p.getByRole('link', { name: 'Resolved' }).click();
+    await p.getByRole('article', { name: `Reported Comment #${rude.id}` }).getByText('Comment hidden').waitFor();
+    await shot(p, 'admin-resolved');
+    await p.getByRole('link', { name: 'Log', exact: true }).click();
+    const rows = p.locator('.log-item');
+    await rows.first().getByText('Suspend user').waitFor();
+    await rows.first().getByRole('link', { name: 'id:vandal' }).waitFor();
+    await rows.nth(1).getByText('Personal attack').waitFor();
+    await shot(p, 'admin-log');
+    await rows.first().getByRole('button', { name: 'Unsuspend vandal' }).click();
+    await p.getByText('The user can sign in again.').waitFor();
+    await rows.nth(2).getByRole('button', { name: 'Unhide the comment' }).click();
+    await p.getByText('The comment shows again.').waitFor();
+    await pa.reload();
+    await anonRecent.getByText(RUDE).waitFor();
+    await rows.first().getByText('Unhide comment').waitFor();
+    // what was undone offers no undo any more
+    await p.locator('.log-item button').first().waitFor({ state: 'detached' });
+
+    // Japanese, desktop and phone
+    await api('/api/v1/reports', {
+      method: 'POST',
+      token: await registerUser('sora'),
+      body: { target: { kind: 'comment', id: rude.id }, reason: 'spam', note: '同じ内容を何度も投稿しています。' },
+    });
+    await p.goto('/admin');
+    await p.getByLabel('Language').first().selectOption('ja');
+    await p.getByRole('heading', { name: 'モデレーション' }).waitFor();
+    await p.getByRole('article', { name: `通報されたコメント #${rude.id}` }).getByText('同じ内容を何度も投稿しています。').waitFor();
+    await shot(p, 'admin-queue-ja');
+    await p.setViewportSize({ width: 360, height: 740 });
+    await noHorizontalScroll(p);
+    await headerOnOneRow(p);
+    await shot(p, 'mobile-admin-ja');
+    await p.getByRole('link', { name: '記録', exact: true }).click();
+    await p.locator('.log-item').first().waitFor();
+    await noHorizontalScroll(p);
+    await shot(p, 'mobile-admin-log-ja');
+  } finally {
+    await ctx.close();
+    await anon.close();
   }
 });
 

@@ -6,7 +6,9 @@ import { paths } from '@/config/paths';
 import { useToast } from '@/components/toast/toastContext';
 import { Avatar } from '@/components/ui/Avatar';
 import { LanguageSwitcher } from '@/components/LanguageSwitcher';
+import { useIsAdmin } from '@/features/admin';
 import { useBookmarkDialog } from '@/features/bookmarks';
+import { NotificationBell } from '@/features/notifications';
 import { SearchBox } from '@/features/search';
 import { useShortcuts } from '@/features/shortcuts';
 
@@ -17,6 +19,7 @@ function UserMenu() {
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
+  const isAdmin = useIsAdmin();
 
   useEffect(() => {
     if (!open) return;
@@ -47,10 +50,12 @@ function UserMenu() {
         onClick={() => setOpen((o) => !o)}
       >
         <Avatar name={user.username} size={30} />
-        <span className="user-menu__name">{user.username}</span>
       </button>
       {open ? (
         <ul className="user-menu__list" onClick={() => setOpen(false)}>
+          <li className="user-menu__who">
+            <strong>{name}</strong> <span className="muted small">id:{user.username}</span>
+          </li>
           <li>
             <Link to={paths.user.getHref(user.username)}>{t('nav.myPage')}</Link>
           </li>
@@ -65,6 +70,15 @@ function UserMenu() {
           </li>
           <li>
             <Link to={paths.settings.getHref()}>{t('nav.settings')}</Link>
+          </li>
+          {isAdmin ? (
+            <li>
+              <Link to={paths.admin.getHref()}>{t('nav.admin')}</Link>
+            </li>
+          ) : null}
+          {/* On phones the header has no room for the language switcher: it moves here. */}
+          <li className="user-menu__lang" onClick={(e) => e.stopPropagation()}>
+            <LanguageSwitcher id="menu-lang-switch" />
           </li>
           <li>
             <button
@@ -125,7 +139,7 @@ export function Layout() {
             ) : null}
           </nav>
           <SearchBox />
-          <div className="header__actions">
+          <div className={`header__actions${user ? ' header__actions--user' : ''}`}>
             <LanguageSwitcher />
             {user ? (
               <>
@@ -139,6 +153,7 @@ export function Layout() {
                   <span aria-hidden="true">+</span>
                   <span className="add-button__text">{t('nav.add')}</span>
                 </button>
+                <NotificationBell />
                 <UserMenu />
               </>
             ) : (

@@ -1,9 +1,11 @@
 import { Route, Routes } from 'react-router';
 import { paths } from '@/config/paths';
+import { AdminPage } from '@/features/admin';
 import { LoginPage, RegisterPage } from '@/features/auth';
 import { AddPage } from '@/features/bookmarks';
 import { EntryByIdPage, EntryByUrlPage, HotPage, NewPage, SitePage, TagPage } from '@/features/entries';
 import { FeedPage, MyHotPage } from '@/features/feed';
+import { NotificationsPage } from '@/features/notifications';
 import { SearchPage } from '@/features/search';
 import { SettingsPage } from '@/features/settings';
 import { FollowersPage, FollowingPage, UserPage } from '@/features/users';
@@ -27,6 +29,8 @@ export function AppRoutes() {
         <Route path={paths.search.path} element={<SearchPage />} />
         <Route path={paths.feed.path} element={<FeedPage />} />
         <Route path={paths.myHot.path} element={<MyHotPage />} />
+        <Route path={paths.notifications.path} element={<NotificationsPage />} />
+        <Route path={paths.admin.path} element={<AdminPage />} />
         <Route path={paths.followers.path} element={<FollowersPage />} />
         <Route path={paths.following.path} element={<FollowingPage />} />
         <Route path={paths.user.path} element={<UserPage />} />

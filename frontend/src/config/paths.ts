@@ -36,6 +36,10 @@ export const paths = {
   feed: { path: '/feed', getHref: (params?: Params) => withQuery('/feed', params) },
   /** Entries the people I follow bookmarked lately. */
   myHot: { path: '/my/hot', getHref: () => '/my/hot' },
+  /** Stars on my comments, my new followers, my first bookmarks that caught on. */
+  notifications: { path: '/notifications', getHref: (params?: Params) => withQuery('/notifications', params) },
+  /** The admins' report queue (`?tab=open|resolved|log`). */
+  admin: { path: '/admin', getHref: (params?: Params) => withQuery('/admin', params) },
   followers: {
     path: '/users/:username/followers',
     getHref: (username: string) => `/users/${encodeURIComponent(username)}/followers`,

@@ -1,5 +1,14 @@
 import { http, HttpResponse } from 'msw';
-import type { AuthResponse, Bookmark, Comment, EntryListItem, User } from '@/lib/api/types';
+import type {
+  AuthResponse,
+  Bookmark,
+  Comment,
+  EntryBookmark,
+  EntryListItem,
+  Notification,
+  ReportCase,
+  User,
+} from '@/lib/api/types';
 
 export const alice: User = {
   id: 1,
@@ -65,6 +74,68 @@ export function comment(over: Partial<Comment> = {}): Comment {
     created_at: '2024-05-06T07:08:09Z',
     star_count: 0,
     starred_by_me: false,
+    ...over,
+  };
+}
+
+export function entryBookmark(over: Partial<EntryBookmark> = {}): EntryBookmark {
+  return {
+    id: nextId++,
+    user: { username: 'bob', display_name: 'Bob' },
+    comment: 'nice',
+    tags: [],
+    created_at: '2024-05-06T07:08:09Z',
+    ...over,
+  };
+}
+
+export const admin: User = { ...alice, id: 9, username: 'root', display_name: 'Root', role: 'admin' };
+
+export function notification(over: Partial<Notification> = {}): Notification {
+  return {
+    id: nextId++,
+    kind: 'follow',
+    subject: {},
+    actors: [{ username: 'bob', display_name: 'Bob' }],
+    actor_count: 1,
+    created_at: '2024-05-06T07:08:09Z',
+    updated_at: '2024-05-06T07:08:09Z',
+    read: false,
+    ...over,
+  };
+}
+
+export function reportCase(over: Partial<ReportCase> = {}): ReportCase {
+  return {
+    id: nextId++,
+    target: { kind: 'comment', id: 500 },
+    subject: {
+      comment: { comment: 'buy cheap pills', hidden: false },
+      entry: { id: 50, url: 'https://blog.example.com/post/50', title: 'Post fifty', hidden: false },
+      user: { username: 'spammer', display_name: 'Spammer', suspended: false },
+    },
+    status: 'open',
+    open_count: 2,
+    report_count: 2,
+    last_reported_at: '2024-05-06T07:08:09Z',
+    recent_reports: [
+      {
+        id: nextId++,
+        reporter: { username: 'alice', display_name: 'Alice' },
+        reason: 'spam',
+        note: 'selling things',
+        created_at: '2024-05-06T07:08:09Z',
+        resolved: false,
+      },
+      {
+        id: nextId++,
+        reporter: { username: 'carol', display_name: 'Carol' },
+        reason: 'spam',
+        note: '',
+        created_at: '2024-05-05T07:08:09Z',
+        resolved: false,
+      },
+    ],
     ...over,
   };
 }

@@ -64,6 +64,8 @@ pub struct MyHotPage {
 /// A public bookmark of an entry, with or without a comment.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EntryBookmark {
+    /// The bookmark's id: with a comment, the comment's id (to star or report it).
+    pub id: i64,
     pub user: UserRef,
     /// Empty when the bookmark has no comment.
     pub comment: String,
@@ -74,6 +76,7 @@ pub struct EntryBookmark {
 impl From<models::EntryBookmark> for EntryBookmark {
     fn from(b: models::EntryBookmark) -> Self {
         EntryBookmark {
+            id: b.id.0,
             user: b.user.into(),
             comment: b.comment,
             tags: b.tags,

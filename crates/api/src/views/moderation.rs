@@ -341,6 +341,10 @@ pub struct ModerationLogItem {
     pub action: String,
     /// What the action acted on (a comment case suspends a user, say).
     pub target: ReportTarget,
+    /// For a `user` target, who that is (absent if their account is gone),
+    /// to name them and to unsuspend them by name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRef>,
     /// The case it resolved, if any.
     pub case_id: Option<i64>,
     pub note: String,
@@ -358,6 +362,7 @@ impl From<models::LogView> for ModerationLogItem {
                 kind: ReportTargetKind::from_db(&r.target_kind),
                 id: r.target_id,
             },
+            user: v.target_user.map(Into::into),
             case_id: r.case_id,
             note: r.note,
             created_at: ts(r.created_at),

@@ -87,9 +87,11 @@ pub struct LogRow {
     pub created_at: i64,
 }
 
-/// A log line with its actor's name (`None` when the actor is gone).
+/// A log line with its actor's name (`None` when the actor is gone) and,
+/// for a user target, that user's name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogView {
     pub row: LogRow,
     pub actor: Option<UserRef>,
+    pub target_user: Option<UserRef>,
 }

@@ -608,17 +608,28 @@ pub fn log_page(
         .select(LogRow::as_select())
         .load(conn)?;
     let page = Page::from_rows(rows, limit, |r| vec![r.id]);
-    let mut actor_ids: Vec<UserId> = page.items.iter().map(|r| r.actor_id).collect();
-    actor_ids.sort_unstable_by_key(|u| u.0);
-    actor_ids.dedup();
+    let is_user = |r: &LogRow| r.target_kind == TargetKind::User.as_str();
+    let mut user_ids: Vec<UserId> = page
+        .items
+        .iter()
+        .flat_map(|r| [Some(r.actor_id), is_user(r).then_some(UserId(r.target_id))])
+        .flatten()
+        .collect();
+    user_ids.sort_unstable_by_key(|u| u.0);
+    user_ids.dedup();
     let names: HashMap<UserId, UserRef> = users::table
-        .filter(users::id.eq_any(&actor_ids))
+        .filter(users::id.eq_any(&user_ids))
         .select((users::id, (users::username, users::display_name)))
         .load::<(UserId, UserRef)>(conn)?
         .into_iter()
         .collect();
     Ok(page.map(|row| LogView {
         actor: names.get(&row.actor_id).cloned(),
+        target_user: if is_user(&row) {
+            names.get(&UserId(row.target_id)).cloned()
+        } else {
+            None
+        },
         row,
     }))
 }

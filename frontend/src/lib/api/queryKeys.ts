@@ -22,4 +22,12 @@ export const queryKeys = {
   myBookmark: [...bookmarkViews, 'my-bookmark'] as const,
   /** The signed-in user's API tokens. */
   tokens: ['tokens'] as const,
+  /** The signed-in user's own account (`GET /me`: their role). */
+  me: ['me'] as const,
+  /** The signed-in user's notifications and their unread count. */
+  notifications: ['notifications'] as const,
+  /** What the signed-in user muted. */
+  mutes: ['mutes'] as const,
+  /** The admins' report queue and moderation log. */
+  admin: ['admin'] as const,
 };

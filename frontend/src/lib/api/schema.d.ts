@@ -996,6 +996,11 @@ export interface components {
             comment: string;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: int64
+             * @description The bookmark's id: with a comment, the comment's id (to star or report it).
+             */
+            id: number;
             tags: string[];
             user: components["schemas"]["UserRef"];
         };
@@ -1178,6 +1183,7 @@ export interface components {
             note: string;
             /** @description What the action acted on (a comment case suspends a user, say). */
             target: components["schemas"]["ReportTarget"];
+            user?: null | components["schemas"]["UserRef"];
         };
         ModerationLogPage: {
             items: components["schemas"]["ModerationLogItem"][];

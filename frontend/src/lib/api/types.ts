@@ -50,6 +50,20 @@ export type EntryBookmark = EntryBookmarkPage['items'][number];
 export type EntryBookmarkFilter = NonNullable<
   NonNullable<paths['/api/v1/entries/{id}/bookmarks']['get']['parameters']['query']>['filter']
 >;
+export type NotificationPage = Ok<'/api/v1/me/notifications', 'get'>;
+export type Notification = NotificationPage['items'][number];
+export type UnreadCount = Ok<'/api/v1/me/notifications/unread-count', 'get'>;
+export type MuteLists = Ok<'/api/v1/me/mutes', 'get'>;
+export type ReportRequest = Body<'/api/v1/reports', 'post'>;
+export type ReportReason = ReportRequest['reason'];
+export type ReportTargetKind = ReportRequest['target']['kind'];
+export type Report = Ok<'/api/v1/reports', 'post'>;
+export type ReportCasePage = Ok<'/api/v1/admin/reports', 'get'>;
+export type ReportCase = ReportCasePage['items'][number];
+export type ReportStatus = ReportCase['status'];
+export type ResolveAction = Body<'/api/v1/admin/reports/{id}/resolve', 'post'>['action'];
+export type ModerationLogPage = Ok<'/api/v1/admin/moderation-log', 'get'>;
+export type ModerationLogItem = ModerationLogPage['items'][number];
 export type TagCount = Ok<'/api/v1/users/{username}/tags', 'get'>['items'][number];
 export type SiteCount = Ok<'/api/v1/users/{username}/sites', 'get'>['items'][number];
 

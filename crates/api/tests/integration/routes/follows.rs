@@ -337,6 +337,7 @@ async fn entry_bookmarks_list_everyone_or_followees(app: TestApp) {
     assert_eq!(
         all[0],
         json!({
+            "id": public[3]["id"],
             "user": {"username": "dan", "display_name": "dan"},
             "comment": "",
             "tags": ["t"],

@@ -535,6 +535,11 @@ async fn a_suspended_user_is_signed_out_everywhere_until_unsuspended(app: TestAp
         .expect(200);
     assert_eq!(rest["items"][0]["action"], "suspend_user");
     assert_eq!(rest["items"][0]["target"]["kind"], "user");
+    // A user target is named, so the log can unsuspend them by name.
+    assert_eq!(
+        rest["items"][0]["user"],
+        json!({"username": "alice", "display_name": "alice"})
+    );
     assert_eq!(rest["items"][0]["case_id"], case);
 }
 both_backends!(async a_suspended_user_is_signed_out_everywhere_until_unsuspended);

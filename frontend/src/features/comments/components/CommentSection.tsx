@@ -8,6 +8,7 @@ import { useToast } from '@/components/toast/toastContext';
 import { Avatar } from '@/components/ui/Avatar';
 import { TagList } from '@/components/ui/TagList';
 import { ErrorState, Loading } from '@/components/ui/States';
+import { UserActions } from '@/features/moderation';
 import { useComments, useStar } from '../api/comments';
 
 function StarButton({ comment }: { comment: Comment }) {
@@ -67,6 +68,7 @@ export function CommentItem({ comment }: { comment: Comment }) {
           <StarButton comment={comment} />
         </div>
       </div>
+      <UserActions className="comment__menu" username={name} report={{ kind: 'comment', id: comment.id }} />
     </li>
   );
 }

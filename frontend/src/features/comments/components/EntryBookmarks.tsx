@@ -6,13 +6,14 @@ import { paths } from '@/config/paths';
 import { Avatar } from '@/components/ui/Avatar';
 import { TagList } from '@/components/ui/TagList';
 import { ErrorState, Loading } from '@/components/ui/States';
+import { UserActions } from '@/features/moderation';
 import { useEntryBookmarks } from '../api/entryBookmarks';
 
 function EntryBookmarkItem({ bm }: { bm: EntryBookmark }) {
   const { formatDateTime } = useI18n();
   const name = bm.user.username;
   return (
-    <li className={`comment${bm.comment ? '' : ' comment--bare'}`}>
+    <li className={`comment${bm.comment ? '' : ' comment--bare'}`} data-comment-id={bm.id}>
       <Avatar name={name} size={bm.comment ? 36 : 28} />
       <div className="comment__body">
         <div className="comment__head">
@@ -33,6 +34,11 @@ function EntryBookmarkItem({ bm }: { bm: EntryBookmark }) {
           </div>
         ) : null}
       </div>
+      <UserActions
+        className="comment__menu"
+        username={name}
+        report={bm.comment ? { kind: 'comment', id: bm.id } : undefined}
+      />
     </li>
   );
 }
@@ -62,7 +68,7 @@ function BookmarkSection({
       {items.length > 0 ? (
         <ul className="comment-list">
           {items.map((bm) => (
-            <EntryBookmarkItem key={bm.user.username} bm={bm} />
+            <EntryBookmarkItem key={bm.id} bm={bm} />
           ))}
         </ul>
       ) : null}

@@ -128,20 +128,20 @@ describe('entry page', () => {
         filters.push(q.get('filter'));
         if (q.get('filter') === 'following') {
           return HttpResponse.json({
-            items: [{ user: { username: 'bob', display_name: 'Bob' }, comment: 'bob says hi', tags: [], created_at: '2024-05-06T07:08:09Z' }],
+            items: [{ id: 80, user: { username: 'bob', display_name: 'Bob' }, comment: 'bob says hi', tags: [], created_at: '2024-05-06T07:08:09Z' }],
             next_cursor: null,
           });
         }
         if (q.get('cursor') === 'n2') {
           return HttpResponse.json({
-            items: [{ user: { username: 'erin', display_name: 'Erin' }, comment: '', tags: [], created_at: '2024-05-01T07:08:09Z' }],
+            items: [{ id: 82, user: { username: 'erin', display_name: 'Erin' }, comment: '', tags: [], created_at: '2024-05-01T07:08:09Z' }],
             next_cursor: null,
           });
         }
         return HttpResponse.json({
           items: [
-            { user: { username: 'bob', display_name: 'Bob' }, comment: 'bob says hi', tags: [], created_at: '2024-05-06T07:08:09Z' },
-            { user: { username: 'dave', display_name: 'Dave' }, comment: '', tags: ['later'], created_at: '2024-05-05T07:08:09Z' },
+            { id: 80, user: { username: 'bob', display_name: 'Bob' }, comment: 'bob says hi', tags: [], created_at: '2024-05-06T07:08:09Z' },
+            { id: 81, user: { username: 'dave', display_name: 'Dave' }, comment: '', tags: ['later'], created_at: '2024-05-05T07:08:09Z' },
           ],
           next_cursor: 'n2',
         });
@@ -176,7 +176,7 @@ describe('entry page', () => {
       http.get('*/api/v1/entries/9/bookmarks', ({ request }) => {
         filters.push(new URL(request.url).searchParams.get('filter'));
         return HttpResponse.json({
-          items: [{ user: { username: 'dave', display_name: 'Dave' }, comment: '', tags: [], created_at: '2024-05-05T07:08:09Z' }],
+          items: [{ id: 90, user: { username: 'dave', display_name: 'Dave' }, comment: '', tags: [], created_at: '2024-05-05T07:08:09Z' }],
           next_cursor: null,
         });
       }),

@@ -10,7 +10,7 @@ import { Empty, ErrorState, Loading } from '@/components/ui/States';
 import { useShortcutList } from '@/features/shortcuts';
 import { BookmarkRow } from '@/features/users';
 import { useMyFeed } from '../api/feed';
-import { SignInHint } from '../components/SignInHint';
+import { SignInHint } from '@/components/SignInHint';
 
 /** Narrows the feed to one tag; the URL's `?tag=` is the state. */
 function TagFilter({ tag }: { tag: string }) {

@@ -9,7 +9,7 @@ import { EntryCard } from '@/features/entries';
 import { useShortcutList } from '@/features/shortcuts';
 import { useMyHot } from '../api/feed';
 import { Followees } from '../components/Followees';
-import { SignInHint } from '../components/SignInHint';
+import { SignInHint } from '@/components/SignInHint';
 
 function MyHotList({ cursor }: { cursor: string | undefined }) {
   const { t } = useI18n();

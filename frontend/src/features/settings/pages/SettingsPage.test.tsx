@@ -3,12 +3,13 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { server } from '@/test/server';
 import { renderApp } from '@/test/render';
-import { signedIn } from '@/test/fixtures';
+import { problem, signedIn } from '@/test/fixtures';
 
 function settingsHandlers() {
   return [
     signedIn(),
     http.get('*/api/v1/me/tokens', () => HttpResponse.json({ items: [] })),
+    http.get('*/api/v1/me/mutes', () => HttpResponse.json({ users: [], words: [], sites: [] })),
     http.get('*/api/v1/users/alice/tags', () =>
       HttpResponse.json({ items: [{ tag: 'js', count: 3 }, { tag: 'javascript', count: 1 }] }),
     ),
@@ -57,5 +58,118 @@ describe('settings', () => {
   it('asks anonymous visitors to log in', async () => {
     renderApp('/settings');
     expect(await screen.findByText('Log in to change your settings.')).toBeInTheDocument();
+  });
+});
+
+describe('mutes settings', () => {
+  /** A mute list the handlers below change, as the server would. */
+  function mutesServer() {
+    const state = {
+      users: [{ user: { username: 'bob', display_name: 'Bob' }, muted_at: '2024-05-01T00:00:00Z' }],
+      words: [{ word: 'crypto', muted_at: '2024-05-02T00:00:00Z' }],
+      sites: [] as { domain: string; muted_at: string }[],
+    };
+    const calls: string[] = [];
+    const handlers = [
+      // before the generic handlers, whose empty list it replaces
+      http.get('*/api/v1/me/mutes', () => HttpResponse.json(state)),
+      ...settingsHandlers(),
+      http.delete('*/api/v1/me/mutes/users/:name', ({ params }) => {
+        calls.push(`unmute user ${params.name}`);
+        state.users = state.users.filter((u) => u.user.username !== params.name);
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.post('*/api/v1/me/mutes/words', async ({ request }) => {
+        const { word } = (await request.json()) as { word: string };
+        calls.push(`mute word ${word}`);
+        if (word === 'x'.repeat(32) + 'y') return problem(400, 'Invalid input', [{ field: 'word', message: 'at most 32 characters' }]);
+        if (word === 'full') return problem(422, 'You have muted 200 words, the most you can.');
+        const muted = { word: word.toLowerCase(), muted_at: '2024-05-03T00:00:00Z' };
+        state.words = [muted, ...state.words];
+        return HttpResponse.json(muted, { status: 201 });
+      }),
+      http.delete('*/api/v1/me/mutes/words/:word', ({ params }) => {
+        calls.push(`unmute word ${params.word}`);
+        state.words = state.words.filter((w) => w.word !== params.word);
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.post('*/api/v1/me/mutes/sites', async ({ request }) => {
+        const { domain } = (await request.json()) as { domain: string };
+        calls.push(`mute site ${domain}`);
+        if (!domain.includes('.')) return problem(400, 'Invalid input', [{ field: 'domain', message: 'not a host name' }]);
+        const muted = { domain, muted_at: '2024-05-04T00:00:00Z' };
+        state.sites = [muted, ...state.sites];
+        return HttpResponse.json(muted, { status: 201 });
+      }),
+      http.delete('*/api/v1/me/mutes/sites/:domain', ({ params }) => {
+        calls.push(`unmute site ${params.domain}`);
+        state.sites = state.sites.filter((s) => s.domain !== params.domain);
+        return new HttpResponse(null, { status: 204 });
+      }),
+    ];
+    return { handlers, calls };
+  }
+
+  it('lists muted users, words and sites, each with an Unmute button', async () => {
+    const { handlers, calls } = mutesServer();
+    server.use(...handlers);
+    renderApp('/settings');
+    const section = await screen.findByRole('region', { name: 'Mutes' });
+    const users = await within(section).findByRole('list', { name: 'Users' });
+    expect(within(users).getByRole('link', { name: /Bob/ })).toHaveAttribute('href', '/bob');
+    expect(within(section).getByRole('list', { name: 'Words' })).toHaveTextContent('crypto');
+    expect(within(section).getByText('No muted sites.')).toBeInTheDocument();
+
+    await userEvent.click(within(users).getByRole('button', { name: 'Unmute bob' }));
+    expect(await within(section).findByText(/No muted users/)).toBeInTheDocument();
+    await userEvent.click(within(section).getByRole('button', { name: 'Unmute the word crypto' }));
+    expect(await within(section).findByText('No muted words.')).toBeInTheDocument();
+    expect(calls).toEqual(['unmute user bob', 'unmute word crypto']);
+  });
+
+  it('adds a word and a site, and shows the field errors and limits the server sends', async () => {
+    const { handlers, calls } = mutesServer();
+    server.use(...handlers);
+    renderApp('/settings');
+    const section = await screen.findByRole('region', { name: 'Mutes' });
+    const word = within(section).getByLabelText('Mute a word');
+    const site = within(section).getByLabelText('Mute a site');
+    const [muteWord, muteSite] = within(section).getAllByRole('button', { name: 'Mute' });
+
+    await userEvent.type(word, 'Spoiler');
+    await userEvent.click(muteWord as HTMLElement);
+    expect(await screen.findByText('Muted the word “Spoiler”.')).toBeInTheDocument();
+    expect(await within(section).findByRole('list', { name: 'Words' })).toHaveTextContent('spoiler');
+    expect(word).toHaveValue('');
+
+    // a 422 limit is a message for the form
+    await userEvent.type(word, 'full');
+    await userEvent.click(muteWord as HTMLElement);
+    expect(await within(section).findByRole('alert')).toHaveTextContent('You have muted 200 words, the most you can.');
+    expect(word).toHaveValue('full');
+
+    // a 400 field error sits beside its field
+    await userEvent.type(site, 'localhost');
+    await userEvent.click(muteSite as HTMLElement);
+    expect(await within(section).findByText('not a host name')).toBeInTheDocument();
+    expect(site).toHaveAttribute('aria-invalid', 'true');
+    await userEvent.clear(site);
+    await userEvent.type(site, 'ads.example');
+    await userEvent.click(muteSite as HTMLElement);
+    const sites = await within(section).findByRole('list', { name: 'Sites' });
+    expect(sites).toHaveTextContent('ads.example');
+    expect(site).not.toHaveAttribute('aria-invalid');
+    await userEvent.click(within(sites).getByRole('button', { name: 'Unmute the site ads.example' }));
+    expect(await within(section).findByText('No muted sites.')).toBeInTheDocument();
+    expect(calls).toEqual(['mute word Spoiler', 'mute word full', 'mute site localhost', 'mute site ads.example', 'unmute site ads.example']);
+  });
+
+  it('speaks Japanese', async () => {
+    const { handlers } = mutesServer();
+    server.use(...handlers);
+    renderApp('/settings', { locale: 'ja' });
+    const section = await screen.findByRole('region', { name: 'ミュート' });
+    expect(await within(section).findByRole('button', { name: 'bob のミュートを解除' })).toBeInTheDocument();
+    expect(within(section).getByLabelText('ミュートする語句')).toBeInTheDocument();
   });
 });

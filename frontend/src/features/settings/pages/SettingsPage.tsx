@@ -5,6 +5,7 @@ import { useTitle } from '@/lib/useTitle';
 import { paths } from '@/config/paths';
 import { LanguageSwitcher } from '@/components/LanguageSwitcher';
 import { BookmarkletSection } from '../components/BookmarkletSection';
+import { MutesSection } from '../components/MutesSection';
 import { ProfileSection } from '../components/ProfileSection';
 import { TagsSection } from '../components/TagsSection';
 import { TokensSection } from '../components/TokensSection';
@@ -27,6 +28,7 @@ export function SettingsPage() {
           <ProfileSection key={user.id} user={user} />
           <TokensSection />
           <TagsSection username={user.username} />
+          <MutesSection />
           <BookmarkletSection />
         </>
       ) : (

@@ -32,7 +32,7 @@ export function ShortcutProvider({ children }: { children: ReactNode }) {
   const register = useCallback((next: ShortcutItem[]) => {
     setItems(next);
     // A refetch of the same list keeps the selection; a different list resets it.
-    const key = next.map((i) => i.url).join('\n');
+    const key = next.map((i) => i.url || i.href).join('\n');
     if (key !== listKey.current) {
       listKey.current = key;
       setSelected(-1);
@@ -78,13 +78,16 @@ export function ShortcutProvider({ children }: { children: ReactNode }) {
           return;
         }
         case 'e': {
-          if (!current) return;
+          const to = current?.entryId
+            ? paths.entry.getHref(current.entryId)
+            : (current?.href ?? (current?.url ? paths.entryByUrl.getHref(current.url) : null));
+          if (!to) return;
           e.preventDefault();
-          navigate(current.entryId ? paths.entry.getHref(current.entryId) : paths.entryByUrl.getHref(current.url));
+          navigate(to);
           return;
         }
         case 'l': {
-          if (!current) return;
+          if (!current?.url) return;
           e.preventDefault();
           if (!s.user) {
             toast.show(t('bm.loginToBookmark'));
@@ -101,7 +104,7 @@ export function ShortcutProvider({ children }: { children: ReactNode }) {
         }
         case 'b': {
           e.preventDefault();
-          dialog.open(current ? { url: current.url, title: current.title } : {});
+          dialog.open(current?.url ? { url: current.url, title: current.title } : {});
           return;
         }
         case '?': {

@@ -1,11 +1,13 @@
 import { createContext, useContext, useEffect } from 'react';
 
 export interface ShortcutItem {
-  /** The page the item is about. */
+  /** The page the item is about; empty when it is about no page (someone following me). */
   url: string;
   title: string;
   /** The entry id when known, for `e`. */
   entryId?: number | null;
+  /** Where `e` goes for an item about no entry (a user's page). */
+  href?: string;
 }
 
 export interface ShortcutApi {

@@ -7,6 +7,7 @@ import { paths } from '@/config/paths';
 import { FeedLinks } from '@/components/FeedLinks';
 import { Avatar } from '@/components/ui/Avatar';
 import { ErrorState, Loading, NotFoundState } from '@/components/ui/States';
+import { UserActions } from '@/features/moderation';
 import { useUserProfile } from '../api/users';
 import { BookmarkList } from '../components/BookmarkList';
 import { FilterHeading } from '../components/FilterHeading';
@@ -56,6 +57,7 @@ export function UserPage() {
         </div>
         <div className="profile__actions">
           <FollowButton profile={p} />
+          <UserActions username={p.username} report={{ kind: 'user', id: p.username }} />
         </div>
       </header>
       {isOwner ? (

@@ -4,7 +4,7 @@ import type { MessageKey } from '@/i18n/en';
 import { paths } from '@/config/paths';
 import { Empty } from '@/components/ui/States';
 
-/** What a page made of the people I follow shows to anonymous viewers. */
+/** What a page for signed-in users shows to anonymous viewers. */
 export function SignInHint({ message }: { message: MessageKey }) {
   const { t } = useI18n();
   const location = useLocation();

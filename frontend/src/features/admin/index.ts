@@ -1,0 +1,2 @@
+export { AdminPage } from './pages/AdminPage';
+export { useIsAdmin } from './api/me';
