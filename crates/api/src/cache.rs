@@ -57,6 +57,15 @@ pub enum Key {
         index: u64,
         mine: Option<UserId>,
     },
+    /// A signed-in viewer's feed or hot entries (`query` is the path and
+    /// query string): they show the public bookmarks of `followees`.
+    Following {
+        viewer: UserId,
+        query: Box<str>,
+        followees: std::sync::Arc<[UserId]>,
+    },
+    /// A signed-in viewer's unread notification count.
+    Unread(UserId),
 }
 
 impl Key {
@@ -73,6 +82,12 @@ impl Key {
                 versions.get_both(Scope::User(*id), user_list_scope(*id, None))
             }
             Key::Search { .. } => versions.get(Scope::Search),
+            Key::Following {
+                viewer, followees, ..
+            } => versions
+                .get(Scope::Social(*viewer))
+                .wrapping_add(versions.get_all(followees.iter().map(|f| Scope::UserLists(*f)))),
+            Key::Unread(viewer) => versions.get(Scope::Notifications(*viewer)),
         }
     }
 
@@ -84,6 +99,9 @@ impl Key {
                     query.len() + tag.as_deref().map_or(0, str::len)
                 }
                 Key::Search { query, .. } => query.len(),
+                Key::Following {
+                    query, followees, ..
+                } => query.len() + std::mem::size_of_val(&**followees),
                 _ => 0,
             }
     }

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod followees;
 pub mod import_export;
 pub mod indexer;
 pub mod jobs;

@@ -27,6 +27,8 @@ pub struct AppState {
     pub suspensions: crate::suspension::Suspensions,
     /// What signed-in viewers muted, to filter the lists they read.
     pub mutes: crate::mutes::MuteCache,
+    /// Whom signed-in viewers follow, for their cached feeds.
+    pub followees: crate::followees::FolloweeCache,
     /// The search index, when this server searches.
     pub search: Option<Arc<crate::indexer::Search>>,
     /// One permit per pooled connection: reads wait here, on the event
@@ -50,6 +52,7 @@ impl AppState {
             search: None,
             suspensions: crate::suspension::Suspensions::default(),
             mutes: crate::mutes::MuteCache::default(),
+            followees: crate::followees::FolloweeCache::default(),
             config: Arc::new(config),
             db,
         }

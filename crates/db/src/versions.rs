@@ -30,6 +30,11 @@ pub enum Scope {
     /// Search results: every write that the search index follows (each one
     /// adds an outbox row) changes them.
     Search,
+    /// A signed-in user's own view of others: whom they follow and what
+    /// they muted (their feed and hot entries depend on it).
+    Social(UserId),
+    /// A user's notifications and their unread count.
+    Notifications(UserId),
 }
 
 /// What a response about user `user` depends on besides `Scope::User`: the
@@ -94,6 +99,8 @@ fn slot(scope: Scope) -> usize {
             (id.0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
         ),
         Scope::Search => (0x85eb_ca77_c2b2_ae63u64, 0),
+        Scope::Social(id) => (0x6a09_e667_f3bc_c909u64, id.0 as u64),
+        Scope::Notifications(id) => (0xbb67_ae85_84ca_a73bu64, id.0 as u64),
     };
     // SplitMix64 finaliser: spreads consecutive ids over the table.
     let mut x = id ^ kind;
@@ -116,6 +123,13 @@ impl Versions {
     /// The version of a response that depends on both scopes.
     pub fn get_both(&self, a: Scope, b: Scope) -> u64 {
         self.get(a).wrapping_add(self.get(b))
+    }
+
+    /// The version of a response that depends on every one of `scopes`.
+    pub fn get_all(&self, scopes: impl IntoIterator<Item = Scope>) -> u64 {
+        scopes
+            .into_iter()
+            .fold(0u64, |sum, s| sum.wrapping_add(self.get(s)))
     }
 
     pub fn bump(&self, scope: Scope) {

@@ -1,16 +1,18 @@
 //! Follows (Hatena's お気に入り), the followees' feed, my hot entries, and
 //! an entry's bookmarks by everyone or by the people I follow.
 //!
-//! Nothing here goes through the read cache: the feed, my hot entries and
-//! the followees' bookmarks differ per viewer, and the follow lists change
-//! with follows, which move no data version.
+//! The feed and my hot entries are kept in the read cache per viewer,
+//! under the versions of the viewer's follows and mutes and of every
+//! followee's bookmark list. The follow lists and the followees' bookmarks
+//! of an entry always query.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use bukuma_db::follows::{self, MAX_FOLLOWING};
 use bukuma_db::models::FollowOutcome;
 use bukuma_db::{entries, now_micros};
-use bukuma_domain::{EntryId, TagName};
+use bukuma_domain::{EntryId, TagName, UserId};
 
+use crate::cache::{json_bytes, json_response, Key};
 use crate::error::ApiError;
 use crate::extract::{next_cursor, Page, PageParams, Query, SignedIn, Viewer, Writer};
 use crate::state::AppState;
@@ -151,6 +153,7 @@ pub async fn feed(
     me: SignedIn,
     Query(p): Query<FeedParams>,
     page: Page,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = (page.limit, page.after::<2>()?.map(|[a, b]| (a, b)));
     let tag = p
@@ -159,17 +162,36 @@ pub async fn feed(
         .transpose()?
         .map(|t| t.key());
     let viewer = me.user_id;
-    let page = state
-        .read(move |c| follows::feed(c, viewer, tag.as_deref(), after, limit))
+    let key = following_key(&state, viewer, &req).await?;
+    let body = state
+        .cached(key, Some(viewer), || async {
+            let page = state
+                .read(move |c| follows::feed(c, viewer, tag.as_deref(), after, limit))
+                .await?;
+            json_bytes(&BookmarkPage {
+                next_cursor: next_cursor(page.next),
+                items: page
+                    .items
+                    .into_iter()
+                    .map(|v| Bookmark::for_viewer(v, Some(viewer)))
+                    .collect(),
+            })
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(BookmarkPage {
-        next_cursor: next_cursor(page.next),
-        items: page
-            .items
-            .into_iter()
-            .map(|v| Bookmark::for_viewer(v, Some(viewer)))
-            .collect(),
-    }))
+    Ok(json_response(body))
+}
+
+/// The cache key of a viewer's feed or hot entries as `req` asks for them.
+async fn following_key(
+    state: &AppState,
+    viewer: UserId,
+    req: &HttpRequest,
+) -> Result<Key, ApiError> {
+    Ok(Key::Following {
+        viewer,
+        query: format!("{}?{}", req.path(), req.query_string()).into(),
+        followees: state.followees.of(state, viewer).await?,
+    })
 }
 
 #[utoipa::path(
@@ -182,6 +204,7 @@ pub async fn my_hot(
     state: web::Data<AppState>,
     me: SignedIn,
     page: Page,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page.limit;
     let after = page
@@ -189,15 +212,21 @@ pub async fn my_hot(
         .map(|[n, score, id]| (n, f64::from_bits(score as u64), id));
     let viewer = me.user_id;
     let mutes = state.mutes.of(&state, Some(viewer)).await?;
-    let mut page = state
-        .read(move |c| follows::my_hot(c, viewer, now_micros(), after, limit))
+    let key = following_key(&state, viewer, &req).await?;
+    let body = state
+        .cached(key, Some(viewer), || async {
+            let mut page = state
+                .read(move |c| follows::my_hot(c, viewer, now_micros(), after, limit))
+                .await?;
+            page.items
+                .retain(|h| !mutes.hides_site(&h.entry.entry.domain));
+            json_bytes(&MyHotPage {
+                next_cursor: next_cursor(page.next),
+                items: page.items.into_iter().map(MyHotEntry::from).collect(),
+            })
+        })
         .await?;
-    page.items
-        .retain(|h| !mutes.hides_site(&h.entry.entry.domain));
-    Ok(HttpResponse::Ok().json(MyHotPage {
-        next_cursor: next_cursor(page.next),
-        items: page.items.into_iter().map(MyHotEntry::from).collect(),
-    }))
+    Ok(json_response(body))
 }
 
 #[utoipa::path(

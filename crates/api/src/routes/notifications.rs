@@ -5,6 +5,7 @@
 use actix_web::{web, HttpResponse};
 use bukuma_db::{notifications, now_micros};
 
+use crate::cache::{json_bytes, json_response, Key};
 use crate::error::ApiError;
 use crate::extract::{next_cursor, Page, PageParams, SignedIn, ValidJson, Writer};
 use crate::state::AppState;
@@ -74,8 +75,14 @@ pub async fn unread_count(
     me: SignedIn,
 ) -> Result<HttpResponse, ApiError> {
     let user = me.user_id;
-    let unread_count = state
-        .read(move |c| notifications::unread_count(c, user))
+    // Polled by every open tab: kept until a notification of the user changes.
+    let body = state
+        .cached(Key::Unread(user), Some(user), || async {
+            let unread_count = state
+                .read(move |c| notifications::unread_count(c, user))
+                .await?;
+            json_bytes(&UnreadCount { unread_count })
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(UnreadCount { unread_count }))
+    Ok(json_response(body))
 }

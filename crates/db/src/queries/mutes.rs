@@ -14,6 +14,7 @@ use crate::queries::bookmarks::lock_owner;
 use crate::queries::notifications;
 use crate::queries::stmt::{Arg, Stmt};
 use crate::schema::{site_mutes, user_mutes, users, word_mutes};
+use crate::versions::{touch, Scope};
 
 /// What a mute is of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +104,7 @@ pub fn mute(
         &[Arg::Int(user.0), target.arg(), Arg::Int(now)],
     )
     .execute(conn)?;
+    touch(Scope::Social(user));
     if let Target::User(muted) = target {
         notifications::remove_actor_everywhere(conn, user, muted)?;
     }
@@ -121,6 +123,9 @@ pub fn unmute(conn: &mut DbConnection, user: UserId, target: Target<'_>) -> Resu
         &[Arg::Int(user.0), target.arg()],
     )
     .execute(conn)?;
+    if deleted > 0 {
+        touch(Scope::Social(user));
+    }
     Ok(deleted > 0)
 }
 

@@ -25,6 +25,7 @@ use crate::queries::stmt::{Arg, Condition, Stmt};
 use crate::schema::{
     bookmarks, entries, notification_actors, notification_counts, notifications, users,
 };
+use crate::versions::{touch, Scope};
 
 /// The numbers of public users at which the first public bookmarker of a
 /// page hears of it.
@@ -93,8 +94,10 @@ fn find_group(
     })
 }
 
-/// Moves the recipient's unread count by `by`.
+/// Moves the recipient's unread count by `by`; every change of a
+/// recipient's notifications passes here, so it marks them changed.
 fn add_unread(conn: &mut DbConnection, user: UserId, by: i64) -> Result<(), DbError> {
+    touch(Scope::Notifications(user));
     if by == 0 {
         return Ok(());
     }
@@ -276,6 +279,7 @@ fn leave(
     if removed == 0 {
         return Ok(());
     }
+    touch(Scope::Notifications(recipient));
     if group.2 <= 1 {
         return delete_group(conn, recipient, group);
     }

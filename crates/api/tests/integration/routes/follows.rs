@@ -364,3 +364,83 @@ async fn entry_bookmarks_list_everyone_or_followees(app: TestApp) {
     .problem(400);
 }
 both_backends!(async entry_bookmarks_list_everyone_or_followees);
+
+async fn cached_feeds_and_counts_follow_every_change(app: TestApp) {
+    let me = app.register("mina").await;
+    let bob = app.register("bob").await;
+    let carol = app.register("carol").await;
+    let token = me.access.as_str();
+    app.put("/api/v1/users/bob/follow", token).await.expect(200);
+    app.bookmark(&bob.access, "https://e.example/1", json!({}))
+        .await;
+    let urls = |page: Value| -> Vec<Value> {
+        pluck(page["items"].as_array().expect("items"), "/entry/url")
+    };
+    assert_eq!(
+        urls(app.get("/api/v1/me/feed", token).await.expect(200)),
+        [json!("https://e.example/1")]
+    );
+    // A followee's new bookmark, and a new followee's, show at once.
+    app.bookmark(&bob.access, "https://e.example/2", json!({}))
+        .await;
+    assert_eq!(
+        urls(app.get("/api/v1/me/feed", token).await.expect(200)).len(),
+        2
+    );
+    app.bookmark(&carol.access, "https://e.example/3", json!({}))
+        .await;
+    app.put("/api/v1/users/carol/follow", token)
+        .await
+        .expect(200);
+    assert_eq!(
+        urls(app.get("/api/v1/me/feed", token).await.expect(200)).len(),
+        3
+    );
+    // A bookmark made private leaves.
+    let b = app
+        .bookmark(
+            &carol.access,
+            "https://e.example/3",
+            json!({"private": true}),
+        )
+        .await;
+    assert_eq!(b["private"], true, "{b}");
+    assert_eq!(
+        urls(app.get("/api/v1/me/feed", token).await.expect(200)).len(),
+        2
+    );
+    // The unread count moves with each notification and read marking.
+    async fn unread(app: &TestApp, token: &str) -> Value {
+        app.get("/api/v1/me/notifications/unread-count", token)
+            .await
+            .expect(200)["unread_count"]
+            .clone()
+    }
+    assert_eq!(
+        unread(&app, &bob.access).await,
+        json!(1),
+        "mina followed bob"
+    );
+    app.put("/api/v1/users/bob/follow", carol.access.as_str())
+        .await
+        .expect(200);
+    assert_eq!(
+        unread(&app, &bob.access).await,
+        json!(1),
+        "grouped with mina's follow"
+    );
+    let list = app
+        .get("/api/v1/me/notifications", bob.access.as_str())
+        .await
+        .expect(200);
+    let newest = list["items"][0]["id"].clone();
+    app.post(
+        "/api/v1/me/notifications/read",
+        bob.access.as_str(),
+        json!({"up_to": newest}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(unread(&app, &bob.access).await, json!(0));
+}
+both_backends!(async cached_feeds_and_counts_follow_every_change);

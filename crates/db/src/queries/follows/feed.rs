@@ -197,7 +197,7 @@ fn views_by_id(
 pub const MY_HOT_WINDOW: i64 = 7 * 24 * 3600 * 1_000_000;
 /// The most recent public bookmarks of each followee that "my hot entries"
 /// count: bounds the work of a page by the number of followees.
-pub const MY_HOT_PER_FOLLOWEE: i64 = 100;
+pub const MY_HOT_PER_FOLLOWEE: i64 = 20;
 /// Followees shown beside each of "my hot entries".
 pub const MY_HOT_SHOWN: i64 = 5;
 

@@ -87,3 +87,15 @@ pub fn followers(
 ) -> Result<Page<FollowView>, DbError> {
     follow_list!(conn, user, after, limit, followee_id, follower_id)
 }
+
+/// The ids of everyone `user` follows (at most [`super::MAX_FOLLOWING`]),
+/// for what a viewer's cached feed depends on.
+pub fn followee_ids(conn: &mut DbConnection, user: UserId) -> Result<Vec<UserId>, DbError> {
+    Ok(follows::table
+        .filter(follows::follower_id.eq(user.0))
+        .select(follows::followee_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .map(UserId)
+        .collect())
+}

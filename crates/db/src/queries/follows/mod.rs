@@ -11,5 +11,5 @@ mod lists;
 mod write;
 
 pub use feed::{entry_bookmarks, feed, my_hot, MY_HOT_PER_FOLLOWEE, MY_HOT_SHOWN, MY_HOT_WINDOW};
-pub use lists::{followers, following, is_following};
+pub use lists::{followee_ids, followers, following, is_following};
 pub use write::{follow, unfollow, MAX_FOLLOWING};

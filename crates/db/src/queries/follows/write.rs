@@ -11,6 +11,7 @@ use crate::per_backend;
 use crate::queries::notifications::{self, Subject};
 use crate::queries::stmt::{Arg, Stmt};
 use crate::schema::{follows, users};
+use crate::versions::{touch, Scope};
 
 /// Most users one user may follow.
 pub const MAX_FOLLOWING: i64 = 10_000;
@@ -106,6 +107,7 @@ pub fn follow(
         .on_conflict_do_nothing()
         .execute(c))?;
     if inserted == 1 {
+        touch(Scope::Social(follower));
         add_counts(conn, follower, followee, 1)?;
         notifications::add_actor(conn, followee, Subject::Follow, follower, now)?;
     }
@@ -129,6 +131,7 @@ pub fn unfollow(
     lock_pair(conn, follower, followee)?;
     let deleted = diesel::delete(follows::table.find((follower.0, followee.0))).execute(conn)?;
     if deleted == 1 {
+        touch(Scope::Social(follower));
         add_counts(conn, follower, followee, -1)?;
         notifications::remove_actor(conn, followee, Subject::Follow, follower)?;
     }
