@@ -8,7 +8,7 @@
 //! them takes over when the writer dies. Each commit carries the outbox
 //! cursor it has consumed up to.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -173,7 +173,8 @@ fn bookmark_doc(r: BookmarkSearchRow) -> BookmarkDoc {
 /// named by every bookmark of it).
 #[derive(Default)]
 struct Pending {
-    entries: BTreeSet<EntryId>,
+    /// Each with the cursor of the first row that named it.
+    entries: BTreeMap<EntryId, OutboxCursor>,
     bookmarks: BTreeSet<BookmarkId>,
     /// Bookmarks whose entries are re-read too: a user-wide change (such
     /// as a suspension) changes the public parts of every entry they touch.
@@ -181,23 +182,21 @@ struct Pending {
 }
 
 impl Pending {
-    fn is_empty(&self) -> bool {
-        self.entries.is_empty() && self.bookmarks.is_empty() && self.with_entries.is_empty()
-    }
-
     /// Notes the documents `rows` name.
     fn add(&mut self, conn: &mut DbConnection, rows: &[OutboxRow]) -> Result<(), IndexError> {
         for row in rows {
             match row.kind {
                 OutboxKind::Entry => {
-                    self.entries.insert(EntryId(row.target_id));
+                    self.entries
+                        .entry(EntryId(row.target_id))
+                        .or_insert(row.cursor);
                 }
                 OutboxKind::Bookmark => {
                     self.bookmarks.insert(BookmarkId(row.target_id));
                 }
                 OutboxKind::EntryText => {
                     let entry = EntryId(row.target_id);
-                    self.entries.insert(entry);
+                    self.entries.entry(entry).or_insert(row.cursor);
                     fan_out(&mut self.bookmarks, |after| {
                         outbox::bookmark_ids_of_entry(conn, entry, after, DOC_BATCH)
                     })?;
@@ -213,17 +212,24 @@ impl Pending {
         Ok(())
     }
 
-    /// Brings every noted document to the database's current state.
+    /// Brings every noted document to the database's current state, but
+    /// for the entries `recent` holds back; returns how many it wrote.
     fn flush(
         &mut self,
         conn: &mut DbConnection,
         writer: &IndexWriterHandle,
-    ) -> Result<(), IndexError> {
+        recent: Option<&mut Recent>,
+    ) -> Result<usize, IndexError> {
         let Pending {
-            mut entries,
+            entries,
             mut bookmarks,
             with_entries,
         } = std::mem::take(self);
+        let mut entries: BTreeSet<EntryId> = match recent {
+            Some(recent) => recent.take_due(entries, Instant::now()),
+            None => entries.into_keys().collect(),
+        };
+        let written = bookmarks.len() + with_entries.len() + entries.len();
         bookmarks.extend(with_entries.iter().copied());
         let bookmarks: Vec<BookmarkId> = bookmarks.into_iter().collect();
         for ids in bookmarks.chunks(DOC_BATCH) {
@@ -252,7 +258,7 @@ impl Pending {
                 writer.delete_entry(id.0);
             }
         }
-        Ok(())
+        Ok(written)
     }
 }
 
@@ -264,7 +270,66 @@ fn apply(
 ) -> Result<(), IndexError> {
     let mut pending = Pending::default();
     pending.add(conn, rows)?;
-    pending.flush(conn, writer)
+    pending.flush(conn, writer, None).map(drop)
+}
+
+/// How often the live indexer re-indexes one entry at most. A popular
+/// entry is named by every bookmark of it, and its document carries all
+/// its public users and up to 200 comments: re-reading it on every commit
+/// took most of the indexer's time under write load. New entries and
+/// bookmarks (a user's own search) are indexed at the next commit.
+const REINDEX_EVERY: Duration = Duration::from_secs(5);
+
+/// Entries the live indexer indexed lately, and those it holds back until
+/// [`REINDEX_EVERY`] has passed since.
+#[derive(Default)]
+struct Recent {
+    indexed: HashMap<EntryId, Instant>,
+    /// Each with the cursor of the first outbox row that named it.
+    held: BTreeMap<EntryId, OutboxCursor>,
+}
+
+impl Recent {
+    /// The entries of `noted` and of those held that are due now; the
+    /// others are held (again). Remembers the due ones as indexed now.
+    fn take_due(
+        &mut self,
+        noted: BTreeMap<EntryId, OutboxCursor>,
+        now: Instant,
+    ) -> BTreeSet<EntryId> {
+        let mut all = std::mem::take(&mut self.held);
+        for (entry, cursor) in noted {
+            let first = all.entry(entry).or_insert(cursor);
+            *first = (*first).min(cursor);
+        }
+        self.indexed
+            .retain(|_, at| now.duration_since(*at) < REINDEX_EVERY);
+        let mut due = BTreeSet::new();
+        for (entry, cursor) in all {
+            match self.indexed.entry(entry) {
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    self.held.insert(entry, cursor);
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(now);
+                    due.insert(entry);
+                }
+            }
+        }
+        due
+    }
+
+    /// The cursor a commit may claim when the indexer has read up to
+    /// `read`: just before the first row of an entry held back, so that a
+    /// writer taking over after a crash reads those rows again.
+    fn claimable(&self, read: OutboxCursor) -> OutboxCursor {
+        self.held.values().min().map_or(read, |first| {
+            read.min(OutboxCursor {
+                txid: first.txid,
+                id: first.id - 1,
+            })
+        })
+    }
 }
 
 /// Collects every id a keyset-paged lookup returns.
@@ -347,10 +412,12 @@ fn run_writer(db: &Db, search: &Search) -> Result<(), IndexError> {
     };
     let mut cursor = committed_cursor(&index)?;
     tracing::info!(dir = %index.dir().display(), %cursor, "search indexer writing");
-    // Rows are noted as they come and their documents loaded at commit
-    // time, so that each is loaded once per commit.
+    // Documents are loaded as their rows come, but an entry indexed within
+    // REINDEX_EVERY waits (see `Recent`); commits follow every COMMIT_EVERY.
     let mut pending = Pending::default();
-    let mut dirty = false;
+    let mut recent = Recent::default();
+    let mut claimed = cursor;
+    let mut written = 0;
     let mut last_commit = Instant::now();
     let mut last_check = Instant::now();
     loop {
@@ -358,15 +425,23 @@ fn run_writer(db: &Db, search: &Search) -> Result<(), IndexError> {
         if let Some(last) = rows.last() {
             pending.add(&mut *db.conn()?, &rows)?;
             cursor = last.cursor;
-            dirty = true;
         }
-        if dirty && last_commit.elapsed() >= COMMIT_EVERY {
-            if !pending.is_empty() {
-                pending.flush(&mut *db.conn()?, &writer)?;
-            }
-            writer.commit(&cursor.to_string())?;
-            dirty = false;
-            last_commit = Instant::now();
+        if !rows.is_empty() || !recent.held.is_empty() {
+            written += pending.flush(&mut *db.conn()?, &writer, Some(&mut recent))?;
+        }
+        let claim = recent.claimable(cursor);
+        if (written > 0 || claim != claimed) && last_commit.elapsed() >= COMMIT_EVERY {
+            let started = Instant::now();
+            writer.commit(&claim.to_string())?;
+            tracing::debug!(
+                written,
+                held = recent.held.len(),
+                commit_ms = started.elapsed().as_millis() as u64,
+                "search index committed"
+            );
+            claimed = claim;
+            written = 0;
+            last_commit = started;
         }
         if last_check.elapsed() >= LOCK_POLL {
             last_check = Instant::now();
@@ -552,4 +627,38 @@ pub fn verify(
         progress.advance(ids.len() as u64);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod recent_tests {
+    use super::*;
+
+    fn at(id: i64) -> OutboxCursor {
+        OutboxCursor { txid: 7, id }
+    }
+
+    #[test]
+    fn an_entry_indexed_lately_waits_and_holds_the_claimed_cursor_back() {
+        let mut recent = Recent::default();
+        let start = Instant::now();
+        let noted = BTreeMap::from([(EntryId(1), at(10)), (EntryId(2), at(11))]);
+        let due = recent.take_due(noted, start);
+        assert_eq!(due, BTreeSet::from([EntryId(1), EntryId(2)]));
+        assert_eq!(recent.claimable(at(11)), at(11), "nothing held");
+
+        // Named again within REINDEX_EVERY: held, and the cursor stays
+        // before its first row; a new entry goes through.
+        let noted = BTreeMap::from([(EntryId(1), at(20)), (EntryId(3), at(21))]);
+        let due = recent.take_due(noted, start + Duration::from_secs(1));
+        assert_eq!(due, BTreeSet::from([EntryId(3)]));
+        assert_eq!(recent.claimable(at(30)), at(19));
+        let noted = BTreeMap::from([(EntryId(1), at(25))]);
+        recent.take_due(noted, start + Duration::from_secs(2));
+        assert_eq!(recent.claimable(at(30)), at(19), "the first row counts");
+
+        // Once REINDEX_EVERY has passed it is due, and nothing holds the cursor.
+        let due = recent.take_due(BTreeMap::new(), start + REINDEX_EVERY);
+        assert_eq!(due, BTreeSet::from([EntryId(1)]));
+        assert_eq!(recent.claimable(at(30)), at(30));
+    }
 }
