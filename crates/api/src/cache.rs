@@ -91,6 +91,13 @@ impl Key {
         }
     }
 
+    /// Whether a response outdated by a write may still be served within
+    /// the lag. Not the unread count: it is one key read to make again, and
+    /// a tab that polls it every 30 s would otherwise miss a change by a poll.
+    fn lenient(&self) -> bool {
+        !matches!(self, Key::Unread(_))
+    }
+
     fn weight(&self) -> usize {
         std::mem::size_of::<Self>()
             + match self {
@@ -242,6 +249,7 @@ impl ReadCache {
         };
         // Read the version before querying: see `bukuma_db::versions`.
         let version = key.version(versions);
+        let lenient = key.lenient();
         let epoch = self.epoch.load(std::sync::atomic::Ordering::Acquire);
         let wrote_lately = match (&self.writers, viewer) {
             (Some(writers), Some(id)) => writers.contains_key(&id),
@@ -250,7 +258,8 @@ impl ReadCache {
         };
         let usable = |slot: &Slot| {
             slot.epoch == self.epoch.load(std::sync::atomic::Ordering::Acquire)
-                && (slot.version >= version || (!wrote_lately && slot.at.elapsed() < self.lag))
+                && (slot.version >= version
+                    || (lenient && !wrote_lately && slot.at.elapsed() < self.lag))
         };
         if let Some(slot) = responses.get(&key).await {
             if usable(&slot) {
@@ -498,5 +507,31 @@ mod tests {
         assert_eq!(tags_of_1(&cache, &versions, None).await, "old");
         versions.bump(Scope::User(UserId(1)));
         assert_eq!(tags_of_1(&cache, &versions, None).await, "fresh");
+    }
+
+    #[actix_web::test]
+    async fn an_unread_count_outdated_by_a_write_is_never_served() {
+        let cache = ReadCache::new(Duration::from_secs(60), 1 << 20, Duration::from_secs(60));
+        let versions = Versions::default();
+        let me = UserId(7);
+        let count = |body: &'static [u8]| {
+            let (cache, versions) = (&cache, &versions);
+            async move {
+                cache
+                    .get_or_load(versions, Key::Unread(me), Some(me), || async {
+                        Ok(Bytes::from_static(body))
+                    })
+                    .await
+                    .expect("count")
+            }
+        };
+        assert_eq!(count(b"0").await, "0");
+        assert_eq!(count(b"unused").await, "0", "kept while nothing changes");
+        versions.bump(Scope::Notifications(me));
+        assert_eq!(count(b"1").await, "1", "not within the read lag either");
+        // A public list within the lag is still served as it was.
+        keep(&cache, &versions, b"old").await;
+        versions.bump(Scope::User(UserId(1)));
+        assert_eq!(tags_of_1(&cache, &versions, None).await, "old");
     }
 }
