@@ -22,6 +22,8 @@ const MAX_USERS: u64 = 100_000;
 
 pub struct MuteCache {
     known: Cache<UserId, Arc<Mutes>>,
+    /// What anonymous viewers muted (nothing), shared rather than made per request.
+    none: Arc<Mutes>,
 }
 
 impl Default for MuteCache {
@@ -31,6 +33,7 @@ impl Default for MuteCache {
                 .max_capacity(MAX_USERS)
                 .time_to_live(RECHECK)
                 .build(),
+            none: Arc::default(),
         }
     }
 }
@@ -43,7 +46,7 @@ impl MuteCache {
         viewer: Option<UserId>,
     ) -> Result<Arc<Mutes>, ApiError> {
         let Some(user) = viewer else {
-            return Ok(Arc::default());
+            return Ok(self.none.clone());
         };
         if let Some(known) = self.known.get(&user).await {
             return Ok(known);

@@ -211,10 +211,11 @@ pub async fn my_hot(
         .after::<3>()?
         .map(|[n, score, id]| (n, f64::from_bits(score as u64), id));
     let viewer = me.user_id;
-    let mutes = state.mutes.of(&state, Some(viewer)).await?;
     let key = following_key(&state, viewer, &req).await?;
     let body = state
         .cached(key, Some(viewer), || async {
+            // Only on a miss: the key's version covers the viewer's mutes.
+            let mutes = state.mutes.of(&state, Some(viewer)).await?;
             let mut page = state
                 .read(move |c| follows::my_hot(c, viewer, now_micros(), after, limit))
                 .await?;
