@@ -330,7 +330,7 @@ class Server:
         out = {}
         with open(f"/proc/{self.proc.pid}/status") as f:
             for line in f:
-                if line.startswith(("VmHWM", "VmRSS")):
+                if line.startswith(("VmHWM", "VmRSS", "RssAnon", "RssFile")):
                     k, v = line.split(":")
                     out[k] = int(v.split()[0])
         return out
@@ -536,6 +536,16 @@ def recompute_hot(binary, url, backend):
     log(f"{backend}: hot scores brought up to now in {time.time() - started:.1f}s")
 
 
+def log_memory(server, backend, key, res):
+    """Keeps the server's memory after a scenario, to tell which one raised
+    the peak: anonymous memory (heap) apart from mapped files."""
+    mem = server.memory_kb()
+    res.setdefault("memory_after", {})[key] = mem
+    log(f"{backend}: memory after {key}: RSS {mem.get('VmRSS', 0) // 1024} MB "
+        f"(heap {mem.get('RssAnon', 0) // 1024}, files {mem.get('RssFile', 0) // 1024}), "
+        f"peak {mem.get('VmHWM', 0) // 1024} MB")
+
+
 def bench_backend(backend, binary, prof, args):
     url, manifest, cleanup = prepare_dataset(backend, binary, prof, args)
     server = None
@@ -564,6 +574,7 @@ def bench_backend(backend, binary, prof, args):
         for key, title in READS:
             log(f"{backend}: {title}")
             res["scenarios"][key] = measure(server.base, f"{key}.lua", d, env)
+            log_memory(server, backend, key, res)
         res["social"] = check_social(server.base, tokens[0])
         for key, title in SOCIAL:
             # Each signed-in user's page is computed once, unrecorded, as
@@ -572,15 +583,18 @@ def bench_backend(backend, binary, prof, args):
             measure(server.base, f"{key}.lua", max(1, d // 4), env)
             log(f"{backend}: {title}")
             res["scenarios"][key] = measure(server.base, f"{key}.lua", d, env)
+            log_memory(server, backend, key, res)
         res["search_queries"] = check_searches(server.base, tokens[0])
         for key, title, _ in SEARCHES:
             log(f"{backend}: {title}")
             res["scenarios"][key] = measure(server.base, f"{key}.lua", d, env)
+            log_memory(server, backend, key, res)
         log(f"{backend}: 5. writes, with the search lag probe")
         probe = LagProbe(server.base, tokens[0])
         probe.start()
         res["scenarios"]["write"] = measure(server.base, "write.lua", d, env)
         res["search_lag"] = probe.result()
+        log_memory(server, backend, "write", res)
         lag = res["search_lag"]
         log(f"{backend}: search lag p99 {fmt_s(lag['p99_s'])}, max {fmt_s(lag['max_s'])} "
             f"over {lag['found']} markers, {lag['lost']} not found, {lag['errors']} errors")
@@ -591,6 +605,7 @@ def bench_backend(backend, binary, prof, args):
         reads, writes = mixed(server.base, prof["mixed"], env, write_rate)
         res["scenarios"]["mixed_reads"] = reads
         res["scenarios"]["mixed_writes"] = writes
+        log_memory(server, backend, "mixed", res)
         log(f"{backend}: /healthz ceiling again")
         res["healthz_after"] = measure(server.base, "healthz.lua", prof["healthz"], env)
         res["healthz_rps"] = (res["healthz_before"]["rps"] + res["healthz_after"]["rps"]) / 2

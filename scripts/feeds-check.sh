@@ -29,5 +29,9 @@ mark "$alice" '{"url":"https://blog.example.com/post","title":"A public post","c
 mark "$alice" '{"url":"https://blog.example.com/second","title":"Second & <last>","comment":"also good","tags":["rust"]}'
 mark "$alice" '{"url":"https://secret.example.org/hidden","title":"secret title","comment":"secret comment","note":"secret note","tags":["rust","secrettag"],"private":true}'
 mark "$bob" '{"url":"https://blog.example.com/post","comment":"agreed","tags":["rust"]}'
-sleep 2.5   # one hot-score recomputation (every second here)
+# Wait for a hot-score recomputation (every second here) to list both entries.
+for _ in $(seq 100); do
+  [ "$(curl -sf "$api/entries/hot" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')" -ge 2 ] && break
+  sleep 0.1
+done
 "$venv/bin/python" scripts/feeds_check.py "$BASE"
