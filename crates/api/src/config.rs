@@ -34,7 +34,7 @@ pub struct Config {
     /// user's bookmark count of a listed entry) and writes through other
     /// processes appear. Default 60000, 0 turns the cache off.
     pub read_cache_ms: u64,
-    /// `BUKUMA_READ_CACHE_MB`: memory for those responses; default 32.
+    /// `BUKUMA_READ_CACHE_MB`: memory for those responses; default 16.
     pub read_cache_mb: u64,
     /// `BUKUMA_READ_LAG_MS`: how long viewers who did not write themselves
     /// may still get a cached response that a write has outdated, so that a
@@ -135,7 +135,7 @@ impl Config {
             hot_interval_secs: parsed("BUKUMA_HOT_INTERVAL_SECS", 60u64)?.max(1),
             hot_cache_ms: parsed("BUKUMA_HOT_CACHE_MS", 2000u64)?.min(60_000),
             read_cache_ms: parsed("BUKUMA_READ_CACHE_MS", 60_000u64)?.min(3_600_000),
-            read_cache_mb: parsed("BUKUMA_READ_CACHE_MB", 32u64)?.clamp(1, 65_536),
+            read_cache_mb: parsed("BUKUMA_READ_CACHE_MB", 16u64)?.clamp(1, 65_536),
             read_lag_ms: parsed("BUKUMA_READ_LAG_MS", 1000u64)?.min(60_000),
             pool_size: parsed("BUKUMA_DB_POOL_SIZE", default_pool)?.max(1),
             access_token_secs: parsed("BUKUMA_ACCESS_TOKEN_SECS", 900i64)?.max(10),

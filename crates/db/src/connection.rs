@@ -100,13 +100,13 @@ impl r2d2::ManageConnection for ConnectionManager {
                 let mut conn = SqliteConnection::establish(&path)
                     .map_err(|e| DbError::Connection(e.to_string()))?;
                 // busy_timeout first: switching a new file to WAL needs a lock
-                // that concurrently opening connections contend for. 8 MB of
+                // that concurrently opening connections contend for. 4 MB of
                 // page cache per connection: every pooled connection keeps its
                 // own, and the OS caches the file for all of them.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY;",
+                     PRAGMA cache_size = -4000; PRAGMA temp_store = MEMORY;",
                 )
                 .map_err(|e| DbError::Connection(e.to_string()))?;
                 Ok(DbConnection::Sqlite(conn))
