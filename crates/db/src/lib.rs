@@ -22,7 +22,7 @@ pub use connection::{Backend, ConnectionManager, DbConnection, DbTarget};
 pub use error::DbError;
 pub use pool::{Db, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 pub use queries::{
-    bookmarks, entries, follows, leases, moderation, mutes, notifications, search, stars, stmt,
+    bookmarks, entries, follows, invites, leases, moderation, mutes, notifications, search, stars, stmt,
     tags, tokens, users,
 };
 pub use time::now_micros;
