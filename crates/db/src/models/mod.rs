@@ -13,8 +13,8 @@ mod user;
 
 pub use bookmark::{split_tags, Bookmark, BookmarkView, CommentView};
 pub use entry::{Entry, EntryView};
-pub use invite::Invite;
 pub use follow::{EntryBookmark, FollowOutcome, FollowView, MyHotEntry};
+pub use invite::Invite;
 pub use moderation::{CaseView, LogRow, LogView, Report, ReportCase, ReportView, TargetSummary};
 pub use mute::{MuteList, MuteOutcome, Muted};
 pub use notification::{

@@ -86,7 +86,11 @@ pub fn redeem(conn: &mut DbConnection, code_hash: &str, now: i64) -> Result<Rede
         invites::table
             .filter(invites::code_hash.eq(code_hash))
             .filter(invites::revoked_at.is_null())
-            .filter(invites::expires_at.is_null().or(invites::expires_at.gt(now)))
+            .filter(
+                invites::expires_at
+                    .is_null()
+                    .or(invites::expires_at.gt(now)),
+            )
             .filter(invites::uses.lt(invites::max_uses)),
     )
     .set(invites::uses.eq(invites::uses + 1))

@@ -41,10 +41,7 @@ fn concurrent_redemptions_never_pass_the_limit(db: &Db) {
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("thread"))
-            .sum()
+        handles.into_iter().map(|h| h.join().expect("thread")).sum()
     });
     assert_eq!(redeemed, 3);
     let listed = db.read(invites::list).expect("list");
