@@ -82,6 +82,18 @@ impl Proxies {
     }
 }
 
+/// The key a client is limited by: its address, or for IPv6 its /64, the
+/// block one subscriber usually holds (and can hop around in freely).
+pub fn subscriber(ip: Option<IpAddr>) -> Option<IpAddr> {
+    match ip? {
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            Some(IpAddr::V6(bits.into()))
+        }
+        v4 => Some(v4),
+    }
+}
+
 /// The forwarded-for chain, client first: `Forwarded: for=` when sent,
 /// else `X-Forwarded-For`. `None` marks a hop that is not an address.
 fn forwarded_for(headers: &HeaderMap) -> Vec<Option<IpAddr>> {

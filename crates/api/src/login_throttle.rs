@@ -11,7 +11,8 @@
 //! A successful login clears its account and takes its own attempt off the
 //! address (but no more, so logging into one's own account does not buy
 //! guesses at others). Keys are forgotten after a while without attempts,
-//! and at most [`MAX_KEYS`] of each kind are kept.
+//! and at most [`MAX_KEYS`] of each kind are kept. IPv6 clients are
+//! counted per /64 ([`crate::client::subscriber`]).
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -164,17 +165,6 @@ fn account_key(username: &str) -> String {
     username.chars().take(64).collect::<String>().to_lowercase()
 }
 
-/// IPv6 clients are counted by /64, the block one subscriber usually holds.
-fn address_key(ip: Option<IpAddr>) -> Option<IpAddr> {
-    match ip? {
-        IpAddr::V6(v6) => {
-            let bits = u128::from(v6) & !((1u128 << 64) - 1);
-            Some(IpAddr::V6(bits.into()))
-        }
-        v4 => Some(v4),
-    }
-}
-
 impl LoginThrottle {
     pub fn new(policy: Policy) -> Self {
         LoginThrottle {
@@ -192,7 +182,7 @@ impl LoginThrottle {
         now: Instant,
     ) -> Result<Attempt, Duration> {
         let account = account_key(username);
-        let address = address_key(client);
+        let address = crate::client::subscriber(client);
         // Always accounts before addresses, so the two locks never deadlock.
         let mut accounts = self.accounts.lock();
         let mut addresses = self.addresses.lock();
@@ -228,12 +218,14 @@ pub fn whole_secs(wait: Duration) -> u64 {
 /// Logs a wrong password: the name tried (never the password) and the
 /// client, both escaped, since they come from the caller.
 pub fn log_failed(via: &'static str, username: &str, client: Option<IpAddr>) {
-    tracing::warn!(via, username = ?username, client = ?client, "failed sign-in");
+    let client = client.map(|c| c.to_string()).unwrap_or_default();
+    tracing::warn!(via, username = ?username, %client, "failed sign-in");
 }
 
 /// Logs an attempt refused by the throttle.
 pub fn log_throttled(via: &'static str, username: &str, client: Option<IpAddr>) {
-    tracing::info!(via, username = ?username, client = ?client, "sign-in throttled");
+    let client = client.map(|c| c.to_string()).unwrap_or_default();
+    tracing::info!(via, username = ?username, %client, "sign-in throttled");
 }
 
 #[cfg(test)]

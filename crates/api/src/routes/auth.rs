@@ -109,7 +109,11 @@ pub async fn register(
     let client = state.client_ip(&req);
     state
         .registrations
-        .take(client, state.config.register_rate, Instant::now())
+        .take(
+            crate::client::subscriber(client),
+            state.config.register_rate,
+            Instant::now(),
+        )
         .map_err(|wait| {
             tracing::warn!(client = ?client, "registration throttled");
             throttled("registrations", wait)

@@ -70,12 +70,12 @@ pub fn revoke(conn: &mut DbConnection, id: i64, now: i64) -> Result<Invite, DbEr
     )
     .set(invites::revoked_at.eq(now))
     .execute(conn)?;
-    Ok(invites::table
+    invites::table
         .find(id)
         .select(Invite::as_select())
         .first(conn)
         .optional()?
-        .ok_or(DbError::NotFound)?)
+        .ok_or(DbError::NotFound)
 }
 
 /// Counts one use of the code, in one conditional update so that
