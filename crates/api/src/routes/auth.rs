@@ -115,7 +115,8 @@ pub async fn register(
             Instant::now(),
         )
         .map_err(|wait| {
-            tracing::warn!(client = ?client, "registration throttled");
+            let client = client.map(|c| c.to_string()).unwrap_or_default();
+            tracing::warn!(%client, "registration throttled");
             throttled("registrations", wait)
         })?;
     let mut fields = Fields::default();
