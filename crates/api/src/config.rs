@@ -1,6 +1,7 @@
 //! Configuration, read once at start-up from the environment.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use rand::RngCore;
 
@@ -64,9 +65,55 @@ pub struct Config {
     /// `https://bukuma.example`, for absolute links in feeds. Default: taken
     /// from each request (its `Host` and scheme, as a proxy forwards them).
     pub public_url: Option<String>,
+    /// `BUKUMA_TRUSTED_PROXIES`: proxies (CIDRs) whose `Forwarded` and
+    /// `X-Forwarded-*` headers are believed; none by default.
+    pub trusted_proxies: Vec<bukuma_fetch::IpNet>,
+    /// `BUKUMA_REGISTRATION`: `open` (default), `closed` or `invite`.
+    pub registration: RegistrationMode,
+    /// Registrations per client address: `BUKUMA_REGISTER_BURST` at once
+    /// (default 5), then one every `BUKUMA_REGISTER_INTERVAL_SECS` (default
+    /// 600; 0 turns the limit off).
+    pub register_rate: crate::rate_limit::Rate,
+    /// Password guessing: `BUKUMA_LOGIN_ACCOUNT_FREE_FAILURES` and
+    /// `BUKUMA_LOGIN_ADDRESS_FREE_FAILURES` (default 5 each) before waits
+    /// that double up to `BUKUMA_LOGIN_ACCOUNT_MAX_WAIT_SECS` (default 30)
+    /// and `BUKUMA_LOGIN_ADDRESS_MAX_WAIT_SECS` (default 900).
+    pub login_policy: crate::login_throttle::Policy,
     /// HS256 key: `BUKUMA_JWT_SECRET`, else a key generated once and kept in
     /// `<data dir>/jwt-secret`.
     pub jwt_secret: Vec<u8>,
+}
+
+/// Who may create an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RegistrationMode {
+    #[default]
+    Open,
+    Closed,
+    /// Only with an invite code an admin made.
+    Invite,
+}
+
+impl RegistrationMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationMode::Open => "open",
+            RegistrationMode::Closed => "closed",
+            RegistrationMode::Invite => "invite",
+        }
+    }
+}
+
+impl std::str::FromStr for RegistrationMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "open" => Ok(RegistrationMode::Open),
+            "closed" => Ok(RegistrationMode::Closed),
+            "invite" => Ok(RegistrationMode::Invite),
+            _ => Err("expected open, closed or invite".into()),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,6 +208,21 @@ impl Config {
                     })?,
                 ),
             },
+            trusted_proxies: match var("BUKUMA_TRUSTED_PROXIES") {
+                None => Vec::new(),
+                Some(v) => {
+                    bukuma_fetch::parse_allow_list(&v).map_err(|problem| ConfigError::Invalid {
+                        name: "BUKUMA_TRUSTED_PROXIES",
+                        problem,
+                    })?
+                }
+            },
+            registration: parsed("BUKUMA_REGISTRATION", RegistrationMode::Open)?,
+            register_rate: crate::rate_limit::Rate {
+                burst: parsed("BUKUMA_REGISTER_BURST", 5u32)?.max(1),
+                every: Duration::from_secs(parsed("BUKUMA_REGISTER_INTERVAL_SECS", 600u64)?),
+            },
+            login_policy: login_policy()?,
             search_dir: var("BUKUMA_SEARCH_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| data_dir.join("search")),
@@ -197,9 +259,33 @@ impl Config {
             fetch_metadata: false,
             fetch_allow: Vec::new(),
             public_url: None,
+            trusted_proxies: Vec::new(),
+            registration: RegistrationMode::Open,
+            // Off: every test registers its users from the same (unknown)
+            // address; the tests of the limit turn it on.
+            register_rate: crate::rate_limit::Rate {
+                burst: 5,
+                every: Duration::ZERO,
+            },
+            login_policy: crate::login_throttle::Policy::default(),
             jwt_secret: secret,
         }
     }
+}
+
+fn login_policy() -> Result<crate::login_throttle::Policy, ConfigError> {
+    let mut p = crate::login_throttle::Policy::default();
+    p.account.free = parsed("BUKUMA_LOGIN_ACCOUNT_FREE_FAILURES", p.account.free)?;
+    p.address.free = parsed("BUKUMA_LOGIN_ADDRESS_FREE_FAILURES", p.address.free)?;
+    p.account.max = Duration::from_secs(parsed(
+        "BUKUMA_LOGIN_ACCOUNT_MAX_WAIT_SECS",
+        p.account.max.as_secs(),
+    )?);
+    p.address.max = Duration::from_secs(parsed(
+        "BUKUMA_LOGIN_ADDRESS_MAX_WAIT_SECS",
+        p.address.max.as_secs(),
+    )?);
+    Ok(p)
 }
 
 /// An http(s) URL without query or fragment; returned without a trailing `/`.

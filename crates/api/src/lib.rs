@@ -4,14 +4,17 @@
 mod app;
 pub mod auth;
 pub mod cache;
+pub mod client;
 pub mod config;
 pub mod error;
 pub mod extract;
 pub mod followees;
 pub mod import_export;
 pub mod indexer;
+pub mod invites;
 pub mod jobs;
 pub mod logging;
+pub mod login_throttle;
 pub mod middleware;
 pub mod mutes;
 pub mod openapi;

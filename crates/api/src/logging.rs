@@ -15,12 +15,19 @@ impl RootSpanBuilder for RequestSpan {
         let route = request
             .match_pattern()
             .unwrap_or_else(|| "unmatched".into());
+        // The client as the throttles see it: forwarding headers count only
+        // from trusted proxies, so nobody can write their own address here.
+        let client = match request.app_data::<actix_web::web::Data<crate::AppState>>() {
+            Some(state) => state.proxies.client_ip(request.head(), request.peer_addr()),
+            None => request.peer_addr().map(|p| p.ip()),
+        };
+        let client = client.map(|ip| ip.to_string()).unwrap_or_default();
         tracing::info_span!(
             "HTTP request",
             http.method = %request.method(),
             http.route = %route,
             http.target = %request.path(),
-            http.client_ip = %request.connection_info().realip_remote_addr().unwrap_or(""),
+            http.client_ip = %client,
             http.status_code = Empty,
             otel.status_code = Empty,
             exception.message = Empty,

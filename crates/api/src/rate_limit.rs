@@ -47,6 +47,14 @@ impl<K: Eq + Hash> RateLimiter<K> {
         if buckets.len() >= MAX_BUCKETS {
             let full_after = rate.every.saturating_mul(rate.burst.max(1));
             buckets.retain(|_, (_, at)| now.saturating_duration_since(*at) < full_after);
+            if buckets.len() >= MAX_BUCKETS {
+                // Still full of busy keys: the older half starts afresh, so
+                // memory stays bounded whatever the number of callers.
+                let mut ats: Vec<Instant> = buckets.values().map(|(_, at)| *at).collect();
+                ats.sort_unstable();
+                let cut = ats[ats.len() / 2];
+                buckets.retain(|_, (_, at)| *at > cut);
+            }
         }
         let (tokens, at) = buckets.entry(key).or_insert((burst, now));
         let refilled = now.saturating_duration_since(*at).as_secs_f64() / every;
@@ -149,6 +157,21 @@ mod tests {
         assert_eq!(limiter.take(1, one, now), Ok(()));
         assert!(limiter.take(1, one, now).is_err());
         assert_eq!(limiter.take(2, one, now), Ok(()));
+    }
+
+    #[test]
+    fn the_number_of_buckets_is_bounded() {
+        let limiter = RateLimiter::default();
+        let now = Instant::now();
+        let slow = Rate {
+            burst: 1,
+            every: Duration::from_secs(3600),
+        };
+        for i in 0..(MAX_BUCKETS as u64 + 10) {
+            let _ = limiter.take(i, slow, now + Duration::from_micros(i));
+        }
+        let buckets = limiter.buckets.lock().map(|b| b.len()).unwrap_or(0);
+        assert!(buckets <= MAX_BUCKETS, "{buckets}");
     }
 
     #[test]

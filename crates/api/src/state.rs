@@ -19,6 +19,12 @@ pub struct AppState {
     pub jwt: JwtKeys,
     /// Per-user rate limits of the Pinboard-compatible API.
     pub pinboard: Limiter,
+    /// Password guesses by account and client address.
+    pub logins: crate::login_throttle::LoginThrottle,
+    /// Registrations by client address.
+    pub registrations: crate::rate_limit::RateLimiter<Option<std::net::IpAddr>>,
+    /// Which forwarding headers to believe.
+    pub proxies: crate::client::Proxies,
     /// First pages of the hot list, the same for every viewer.
     pub hot_pages: PageCache,
     /// Responses of public reads, replaced when a write changes them.
@@ -42,6 +48,9 @@ impl AppState {
         AppState {
             jwt: JwtKeys::new(&config.jwt_secret),
             pinboard: Limiter::default(),
+            logins: crate::login_throttle::LoginThrottle::new(config.login_policy),
+            registrations: crate::rate_limit::RateLimiter::default(),
+            proxies: crate::client::Proxies::new(config.trusted_proxies.clone()),
             hot_pages: PageCache::new(std::time::Duration::from_millis(config.hot_cache_ms)),
             reads: ReadCache::new(
                 std::time::Duration::from_millis(config.read_cache_ms),
@@ -62,6 +71,11 @@ impl AppState {
     pub fn with_search(mut self, search: Arc<crate::indexer::Search>) -> Self {
         self.search = Some(search);
         self
+    }
+
+    /// The client's address (see [`crate::client`]).
+    pub fn client_ip(&self, req: &actix_web::HttpRequest) -> Option<std::net::IpAddr> {
+        self.proxies.client_ip_of(req)
     }
 
     pub fn write_options(&self) -> WriteOptions {

@@ -261,6 +261,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    invites (id) {
+        id -> BigInt,
+        code_hash -> Text,
+        created_by -> Nullable<BigInt>,
+        max_uses -> BigInt,
+        uses -> BigInt,
+        created_at -> BigInt,
+        expires_at -> Nullable<BigInt>,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(reports -> report_cases (case_id));
@@ -290,4 +303,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_mutes,
     word_mutes,
     site_mutes,
+    invites,
 );

@@ -8,7 +8,7 @@ const unauthorized = () =>
 /**
  * Every test starts anonymous: the startup refresh answers 401. What the
  * header asks for when signed in (my account, the unread count) has an
- * answer too: the session's user, and nothing unread.
+ * answer too: the session's user, and nothing unread; sign-up is open.
  */
 export const defaultHandlers = [
   http.post('*/api/v1/auth/refresh', unauthorized),
@@ -17,6 +17,7 @@ export const defaultHandlers = [
     return user ? HttpResponse.json(user) : unauthorized();
   }),
   http.get('*/api/v1/me/notifications/unread-count', () => HttpResponse.json({ unread_count: 0 })),
+  http.get('*/api/v1/auth/registration', () => HttpResponse.json({ mode: 'open' })),
 ];
 
 export const server = setupServer(...defaultHandlers);

@@ -1,5 +1,7 @@
 //! Registration, login, and the rotating refresh-token session.
 
+use std::time::{Duration, Instant};
+
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
 use bukuma_db::models::NewUser;
@@ -7,10 +9,14 @@ use bukuma_db::{now_micros, tokens, users};
 use bukuma_domain::{DisplayName, Password, Role, Username};
 
 use crate::auth::{self, hash_secret, new_secret, REFRESH_TOKEN_PREFIX};
+use crate::config::RegistrationMode;
 use crate::error::{ApiError, Fields, Problem};
 use crate::extract::{OptionalJson, ValidJson};
+use crate::invites;
 use crate::state::AppState;
-use crate::views::{AuthResponse, LoginRequest, RefreshRequest, RegisterRequest, User};
+use crate::views::{
+    AuthResponse, LoginRequest, RefreshRequest, RegisterRequest, Registration, User,
+};
 
 pub const REFRESH_COOKIE: &str = "bukuma_refresh";
 const COOKIE_PATH: &str = "/api/v1/auth";
@@ -21,7 +27,7 @@ fn refresh_cookie(
     value: &str,
     max_age_days: i64,
 ) -> Cookie<'static> {
-    let secure = state.config.cookie_secure || req.connection_info().scheme() == "https";
+    let secure = state.config.cookie_secure || state.proxies.is_https(req);
     Cookie::build(REFRESH_COOKIE, value.to_owned())
         .path(COOKIE_PATH)
         .http_only(true)
@@ -60,12 +66,34 @@ fn session_response(
         }))
 }
 
+/// The 429 of a throttled sign-in or registration.
+fn throttled(what: &str, wait: Duration) -> ApiError {
+    let secs = crate::login_throttle::whole_secs(wait);
+    ApiError::TooManyRequests {
+        detail: format!("too many {what} from here; try again in {secs} s"),
+        retry_after_secs: secs,
+    }
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/auth/registration", tag = "auth", operation_id = "registration_mode",
+    responses(
+        (status = 200, description = "Who may create an account here", body = Registration),
+    )
+)]
+pub async fn registration(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(Registration::from(state.config.registration))
+}
+
 #[utoipa::path(
     post, path = "/api/v1/auth/register", tag = "auth",
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Account created and signed in", body = AuthResponse),
+        (status = 400, description = "Invalid fields, or a missing or unusable `invite_code` when registration is by invite", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Registration is closed", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Username taken", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many registrations from this address; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn register(
@@ -73,12 +101,45 @@ pub async fn register(
     req: HttpRequest,
     ValidJson(body): ValidJson<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let mode = state.config.registration;
+    if mode == RegistrationMode::Closed {
+        return Err(ApiError::Forbidden("registration is closed".into()));
+    }
+    // Every attempt counts, before any password is hashed.
+    let client = state.client_ip(&req);
+    state
+        .registrations
+        .take(
+            crate::client::subscriber(client),
+            state.config.register_rate,
+            Instant::now(),
+        )
+        .map_err(|wait| {
+            let client = client.map(|c| c.to_string()).unwrap_or_default();
+            tracing::warn!(%client, "registration throttled");
+            throttled("registrations", wait)
+        })?;
     let mut fields = Fields::default();
     let username = fields.check("username", Username::parse(&body.username));
     let password = fields.check("password", Password::parse(&body.password));
     let display_name = match &body.display_name {
         Some(d) => fields.check("display_name", DisplayName::parse(d)),
         None => None,
+    };
+    let invite_code = match (mode, body.invite_code) {
+        (RegistrationMode::Invite, None) => {
+            fields.push("invite_code", "an invite code is required to register here");
+            None
+        }
+        (RegistrationMode::Invite, Some(c))
+            if c.trim().is_empty() || c.len() > invites::MAX_CODE_LEN =>
+        {
+            fields.push("invite_code", "this invite code is not valid");
+            None
+        }
+        (RegistrationMode::Invite, Some(c)) => Some(c.trim().to_owned()),
+        // Without invites a code is of no use, and ignored.
+        _ => None,
     };
     fields.finish()?;
     let (Some(username), Some(password)) = (username, password) else {
@@ -90,6 +151,12 @@ pub async fn register(
     let user = state
         .write(move |c| {
             let now = now_micros();
+            if let Some(code) = &invite_code {
+                // Counted in this transaction: undone if the account is not made.
+                if let Err(why) = invites::redeem(c, code, now)? {
+                    return Ok(Err(why));
+                }
+            }
             let display = display_name
                 .as_ref()
                 .map_or(username.as_str(), |d| d.as_str());
@@ -107,9 +174,10 @@ pub async fn register(
                 },
             )?;
             tokens::insert_refresh(c, user.id, &new_secret(""), &refresh_hash, now, expires)?;
-            Ok(user)
+            Ok(Ok(user))
         })
-        .await?;
+        .await?
+        .map_err(|why| ApiError::field("invite_code", why))?;
     session_response(
         &state,
         &req,
@@ -124,6 +192,8 @@ pub async fn register(
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = AuthResponse),
+        (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed sign-ins for this account or from this address; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn login(
@@ -131,6 +201,15 @@ pub async fn login(
     req: HttpRequest,
     ValidJson(body): ValidJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    // Before the password is looked up or hashed: a refused guess is cheap.
+    let client = state.client_ip(&req);
+    let attempt = state
+        .logins
+        .begin(&body.username, client, Instant::now())
+        .map_err(|wait| {
+            crate::login_throttle::log_throttled("login", &body.username, client);
+            throttled("failed sign-ins", wait)
+        })?;
     let name = body.username.clone();
     let user = state.read(move |c| users::find_by_name(c, &name)).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
@@ -147,11 +226,13 @@ pub async fn login(
     let user = match user {
         Some(u) if ok => u,
         _ => {
+            crate::login_throttle::log_failed("login", &body.username, client);
             return Err(ApiError::Unauthorized(
                 "invalid username or password".into(),
-            ))
+            ));
         }
     };
+    state.logins.succeeded(attempt);
     if user.suspended_at.is_some() {
         return Err(ApiError::Suspended(SUSPENDED.into()));
     }

@@ -59,12 +59,14 @@ struct Feed {
     items: Vec<Item>,
 }
 
-/// The server's public address: `BUKUMA_PUBLIC_URL`, else the request's.
+/// The server's public address: `BUKUMA_PUBLIC_URL`, else the request's
+/// (forwarded by a trusted proxy, or this connection's own).
 fn base_url(state: &AppState, req: &HttpRequest) -> String {
-    state.config.public_url.clone().unwrap_or_else(|| {
-        let info = req.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
-    })
+    state
+        .config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| state.proxies.origin(req))
 }
 
 fn time(micros: i64) -> DateTime<FixedOffset> {

@@ -9,6 +9,7 @@ pub mod entries;
 pub mod feeds;
 pub mod follows;
 pub mod health;
+pub mod invites;
 pub mod me;
 pub mod mutes;
 pub mod notifications;
@@ -44,6 +45,7 @@ macro_rules! endpoints {
 endpoints![
     health::healthz,
     health::readyz,
+    auth::registration,
     auth::register,
     auth::login,
     auth::refresh,
@@ -100,6 +102,9 @@ endpoints![
     admin::unsuspend,
     admin::unhide,
     admin::log,
+    invites::create,
+    invites::list,
+    invites::revoke,
 ];
 
 type Schemas = Vec<(String, RefOr<Schema>)>;

@@ -135,6 +135,9 @@ pub struct RegisterRequest {
     /// Defaults to the username.
     #[schema(max_length = 64)]
     pub display_name: Option<String>,
+    /// Required when registration is by invite (see `GET /api/v1/auth/registration`).
+    #[schema(max_length = 64)]
+    pub invite_code: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -219,4 +222,90 @@ pub struct CreatedApiToken {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiTokenList {
     pub items: Vec<ApiToken>,
+}
+
+/// Who may create an account on this server.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationMode {
+    /// Anyone.
+    Open,
+    /// Nobody: accounts are made by the operator.
+    Closed,
+    /// Whoever has an invite code (`invite_code` at registration).
+    Invite,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Registration {
+    pub mode: RegistrationMode,
+}
+
+impl From<crate::config::RegistrationMode> for Registration {
+    fn from(m: crate::config::RegistrationMode) -> Self {
+        use crate::config::RegistrationMode as M;
+        Registration {
+            mode: match m {
+                M::Open => RegistrationMode::Open,
+                M::Closed => RegistrationMode::Closed,
+                M::Invite => RegistrationMode::Invite,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInviteRequest {
+    /// Registrations the code is good for; default 1.
+    #[schema(minimum = 1, maximum = 10000)]
+    pub max_uses: Option<i64>,
+    /// Days until the code expires; default never.
+    #[schema(minimum = 1, maximum = 3650)]
+    pub expires_days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InviteStatus {
+    Active,
+    Expired,
+    Revoked,
+    UsedUp,
+}
+
+/// An invite code. The code itself is shown only in the answer that made it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Invite {
+    pub id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub max_uses: i64,
+    pub uses: i64,
+    pub status: InviteStatus,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl Invite {
+    pub fn new(i: models::Invite, code: Option<String>, now: i64) -> Self {
+        let status = crate::invites::status(&i, now);
+        Invite {
+            id: i.id,
+            code,
+            max_uses: i.max_uses,
+            uses: i.uses,
+            status,
+            created_at: ts(i.created_at),
+            expires_at: i.expires_at.map(ts),
+            revoked_at: i.revoked_at.map(ts),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InviteList {
+    /// Newest first, at most 1000.
+    pub items: Vec<Invite>,
 }

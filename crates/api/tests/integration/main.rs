@@ -10,6 +10,7 @@ mod import_export;
 mod metadata;
 mod openapi;
 mod pinboard;
+mod proxies;
 mod read_cache;
 mod routes;
 mod search_processes;

@@ -4,6 +4,7 @@
 mod bookmark;
 mod entry;
 mod follow;
+mod invite;
 mod moderation;
 mod mute;
 mod notification;
@@ -13,6 +14,7 @@ mod user;
 pub use bookmark::{split_tags, Bookmark, BookmarkView, CommentView};
 pub use entry::{Entry, EntryView};
 pub use follow::{EntryBookmark, FollowOutcome, FollowView, MyHotEntry};
+pub use invite::Invite;
 pub use moderation::{CaseView, LogRow, LogView, Report, ReportCase, ReportView, TargetSummary};
 pub use mute::{MuteList, MuteOutcome, Muted};
 pub use notification::{

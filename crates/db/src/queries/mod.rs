@@ -3,6 +3,7 @@
 pub mod bookmarks;
 pub mod entries;
 pub mod follows;
+pub mod invites;
 pub mod leases;
 pub mod moderation;
 pub mod mutes;

@@ -7,6 +7,7 @@ mod bookmarks;
 mod concurrency;
 mod entries;
 mod follows;
+mod invites;
 mod moderation;
 mod mutes;
 mod notifications;

@@ -22,6 +22,8 @@ export const queryKeys = {
   myBookmark: [...bookmarkViews, 'my-bookmark'] as const,
   /** The signed-in user's API tokens. */
   tokens: ['tokens'] as const,
+  /** Who may sign up on this server. */
+  registration: ['registration'] as const,
   /** The signed-in user's own account (`GET /me`: their role). */
   me: ['me'] as const,
   /** The signed-in user's notifications and their unread count. */

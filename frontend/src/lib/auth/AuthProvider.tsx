@@ -41,12 +41,20 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return data.user;
   }, []);
 
-  const register = useCallback(async (username: string, password: string, displayName?: string) => {
-    const body = displayName ? { username, password, display_name: displayName } : { username, password };
-    const data = await unwrap(api.POST('/api/v1/auth/register', { body }));
-    session.set(data);
-    return data.user;
-  }, []);
+  const register = useCallback(
+    async (username: string, password: string, displayName?: string, inviteCode?: string) => {
+      const body = {
+        username,
+        password,
+        ...(displayName ? { display_name: displayName } : {}),
+        ...(inviteCode ? { invite_code: inviteCode } : {}),
+      };
+      const data = await unwrap(api.POST('/api/v1/auth/register', { body }));
+      session.set(data);
+      return data.user;
+    },
+    [],
+  );
 
   const logout = useCallback(async () => {
     try {

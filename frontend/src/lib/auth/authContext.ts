@@ -7,7 +7,7 @@ export interface AuthApi {
   /** False until the startup refresh has answered. */
   restored: boolean;
   login: (username: string, password: string) => Promise<User>;
-  register: (username: string, password: string, displayName?: string) => Promise<User>;
+  register: (username: string, password: string, displayName?: string, inviteCode?: string) => Promise<User>;
   logout: () => Promise<void>;
 }
 

@@ -35,6 +35,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage invite codes (for BUKUMA_REGISTRATION=invite).
+    Invite {
+        #[command(subcommand)]
+        command: InviteCommand,
+    },
     /// Print the OpenAPI document.
     Openapi,
     /// Recompute hot scores once.
@@ -78,6 +83,23 @@ enum SearchCommand {
         #[arg(long, default_value_t = 1000)]
         sample: usize,
     },
+}
+
+#[derive(Subcommand)]
+enum InviteCommand {
+    /// Make an invite code and print it (it is shown only this once).
+    Create {
+        /// Registrations the code is good for.
+        #[arg(long, default_value_t = 1)]
+        uses: i64,
+        /// Days until the code expires (default: never).
+        #[arg(long)]
+        expires_days: Option<i64>,
+    },
+    /// List invites, newest first.
+    List,
+    /// Revoke an invite by its id.
+    Revoke { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -137,6 +159,11 @@ fn run(command: Command) -> Result<(), AnyError> {
                     display_name,
                 },
         } => cmd::user::create(username, admin, display_name),
+        Command::Invite { command } => match command {
+            InviteCommand::Create { uses, expires_days } => cmd::invite::create(uses, expires_days),
+            InviteCommand::List => cmd::invite::list(),
+            InviteCommand::Revoke { id } => cmd::invite::revoke(id),
+        },
         Command::Import { user, public, file } => cmd::transfer::import(user, public, file),
         Command::Export { user, format } => cmd::transfer::export(user, format),
         Command::Serve => cmd::serve::serve(),

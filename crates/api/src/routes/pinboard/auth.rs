@@ -1,6 +1,8 @@
 //! Who is calling: `auth_token=username:TOKEN` or HTTP Basic, resolved to a
 //! user.
 
+use std::time::Instant;
+
 use actix_web::http::header;
 use actix_web::HttpRequest;
 use base64::Engine;
@@ -10,6 +12,7 @@ use bukuma_domain::{Scope, UserId};
 use super::failure::Failure;
 use super::params::Params;
 use crate::auth::{dummy_hash, hash_secret, verify_password, API_TOKEN_PREFIX};
+use crate::login_throttle::{log_failed, log_throttled};
 use crate::state::AppState;
 
 /// Longest `auth_token` or Basic credential considered.
@@ -35,7 +38,7 @@ pub(super) async fn authenticate(
         return by_token(state, token).await;
     }
     match basic_credentials(req)? {
-        Some((name, password)) => by_password(state, name, password).await,
+        Some((name, password)) => by_password(state, req, name, password).await,
         None => Err(Failure::Unauthorized),
     }
 }
@@ -77,7 +80,22 @@ async fn by_token(state: &AppState, auth_token: &str) -> Result<Caller, Failure>
     })
 }
 
-async fn by_password(state: &AppState, name: String, password: String) -> Result<Caller, Failure> {
+/// HTTP Basic: throttled as the JSON API's login is, before the password
+/// is looked up or hashed.
+async fn by_password(
+    state: &AppState,
+    req: &HttpRequest,
+    name: String,
+    password: String,
+) -> Result<Caller, Failure> {
+    let client = state.client_ip(req);
+    let attempt = state
+        .logins
+        .begin(&name, client, Instant::now())
+        .map_err(|wait| {
+            log_throttled("pinboard", &name, client);
+            Failure::RateLimited { wait }
+        })?;
     let lookup = name.clone();
     let user = state.read(move |c| users::find_by_name(c, &lookup)).await?;
     let stored = user
@@ -86,6 +104,11 @@ async fn by_password(state: &AppState, name: String, password: String) -> Result
     let ok = crate::auth::on_password_thread(move || verify_password(&password, &stored))
         .await
         .map_err(|e| Failure::Internal(e.to_string()))?;
+    if !ok || user.is_none() {
+        log_failed("pinboard", &name, client);
+        return Err(Failure::Unauthorized);
+    }
+    state.logins.succeeded(attempt);
     match user {
         Some(u) if ok && u.suspended_at.is_some() => Err(Failure::Suspended),
         Some(u) if ok => Ok(Caller {

@@ -191,3 +191,35 @@ async fn read_token_cannot_write(backend: Backend) {
     }
 }
 both_backends!(async read_token_cannot_write);
+
+/// HTTP Basic is throttled as the JSON API's login is: a few wrong
+/// passwords, then 429 with `Retry-After` before the password is checked.
+async fn wrong_basic_passwords_are_throttled(backend: Backend) {
+    let (db, app) = pinboard_app(backend, roomy()).await;
+    account(&db, "alice", "write");
+    let from = |password: &str| {
+        TestRequest::get()
+            .uri(&format!("{P}/posts/recent"))
+            .peer_addr("192.0.2.30:5000".parse().expect("peer"))
+            .insert_header((header::AUTHORIZATION, basic("alice", password)))
+            .to_request()
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            send(&app, from("wrong")).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    for password in ["wrong", PASSWORD] {
+        let a = send(&app, from(password)).await;
+        assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS, "{}", a.body);
+        let wait: u64 = a
+            .headers
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .expect("Retry-After");
+        assert!((1..=30).contains(&wait), "{wait}");
+    }
+}
+both_backends!(async wrong_basic_passwords_are_throttled);

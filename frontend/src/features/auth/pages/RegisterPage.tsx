@@ -7,8 +7,9 @@ import { useTitle } from '@/lib/useTitle';
 import { safeNextPath } from '@/lib/url';
 import { paths } from '@/config/paths';
 import { Field } from '@/components/ui/Field';
+import { useRegistration } from '../api/registration';
 
-const REGISTER_FIELDS = ['username', 'password', 'display_name'] as const;
+const REGISTER_FIELDS = ['username', 'password', 'display_name', 'invite_code'] as const;
 type RegisterField = (typeof REGISTER_FIELDS)[number];
 
 export function RegisterPage() {
@@ -19,6 +20,9 @@ export function RegisterPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
+  // An invite link may carry the code: /register?invite=inv_…
+  const [inviteCode, setInviteCode] = useState(params.get('invite') ?? '');
+  const mode = useRegistration().data?.mode;
   const [errors, setErrors] = useState<FormErrors<RegisterField>>({});
   const [busy, setBusy] = useState(false);
   useTitle(t('nav.register'));
@@ -29,7 +33,12 @@ export function RegisterPage() {
     setBusy(true);
     setErrors({});
     try {
-      const user = await register(username.trim(), password, displayName.trim() || undefined);
+      const user = await register(
+        username.trim(),
+        password,
+        displayName.trim() || undefined,
+        mode === 'invite' ? inviteCode.trim() : undefined,
+      );
       navigate(next ?? paths.user.getHref(user.username), { replace: true });
     } catch (err) {
       setErrors(formErrors(err, REGISTER_FIELDS, t('common.error')));
@@ -37,6 +46,20 @@ export function RegisterPage() {
       setBusy(false);
     }
   };
+
+  if (mode === 'closed') {
+    return (
+      <div className="page auth-page">
+        <section className="card auth-card">
+          <h1>{t('auth.registrationClosed')}</h1>
+          <p>{t('auth.registrationClosedLead')}</p>
+          <p className="auth-card__alt">
+            {t('auth.haveAccount')} <Link to={paths.login.getHref(next)}>{t('nav.login')}</Link>
+          </p>
+        </section>
+      </div>
+    );
+  }
 
   return (
     <div className="page auth-page">
@@ -77,6 +100,18 @@ export function RegisterPage() {
           onChange={(e) => setDisplayName(e.target.value)}
           error={errors.display_name}
         />
+        {mode === 'invite' ? (
+          <Field
+            id="register-invite-code"
+            label={t('auth.inviteCode')}
+            hint={t('auth.inviteCodeHint')}
+            autoComplete="off"
+            value={inviteCode}
+            onChange={(e) => setInviteCode(e.target.value)}
+            error={errors.invite_code}
+            required
+          />
+        ) : null}
         <button type="submit" className="button button--primary button--block" disabled={busy}>
           {t('auth.register')}
         </button>
