@@ -7,7 +7,7 @@ BIN_DEBUG := target/debug/bukuma
 BIN_RELEASE := target/release/bukuma
 
 .PHONY: run test build frontend frontend-deps openapi check-fmt clippy domain-purity \
-        test-rust test-frontend e2e schemathesis pinboard-client feeds-check ensure-postgres fmt clean \
+        test-rust test-frontend e2e schemathesis pinboard-client feeds-check abuse ensure-postgres fmt clean \
         bench bench-quick bench-smoke
 
 ## run: build everything and serve the app with the SPA on ./data (SQLite)
@@ -16,7 +16,7 @@ run: frontend
 	$(BIN_RELEASE) serve
 
 ## test: every check and test (needs PostgreSQL on 127.0.0.1:5432, see README)
-test: ensure-postgres check-fmt clippy domain-purity test-rust bench-smoke test-frontend schemathesis pinboard-client feeds-check
+test: ensure-postgres check-fmt clippy domain-purity test-rust bench-smoke test-frontend schemathesis pinboard-client feeds-check abuse
 	@echo "make test: all checks passed"
 
 build:
@@ -73,6 +73,12 @@ pinboard-client:
 feeds-check:
 	$(CARGO) build -p bukuma-api
 	BUKUMA_BIN=$(BIN_DEBUG) bash scripts/feeds-check.sh
+
+## abuse: a short abuse run against live servers (password guessing, sign-up
+## floods, a deep-folder import, a stalled body, hostile characters in feeds)
+abuse:
+	$(CARGO) build -p bukuma-api
+	BUKUMA_BIN=$(BIN_DEBUG) bash scripts/abuse-check.sh
 
 ## bench: release build, 1M-bookmark datasets, every scenario on SQLite and PostgreSQL (~8 min + seeding once)
 bench: ensure-postgres
