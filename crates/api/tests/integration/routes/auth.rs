@@ -224,15 +224,17 @@ async fn expired_tampered_and_garbage_access_tokens_are_401(app: TestApp) {
         .expect(200);
     let user_id = UserId(id(&me));
 
-    let expired = app.state.jwt.issue(user_id, -120).expect("sign");
-    let foreign = JwtKeys::new(&[7u8; 32]).issue(user_id, 900).expect("sign");
+    let expired = app.state.jwt.issue(user_id, 0, None, -120).expect("sign");
+    let foreign = JwtKeys::new(&[7u8; 32])
+        .issue(user_id, 0, None, 900)
+        .expect("sign");
     let (head, rest) = alice.access.split_once('.').expect("a JWT");
     let (_, signature) = rest.split_once('.').expect("a JWT");
     // Claims of another user, with Alice's signature.
     let forged_claims = app
         .state
         .jwt
-        .issue(UserId(user_id.0 + 1), 900)
+        .issue(UserId(user_id.0 + 1), 0, None, 900)
         .expect("sign");
     let forged_payload = forged_claims.split('.').nth(1).expect("payload");
     let tampered = format!("{head}.{forged_payload}.{signature}");
