@@ -8,6 +8,7 @@ mod errors;
 mod feeds;
 mod import_export;
 mod metadata;
+mod nul;
 mod openapi;
 mod pinboard;
 mod read_cache;

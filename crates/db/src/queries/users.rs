@@ -16,8 +16,12 @@ pub fn find(conn: &mut DbConnection, id: UserId) -> Result<Option<User>, DbError
         .optional()?)
 }
 
-/// Finds a user by name, case-insensitively.
+/// Finds a user by name, case-insensitively. A name with a NUL matches
+/// nobody (and PostgreSQL would refuse it as text).
 pub fn find_by_name(conn: &mut DbConnection, name: &str) -> Result<Option<User>, DbError> {
+    if name.contains('\0') {
+        return Ok(None);
+    }
     Ok(users::table
         .filter(users::username_lower.eq(name.to_ascii_lowercase()))
         .select(User::as_select())
