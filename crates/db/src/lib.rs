@@ -6,6 +6,7 @@
 //! process on SQLite, retried on PostgreSQL serialisation failures and
 //! deadlocks). Row structs live in [`models`], the diesel schema in [`schema`].
 
+pub mod backup;
 mod connection;
 mod error;
 pub mod models;

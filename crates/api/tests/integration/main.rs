@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod backup;
 mod concurrency;
 mod errors;
 mod feeds;
