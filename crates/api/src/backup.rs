@@ -17,6 +17,7 @@ use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use bukuma_db::backup::CopyError;
 use bukuma_db::{Db, DbError, DbTarget};
 
 use crate::config::Config;
@@ -30,6 +31,8 @@ pub enum BackupError {
     Index(#[from] IndexError),
     #[error("{0}: {1}")]
     Io(PathBuf, std::io::Error),
+    #[error("{0} cannot be restored: {1}")]
+    NotABackup(PathBuf, String),
     #[error("{0} exists already; choose a new file")]
     Exists(PathBuf),
     #[error("a bukuma server is running on {0}; stop it before restoring")]
@@ -255,7 +258,10 @@ fn restore_sqlite(db: &Path, src: &Path) -> Result<usize, BackupError> {
     let staged = (|| {
         std::fs::copy(src, &tmp).map_err(io(&tmp))?;
         owner_only(&tmp)?;
-        let checked = bukuma_db::backup::check_sqlite_copy(&tmp)?;
+        let checked = bukuma_db::backup::check_sqlite_copy(&tmp).map_err(|e| match e {
+            CopyError::Unusable(why) => BackupError::NotABackup(src.to_path_buf(), why),
+            CopyError::Db(e) => BackupError::Db(e),
+        })?;
         // The check's connection may have left a journal; none is left open.
         for suffix in ["-wal", "-shm", "-journal"] {
             let mut side = tmp.as_os_str().to_owned();

@@ -35,6 +35,16 @@ pub fn sqlite_copy(db: &Db, dest: &Path) -> Result<(), DbError> {
     }
 }
 
+/// Why a copy cannot be restored.
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    /// The file is not a restorable bukuma database; says why.
+    #[error("{0}")]
+    Unusable(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
 /// What checking a SQLite copy found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedCopy {
@@ -47,13 +57,13 @@ pub struct CheckedCopy {
 /// (a copy made by an older version). Refuses anything else: a file that
 /// is not SQLite, fails SQLite's own check, has no bukuma migrations, or
 /// was migrated by a newer bukuma.
-pub fn check_sqlite_copy(path: &Path) -> Result<CheckedCopy, DbError> {
+pub fn check_sqlite_copy(path: &Path) -> Result<CheckedCopy, CopyError> {
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = Text)]
         quick_check: String,
     }
-    let bad = |why: String| DbError::Config(format!("{}: {why}", path.display()));
+    let bad = CopyError::Unusable;
     if !path.is_file() {
         return Err(bad("no such file".into()));
     }

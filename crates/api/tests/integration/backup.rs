@@ -177,7 +177,11 @@ fn a_restore_is_refused_while_a_server_runs_and_for_files_that_are_not_bukuma_da
     }
     for bad in [&junk, &empty_sqlite] {
         let res = backup::restore(&live, bad, false, &Quiet);
-        assert!(res.is_err(), "{} was restored", bad.display());
+        assert!(
+            matches!(res, Err(BackupError::NotABackup(..))),
+            "{}: {res:?}",
+            bad.display()
+        );
         // The database was left alone.
         assert!(t.read(audit::check_counters).is_ok());
     }
