@@ -55,7 +55,7 @@ fn start_writers(
                         .title("A title")
                         .comment("a comment")
                         .tags(&tags)
-                        .is_private(n % 5 == 0);
+                        .is_private(n.is_multiple_of(5));
                     let saved = db.write_autocommit(move |c| b.clone().save(c));
                     let (view, _) = saved.expect("save");
                     acked.lock().expect("lock").push(view.bookmark.id);
