@@ -12,7 +12,9 @@ use crate::state::AppState;
 /// Middleware: turns away a request whose path or query string holds an
 /// encoded NUL (`%00`) with a 400, before any handler runs. No name, tag,
 /// domain or search term contains one, and PostgreSQL refuses text with
-/// NUL outright, which would otherwise surface as a 500.
+/// NUL outright, which would otherwise surface as a 500. The
+/// Pinboard-compatible API is left to answer in its own format (it checks
+/// its parameters itself).
 pub async fn reject_nul<B>(
     req: ServiceRequest,
     next: Next<B>,
@@ -22,7 +24,8 @@ where
 {
     let uri = req.uri();
     let has_nul = |s: &str| s.as_bytes().windows(3).any(|w| w == b"%00");
-    if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
+    let pinboard = uri.path().starts_with("/api/pinboard/");
+    if !pinboard && (has_nul(uri.path()) || uri.query().is_some_and(has_nul)) {
         let error = ApiError::BadRequest("the URL must not contain NUL characters (%00)".into());
         let res = actix_web::ResponseError::error_response(&error);
         return Ok(req.into_response(res).map_into_right_body());
