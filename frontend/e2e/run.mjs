@@ -1196,6 +1196,48 @@ test('an admin resolves reports: the comment is hidden for everyone', async () =
   }
 });
 
+test('settings: change the password, then delete the account', async () => {
+  const ctx = await newContext();
+  const p = await ctx.newPage();
+  try {
+    const otherSession = await registerUser('erin');
+    await loginViaUi(p, 'erin');
+    await p.goto('/settings');
+    const account = p.getByRole('region', { name: 'Account' });
+    await account.getByLabel('Current password').fill(PASSWORD);
+    await account.getByLabel('New password').fill('a brand new passphrase');
+    await account.getByRole('button', { name: 'Change password' }).click();
+    await p.getByText('Password changed. Your other sessions were signed out.').waitFor();
+    // The session registered through the API ended; this one goes on.
+    const r = await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${otherSession}` } });
+    assert(r.status === 401, `the other session's token is rejected (got ${r.status})`);
+    await p.reload();
+    await p.getByRole('button', { name: /Account menu/ }).waitFor();
+    const oldLogin = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'erin', password: PASSWORD }),
+    });
+    assert(oldLogin.status === 401, `the old password no longer works (got ${oldLogin.status})`);
+
+    await p.goto('/settings');
+    await p.getByRole('region', { name: 'Account' }).getByRole('button', { name: 'Delete account' }).click();
+    const dialog = p.getByRole('dialog', { name: 'Delete account' });
+    await dialog.getByLabel('Password').fill('a brand new passphrase');
+    const forever = dialog.getByRole('button', { name: 'Delete my account forever' });
+    assert(await forever.isDisabled(), 'deleting waits for the typed username');
+    await dialog.getByLabel('Type your username “erin” to confirm').fill('erin');
+    await shot(p, 'settings-delete-account');
+    await forever.click();
+    await p.getByText('Your account was deleted.').waitFor();
+    await p.getByRole('link', { name: 'Log in' }).first().waitFor();
+    const gone = await fetch(`${base}/api/v1/users/erin`);
+    assert(gone.status === 404, `the deleted user is gone (got ${gone.status})`);
+  } finally {
+    await ctx.close();
+  }
+});
+
 // ---------------------------------------------------------------- runner
 let passed = 0;
 let failed = 0;

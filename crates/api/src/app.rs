@@ -31,6 +31,7 @@ pub fn app(
                 .error_handler(|e, _| ApiError::NotFound(format!("no such resource: {e}")).into()),
         )
         .wrap(actix_web::middleware::from_fn(middleware::note_writers))
+        .wrap(actix_web::middleware::from_fn(middleware::reject_nul))
         .wrap(ErrorHandlers::new().default_handler(problem_middleware))
         .wrap(Compress::default())
         .wrap(tracing_actix_web::TracingLogger::<logging::RequestSpan>::new())

@@ -3,6 +3,7 @@
 
 mod app;
 pub mod auth;
+pub mod backup;
 pub mod cache;
 pub mod client;
 pub mod config;

@@ -116,8 +116,12 @@ impl AppState {
             .await
     }
 
-    /// The id of the user called `name`, or 404.
+    /// The id of the user called `name`, or 404. A name no user can have
+    /// is a 404 without a query.
     pub async fn user_id(&self, name: String) -> Result<UserId, ApiError> {
+        if !could_be_username(&name) {
+            return Err(ApiError::not_found("user"));
+        }
         let load = {
             let name = name.clone();
             || async move {
@@ -149,4 +153,15 @@ impl AppState {
         let db = self.db.clone();
         Ok(web::block(move || db.write_autocommit(f)).await??)
     }
+}
+
+/// Whether `name` has the shape of a username (`[A-Za-z0-9_-]`, at most
+/// 64 bytes: the rules of registration, with room for names made before
+/// them), so that other strings never reach a query.
+pub fn could_be_username(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }

@@ -1,6 +1,8 @@
-//! Whether the user behind an access token is suspended, checked on every
-//! request that carries one: a suspension ends existing sessions at once
-//! rather than when their access tokens expire.
+//! Whether the user behind an access token is suspended, still exists, and
+//! which generation of their access tokens is valid, checked on every
+//! request that carries one: a suspension, a password change, "sign out
+//! everywhere" and a deleted account end existing sessions at once rather
+//! than when their access tokens expire.
 //!
 //! Answers are kept for [`RECHECK`] so that signed-in requests do not each
 //! cost a query. The process that suspends a user forgets its answer for
@@ -21,8 +23,12 @@ pub const RECHECK: Duration = Duration::from_secs(2);
 /// Most users whose answer is kept.
 const MAX_USERS: u64 = 100_000;
 
+/// What is known of a signed-in user: `None` when the account is gone,
+/// else whether they are suspended and their session generation.
+type SessionState = Option<(bool, i64)>;
+
 pub struct Suspensions {
-    known: Cache<UserId, bool>,
+    known: Cache<UserId, SessionState>,
 }
 
 impl Default for Suspensions {
@@ -37,21 +43,23 @@ impl Default for Suspensions {
 }
 
 impl Suspensions {
-    /// Whether `user` is suspended now (or was within [`RECHECK`], for
-    /// suspensions made by other processes).
-    pub async fn is_suspended(&self, state: &AppState, user: UserId) -> Result<bool, ApiError> {
+    /// `None` when `user` no longer exists, else whether they are
+    /// suspended and the generation of access tokens that is valid (as
+    /// of at most [`RECHECK`] ago for changes made by other processes).
+    pub async fn session(&self, state: &AppState, user: UserId) -> Result<SessionState, ApiError> {
         if let Some(known) = self.known.get(&user).await {
             return Ok(known);
         }
-        let suspended = state
-            .read(move |c| bukuma_db::moderation::suspended_at(c, user))
+        let found = state
+            .read(move |c| bukuma_db::users::session_state(c, user))
             .await?
-            .is_some();
-        self.known.insert(user, suspended).await;
-        Ok(suspended)
+            .map(|(suspended_at, gen)| (suspended_at.is_some(), gen));
+        self.known.insert(user, found).await;
+        Ok(found)
     }
 
-    /// Forgets what is known of `user`, after their suspension changed.
+    /// Forgets what is known of `user`, after their suspension, sessions or
+    /// account changed.
     pub async fn forget(&self, user: UserId) {
         self.known.invalidate(&user).await;
     }

@@ -6,6 +6,7 @@
 //! process on SQLite, retried on PostgreSQL serialisation failures and
 //! deadlocks). Row structs live in [`models`], the diesel schema in [`schema`].
 
+pub mod backup;
 mod connection;
 mod error;
 pub mod models;
@@ -22,7 +23,8 @@ pub use connection::{Backend, ConnectionManager, DbConnection, DbTarget};
 pub use error::DbError;
 pub use pool::{Db, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 pub use queries::{
-    bookmarks, entries, follows, invites, leases, moderation, mutes, notifications, search, stars,
+    accounts, bookmarks, entries, follows, invites, leases, moderation, mutes, notifications,
+    search, stars,
     stmt, tags, tokens, users,
 };
 pub use time::now_micros;

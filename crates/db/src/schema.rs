@@ -17,6 +17,7 @@ diesel::table! {
         following_count -> BigInt,
         follower_count -> BigInt,
         suspended_at -> Nullable<BigInt>,
+        session_gen -> BigInt,
     }
 }
 

@@ -6,6 +6,8 @@ mod jwt;
 mod password;
 mod secrets;
 
-pub use jwt::JwtKeys;
+pub use jwt::{AccessClaims, JwtKeys};
 pub use password::{dummy_hash, hash_password, on_password_thread, verify_password};
-pub use secrets::{hash_secret, new_secret, API_TOKEN_PREFIX, REFRESH_TOKEN_PREFIX};
+pub use secrets::{
+    hash_secret, new_secret, successor_secret, API_TOKEN_PREFIX, REFRESH_TOKEN_PREFIX,
+};

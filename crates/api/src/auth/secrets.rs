@@ -1,6 +1,7 @@
 //! Opaque secrets: refresh tokens and personal API tokens, stored hashed.
 
 use base64::Engine;
+use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -22,4 +23,19 @@ pub fn new_secret(prefix: &str) -> String {
 /// How token secrets are stored: SHA-256, hex. (They are random, so a slow hash adds nothing.)
 pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// The refresh token that replaces `presented` when it is rotated: derived
+/// from it under the server's key, so that a client presenting the same
+/// token again within the grace period gets the same successor (one chain,
+/// never a fork) while only hashes are stored.
+pub fn successor_secret(key: &[u8], presented: &str) -> String {
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(b"bukuma refresh successor\0");
+    mac.update(presented.as_bytes());
+    format!(
+        "{REFRESH_TOKEN_PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
 }

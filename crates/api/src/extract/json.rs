@@ -82,5 +82,40 @@ fn parse<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiEr
     })?;
     de.end()
         .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))?;
+    // A NUL can only arrive escaped; PostgreSQL refuses text holding one.
+    if body.windows(6).any(|w| w == b"\\u0000") {
+        if let Ok(tree) = serde_json::from_slice::<serde_json::Value>(body) {
+            if let Some(field) = nul_field(&tree, String::new()) {
+                return Err(ApiError::field(field, "must not contain NUL characters"));
+            }
+        }
+    }
     Ok(value)
+}
+
+/// The path (`a.b[0]`) of the first string or key in `v` holding a NUL.
+fn nul_field(v: &serde_json::Value, at: String) -> Option<String> {
+    use serde_json::Value;
+    let join = |key: &str| {
+        if at.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{at}.{key}")
+        }
+    };
+    match v {
+        Value::String(s) if s.contains('\0') => Some(if at.is_empty() { ".".into() } else { at }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_field(item, format!("{at}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, item)| {
+            if k.contains('\0') {
+                Some(join("."))
+            } else {
+                nul_field(item, join(k))
+            }
+        }),
+        _ => None,
+    }
 }

@@ -11,4 +11,5 @@ pub use admin::Admin;
 pub use json::{OptionalJson, ValidJson, MAX_JSON_BYTES};
 pub use page::{next_cursor, Page, PageParams};
 pub use query::Query;
+pub(crate) use viewer::bearer;
 pub use viewer::{Principal, SignedIn, Viewer, Writer};

@@ -153,9 +153,19 @@ impl Viewer {
                 scope,
             })))
         } else {
-            let user_id = state.jwt.verify(&token)?;
-            if state.suspensions.is_suspended(&state, user_id).await? {
-                return Err(ApiError::Suspended(crate::routes::auth::SUSPENDED.into()));
+            let claims = state.jwt.verify_claims(&token)?;
+            let user_id = claims.user_id;
+            match state.suspensions.session(&state, user_id).await? {
+                None => return Err(ApiError::Unauthorized("invalid access token".into())),
+                Some((true, _)) => {
+                    return Err(ApiError::Suspended(crate::routes::auth::SUSPENDED.into()))
+                }
+                Some((false, gen)) if claims.gen < gen => {
+                    return Err(ApiError::Unauthorized(
+                        "this session was signed out; sign in again".into(),
+                    ))
+                }
+                Some(_) => {}
             }
             Ok(Viewer(Some(Principal {
                 user_id,
@@ -167,7 +177,7 @@ impl Viewer {
 
 /// The Bearer credential of a request: `Ok(None)` without an `Authorization`
 /// header, an error when it is present but malformed.
-fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+pub(crate) fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };

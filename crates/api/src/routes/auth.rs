@@ -11,7 +11,7 @@ use bukuma_domain::{DisplayName, Password, Role, Username};
 use crate::auth::{self, hash_secret, new_secret, REFRESH_TOKEN_PREFIX};
 use crate::config::RegistrationMode;
 use crate::error::{ApiError, Fields, Problem};
-use crate::extract::{OptionalJson, ValidJson};
+use crate::extract::{OptionalJson, ValidJson, Writer};
 use crate::invites;
 use crate::state::AppState;
 use crate::views::{
@@ -50,9 +50,15 @@ fn session_response(
     req: &HttpRequest,
     status: actix_web::http::StatusCode,
     user: bukuma_db::models::User,
+    family: &str,
     refresh_token: String,
 ) -> Result<HttpResponse, ApiError> {
-    let access_token = state.jwt.issue(user.id, state.config.access_token_secs)?;
+    let access_token = state.jwt.issue(
+        user.id,
+        user.session_gen,
+        Some(family),
+        state.config.access_token_secs,
+    )?;
     let cookie = refresh_cookie(state, req, &refresh_token, state.config.refresh_token_days);
     Ok(HttpResponse::build(status)
         .cookie(cookie)
@@ -148,6 +154,8 @@ pub async fn register(
     let hash = auth::on_password_thread(move || auth::hash_password(password.expose())).await??;
     let (refresh, expires) = new_refresh(&state);
     let refresh_hash = hash_secret(&refresh);
+    let family = new_secret("");
+    let user_family = family.clone();
     let user = state
         .write(move |c| {
             let now = now_micros();
@@ -173,7 +181,7 @@ pub async fn register(
                     updated_at: now,
                 },
             )?;
-            tokens::insert_refresh(c, user.id, &new_secret(""), &refresh_hash, now, expires)?;
+            tokens::insert_refresh(c, user.id, &user_family, &refresh_hash, now, expires)?;
             Ok(Ok(user))
         })
         .await?
@@ -183,6 +191,7 @@ pub async fn register(
         &req,
         actix_web::http::StatusCode::CREATED,
         user,
+        &family,
         refresh,
     )
 }
@@ -239,19 +248,28 @@ pub async fn login(
     let (refresh, expires) = new_refresh(&state);
     let refresh_hash = hash_secret(&refresh);
     let user_id = user.id;
+    let family = new_secret("");
+    let user_family = family.clone();
     state
         .write(move |c| {
             tokens::insert_refresh(
                 c,
                 user_id,
-                &new_secret(""),
+                &user_family,
                 &refresh_hash,
                 now_micros(),
                 expires,
             )
         })
         .await?;
-    session_response(&state, &req, actix_web::http::StatusCode::OK, user, refresh)
+    session_response(
+        &state,
+        &req,
+        actix_web::http::StatusCode::OK,
+        user,
+        &family,
+        refresh,
+    )
 }
 
 /// Why a suspended user is turned away.
@@ -279,7 +297,10 @@ pub async fn refresh(
     let presented = presented_refresh(&req, body)
         .ok_or_else(|| ApiError::Unauthorized("no refresh token".into()))?;
     let old_hash = hash_secret(&presented);
-    let (refresh, expires) = new_refresh(&state);
+    // The successor is derived from the presented token: a retry within the
+    // grace period answers the same one, so a session never forks.
+    let refresh = auth::successor_secret(&state.config.jwt_secret, &presented);
+    let expires = new_refresh(&state).1;
     let new_hash = hash_secret(&refresh);
     let grace_micros = state.config.refresh_reuse_grace_secs * 1_000_000;
     let outcome = state
@@ -297,23 +318,33 @@ pub async fn refresh(
             if bukuma_db::moderation::suspended_at(c, t.user_id)?.is_some() {
                 return Ok(Err(SUSPENDED));
             }
-            if !tokens::mark_refresh_used(c, t.id, now)? {
+            if tokens::mark_refresh_used(c, t.id, now)? {
+                tokens::insert_refresh(c, t.user_id, &t.family, &new_hash, now, expires)?;
+            } else {
                 // Used before. Within the grace period that is a client whose
-                // previous answer got lost; later, someone holds a copy.
+                // previous answer got lost: it gets the successor it was
+                // given then, if that still stands. Later, someone holds a copy.
                 let used_at = tokens::find_refresh(c, &old_hash)?.and_then(|t| t.used_at);
-                if used_at.is_none_or(|u| now - u > grace_micros) {
+                let successor = tokens::find_refresh(c, &new_hash)?;
+                let live = successor.is_some_and(|s| s.revoked_at.is_none() && s.expires_at >= now);
+                if !live || used_at.is_none_or(|u| now - u > grace_micros) {
                     tokens::revoke_family(c, &t.family, now)?;
                     return Ok(Err("refresh token reused; the session was revoked"));
                 }
             }
-            tokens::insert_refresh(c, t.user_id, &t.family, &new_hash, now, expires)?;
-            Ok(Ok(
-                users::find(c, t.user_id)?.ok_or(bukuma_db::DbError::NotFound)?
-            ))
+            let user = users::find(c, t.user_id)?.ok_or(bukuma_db::DbError::NotFound)?;
+            Ok(Ok((user, t.family)))
         })
         .await?;
     match outcome {
-        Ok(user) => session_response(&state, &req, actix_web::http::StatusCode::OK, user, refresh),
+        Ok((user, family)) => session_response(
+            &state,
+            &req,
+            actix_web::http::StatusCode::OK,
+            user,
+            &family,
+            refresh,
+        ),
         Err(why) => {
             let error = if why == SUSPENDED {
                 ApiError::Suspended(why.into())
@@ -351,4 +382,31 @@ pub async fn logout(
     Ok(HttpResponse::NoContent()
         .cookie(refresh_cookie(&state, &req, "", 0))
         .finish())
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/auth/logout-all", tag = "auth",
+    responses(
+        (status = 204, description = "Every session of the user ended, this one included: all refresh tokens revoked, all access tokens invalid, the cookie cleared"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn logout_all(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    me: Writer,
+) -> Result<HttpResponse, ApiError> {
+    let user = me.user_id;
+    state
+        .write(move |c| users::end_all_sessions(c, user, now_micros()))
+        .await?;
+    state.suspensions.forget(user).await;
+    Ok(clear_session(&state, &req))
+}
+
+/// A 204 that clears the refresh cookie.
+pub(crate) fn clear_session(state: &AppState, req: &HttpRequest) -> HttpResponse {
+    HttpResponse::NoContent()
+        .cookie(refresh_cookie(state, req, "", 0))
+        .finish()
 }

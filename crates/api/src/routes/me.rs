@@ -1,17 +1,18 @@
 //! The signed-in user's account and personal API tokens.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use bukuma_db::models::UserChanges;
-use bukuma_db::{now_micros, tokens, users, DbError};
-use bukuma_domain::{Bio, DisplayName, TokenId};
+use bukuma_db::{accounts, now_micros, tokens, users, DbError};
+use bukuma_domain::{Bio, DisplayName, Password, TokenId, UserId};
 
-use crate::auth::{hash_secret, new_secret, API_TOKEN_PREFIX};
+use crate::auth::{self, hash_secret, new_secret, API_TOKEN_PREFIX};
 use crate::error::{ApiError, Fields};
 use crate::extract::{SignedIn, ValidJson, Writer};
 use crate::state::AppState;
 use crate::views::ts;
 use crate::views::{
-    ApiToken, ApiTokenList, CreateTokenRequest, CreatedApiToken, ProfileChanges, User,
+    ApiToken, ApiTokenList, ChangePasswordRequest, CreateTokenRequest, CreatedApiToken,
+    DeleteAccountRequest, PasswordChanged, ProfileChanges, User,
 };
 
 #[utoipa::path(
@@ -137,4 +138,105 @@ pub async fn delete_token(
     } else {
         Err(ApiError::not_found("token"))
     }
+}
+
+/// Checks the signed-in user's password before an account change: a 403
+/// when it is wrong (not a 401, which would read as an ended session).
+async fn confirm_password(
+    state: &AppState,
+    user: UserId,
+    password: String,
+) -> Result<(), ApiError> {
+    let stored = state
+        .read(move |c| users::find(c, user)?.ok_or(DbError::NotFound))
+        .await?
+        .password_hash;
+    let ok = auth::on_password_thread(move || auth::verify_password(&password, &stored)).await?;
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("the password is wrong".into()))
+    }
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/me/password", tag = "me",
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 200, description = "Changed. Every other session has ended (their refresh tokens are revoked and access tokens stop working); this one goes on with the access token returned", body = PasswordChanged),
+        (status = 403, description = "The current password is wrong", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    me: Writer,
+    ValidJson(body): ValidJson<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let mut fields = Fields::default();
+    let new = fields.check("new_password", Password::parse(&body.new_password));
+    fields.finish()?;
+    let new = new.ok_or_else(|| ApiError::Internal("validated field missing".into()))?;
+    confirm_password(&state, me.user_id, body.current_password).await?;
+    let hash = auth::on_password_thread(move || auth::hash_password(new.expose())).await??;
+    // The session (refresh-token family) of the access token that asked
+    // stays signed in; with an API token, no session does.
+    let session = crate::extract::bearer(&req)
+        .ok()
+        .flatten()
+        .and_then(|t| state.jwt.verify_claims(&t).ok())
+        .and_then(|c| c.session);
+    let keep = session.clone();
+    let user = me.user_id;
+    let gen = state
+        .write(move |c| users::change_password(c, user, &hash, keep.as_deref(), now_micros()))
+        .await?;
+    state.suspensions.forget(user).await;
+    tracing::info!(user = user.0, "password changed; other sessions ended");
+    let access_token = state.jwt.issue(
+        user,
+        gen,
+        session.as_deref(),
+        state.config.access_token_secs,
+    )?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(PasswordChanged {
+            access_token,
+            token_type: "Bearer".into(),
+            expires_in: state.config.access_token_secs,
+        }))
+}
+
+#[utoipa::path(
+    delete, path = "/api/v1/me", tag = "me",
+    request_body = DeleteAccountRequest,
+    responses(
+        (status = 204, description = "The account and all its data are deleted: bookmarks, comments, tags, stars given and received, follows, mutes, notifications, reports, API tokens and sessions"),
+        (status = 403, description = "The password is wrong", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn delete_me(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    me: Writer,
+    ValidJson(body): ValidJson<DeleteAccountRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let user = me.user_id;
+    confirm_password(&state, user, body.password).await?;
+    let opts = state.write_options();
+    let db = state.db.clone();
+    // A transaction of its own: it may be long, and must be all or nothing.
+    let deleted =
+        web::block(move || db.write(|c| accounts::delete_account(c, user, opts))).await??;
+    state.suspensions.forget(user).await;
+    state.mutes.forget(user).await;
+    tracing::info!(
+        user = user.0,
+        bookmarks = deleted.bookmarks,
+        "account deleted"
+    );
+    Ok(crate::routes::auth::clear_session(&state, &req))
 }

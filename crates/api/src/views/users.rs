@@ -171,6 +171,35 @@ pub struct AuthResponse {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    #[schema(max_length = 1024)]
+    pub current_password: String,
+    /// The rules of registration apply.
+    #[schema(min_length = 8, max_length = 256)]
+    pub new_password: String,
+}
+
+/// The session that changed the password goes on with this access token;
+/// every other session has ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasswordChanged {
+    /// A JWT for `Authorization: Bearer`, valid for `expires_in` seconds.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    pub expires_in: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteAccountRequest {
+    /// The account's password, to confirm.
+    #[schema(max_length = 1024)]
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ProfileChanges {
     #[schema(min_length = 1, max_length = 64)]
     pub display_name: Option<String>,

@@ -3,11 +3,13 @@
 
 mod harness;
 
+mod backup;
 mod concurrency;
 mod errors;
 mod feeds;
 mod import_export;
 mod metadata;
+mod nul;
 mod openapi;
 mod pinboard;
 mod proxies;

@@ -26,6 +26,8 @@ pub struct User {
     pub follower_count: i64,
     /// When an admin suspended the user; `None` while they are in good standing.
     pub suspended_at: Option<i64>,
+    /// The generation of access tokens still valid; a password change bumps it.
+    pub session_gen: i64,
 }
 
 #[derive(Debug, Insertable)]

@@ -42,3 +42,12 @@ pub fn acquire(
     .execute(conn)?;
     Ok(taken == 1)
 }
+
+/// Names of the leases some holder has until after `now`.
+pub fn held(conn: &mut DbConnection, now: i64) -> Result<Vec<String>, DbError> {
+    Ok(job_leases::table
+        .filter(job_leases::expires_at.gt(now))
+        .select(job_leases::name)
+        .order(job_leases::name)
+        .load(conn)?)
+}

@@ -1,5 +1,6 @@
 //! Plain query functions, one module per table, over either backend.
 
+pub mod accounts;
 pub mod bookmarks;
 pub mod entries;
 pub mod follows;

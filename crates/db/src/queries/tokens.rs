@@ -68,6 +68,28 @@ pub fn revoke_family(conn: &mut DbConnection, family: &str, now: i64) -> Result<
     Ok(())
 }
 
+/// Revokes every live refresh token of a user, except those of
+/// `keep_family` when given.
+pub fn revoke_user_sessions(
+    conn: &mut DbConnection,
+    user_id: UserId,
+    keep_family: Option<&str>,
+    now: i64,
+) -> Result<usize, DbError> {
+    let live = refresh_tokens::table
+        .filter(refresh_tokens::user_id.eq(user_id))
+        .filter(refresh_tokens::revoked_at.is_null());
+    let n = match keep_family {
+        Some(family) => diesel::update(live.filter(refresh_tokens::family.ne(family)))
+            .set(refresh_tokens::revoked_at.eq(now))
+            .execute(conn)?,
+        None => diesel::update(live)
+            .set(refresh_tokens::revoked_at.eq(now))
+            .execute(conn)?,
+    };
+    Ok(n)
+}
+
 /// Deletes refresh tokens that expired before `before`.
 pub fn purge_expired_refresh(conn: &mut DbConnection, before: i64) -> Result<usize, DbError> {
     Ok(

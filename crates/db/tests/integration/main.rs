@@ -3,6 +3,7 @@
 
 mod common;
 
+mod accounts;
 mod bookmarks;
 mod concurrency;
 mod entries;

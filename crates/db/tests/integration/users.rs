@@ -56,3 +56,12 @@ fn roles_are_stored_as_their_names_and_unknown_ones_read_as_user(db: &Db) {
     assert_eq!(found.map(|u| u.role), Some(Role::User));
 }
 both_backends!(roles_are_stored_as_their_names_and_unknown_ones_read_as_user);
+
+fn a_name_with_a_nul_finds_nobody_on_either_backend(db: &Db) {
+    user(db, "alice");
+    for name in ["a\0b", "alice\0", "\0"] {
+        let found = db.read(|c| users::find_by_name(c, name)).expect("no error");
+        assert!(found.is_none(), "{name:?}");
+    }
+}
+both_backends!(a_name_with_a_nul_finds_nobody_on_either_backend);

@@ -23,6 +23,10 @@ export const session = {
   set(auth: AuthResponse) {
     emit({ accessToken: auth.access_token, user: auth.user });
   },
+  /** A new access token for the same session (after a password change). */
+  setToken(accessToken: string) {
+    emit({ ...state, accessToken });
+  },
   setUser(user: User) {
     emit({ ...state, user });
   },

@@ -67,6 +67,21 @@ enum Command {
         #[command(subcommand)]
         command: SearchCommand,
     },
+    /// Write a consistent copy of the database to a new file while servers
+    /// keep running (SQLite: `VACUUM INTO`; PostgreSQL: `pg_dump --format=custom`).
+    Backup {
+        /// The backup file to create.
+        file: std::path::PathBuf,
+    },
+    /// Put a backup in the place of the database and rebuild the search
+    /// index. Refused while a server runs on the database.
+    Restore {
+        /// A file `bukuma backup` wrote.
+        file: std::path::PathBuf,
+        /// PostgreSQL: restore even though a server seems to hold job leases.
+        #[arg(long)]
+        force: bool,
+    },
     /// Fill an empty database with a deterministic synthetic dataset (benchmarks).
     /// Every user's password is `bench-password`.
     Seed(cmd::seed::SeedArgs),
@@ -167,6 +182,8 @@ fn run(command: Command) -> Result<(), AnyError> {
         Command::Import { user, public, file } => cmd::transfer::import(user, public, file),
         Command::Export { user, format } => cmd::transfer::export(user, format),
         Command::Serve => cmd::serve::serve(),
+        Command::Backup { file } => cmd::backup::backup(&file),
+        Command::Restore { file, force } => cmd::backup::restore(&file, force),
         Command::Seed(args) => cmd::seed::seed(args),
         Command::Search {
             command: SearchCommand::Reindex,

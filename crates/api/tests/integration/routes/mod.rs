@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, one module per resource.
 
+mod accounts;
 mod auth;
 mod bookmarks;
 mod comments;

@@ -55,6 +55,58 @@ describe('settings', () => {
     expect(screen.getByRole('button', { name: 'Copy the token' })).toBeInTheDocument();
   });
 
+  it('changes the password and shows a wrong current password', async () => {
+    const bodies: unknown[] = [];
+    server.use(
+      ...settingsHandlers(),
+      http.post('*/api/v1/me/password', async ({ request }) => {
+        const body = (await request.json()) as { current_password: string };
+        bodies.push(body);
+        if (body.current_password !== 'old password') {
+          return problem(403, 'the password is wrong');
+        }
+        return HttpResponse.json({ access_token: 'new.jwt.token', token_type: 'Bearer', expires_in: 900 });
+      }),
+    );
+    renderApp('/settings');
+    const section = await screen.findByRole('region', { name: 'Account' });
+    await userEvent.type(within(section).getByLabelText('Current password'), 'not it');
+    await userEvent.type(within(section).getByLabelText('New password'), 'new password 1');
+    await userEvent.click(within(section).getByRole('button', { name: 'Change password' }));
+    expect(await within(section).findByRole('alert')).toHaveTextContent('the password is wrong');
+    await userEvent.clear(within(section).getByLabelText('Current password'));
+    await userEvent.type(within(section).getByLabelText('Current password'), 'old password');
+    await userEvent.click(within(section).getByRole('button', { name: 'Change password' }));
+    expect(await screen.findByText('Password changed. Your other sessions were signed out.')).toBeInTheDocument();
+    expect(bodies).toEqual([
+      { current_password: 'not it', new_password: 'new password 1' },
+      { current_password: 'old password', new_password: 'new password 1' },
+    ]);
+  });
+
+  it('deletes the account only after the password and the typed username', async () => {
+    let body: unknown = null;
+    server.use(
+      ...settingsHandlers(),
+      http.delete('*/api/v1/me', async ({ request }) => {
+        body = await request.json();
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    renderApp('/settings');
+    const section = await screen.findByRole('region', { name: 'Account' });
+    await userEvent.click(within(section).getByRole('button', { name: 'Delete account' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete account' });
+    const forever = within(dialog).getByRole('button', { name: 'Delete my account forever' });
+    await userEvent.type(within(dialog).getByLabelText('Password'), 'my password');
+    expect(forever).toBeDisabled();
+    await userEvent.type(within(dialog).getByLabelText('Type your username “alice” to confirm'), 'alice');
+    expect(forever).toBeEnabled();
+    await userEvent.click(forever);
+    expect(await screen.findByText('Your account was deleted.')).toBeInTheDocument();
+    expect(body).toEqual({ password: 'my password' });
+  });
+
   it('asks anonymous visitors to log in', async () => {
     renderApp('/settings');
     expect(await screen.findByText('Log in to change your settings.')).toBeInTheDocument();

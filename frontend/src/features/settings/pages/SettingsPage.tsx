@@ -4,6 +4,7 @@ import { useI18n } from '@/i18n/i18n';
 import { useTitle } from '@/lib/useTitle';
 import { paths } from '@/config/paths';
 import { LanguageSwitcher } from '@/components/LanguageSwitcher';
+import { AccountSection } from '../components/AccountSection';
 import { BookmarkletSection } from '../components/BookmarkletSection';
 import { MutesSection } from '../components/MutesSection';
 import { ProfileSection } from '../components/ProfileSection';
@@ -30,6 +31,7 @@ export function SettingsPage() {
           <TagsSection username={user.username} />
           <MutesSection />
           <BookmarkletSection />
+          <AccountSection user={user} />
         </>
       ) : (
         <p className="card settings-section">

@@ -1,5 +1,6 @@
 //! The subcommands of `bukuma`, one module each, and what they share.
 
+pub mod backup;
 pub mod invite;
 pub mod search;
 pub mod seed;

@@ -10,10 +10,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::{open_db, AnyError};
 
 /// A progress bar per phase on standard error.
-struct Bar(ProgressBar);
+pub struct Bar(pub ProgressBar);
 
 impl Bar {
-    fn new() -> Result<Self, AnyError> {
+    pub fn new() -> Result<Self, AnyError> {
         let bar = ProgressBar::new(0).with_style(
             ProgressStyle::with_template(
                 "{msg:>22} [{bar:40}] {pos}/{len} ({per_sec}, {elapsed})",

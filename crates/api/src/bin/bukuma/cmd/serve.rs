@@ -12,6 +12,8 @@ use super::{open_db, AnyError};
 #[actix_web::main]
 pub async fn serve() -> Result<(), AnyError> {
     let config = Config::from_env()?;
+    // Held until the process ends: `bukuma restore` refuses while it is.
+    let _lock = bukuma_api::backup::ServerLock::for_server(&config)?;
     let db = {
         let config = config.clone();
         web::block(move || open_db(&config))
