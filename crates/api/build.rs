@@ -1,15 +1,13 @@
-//! Release builds embed the built web app (see `src/spa.rs`): rebuild when
-//! it changes, and give the embedding an empty folder to read when the
-//! frontend has not been built (a Rust-only build then serves no SPA).
+//! The binary carries the built web app (see `src/spa.rs`). The embedding
+//! needs its folder to exist, also before the frontend is built (a
+//! Rust-only build then serves no SPA): create it empty. Release builds copy
+//! the files in, so they are rebuilt when the folder changes; debug builds
+//! read the folder at run time.
 
 use std::path::PathBuf;
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
-    if std::env::var("PROFILE").as_deref() != Ok("release") {
-        // Debug builds read the folder at run time.
-        return;
-    }
     let Ok(manifest) = std::env::var("CARGO_MANIFEST_DIR") else {
         return;
     };
@@ -18,5 +16,7 @@ fn main() {
         println!("cargo::warning=cannot create {}: {e}", dist.display());
         return;
     }
-    println!("cargo::rerun-if-changed={}", dist.display());
+    if std::env::var("PROFILE").as_deref() == Ok("release") {
+        println!("cargo::rerun-if-changed={}", dist.display());
+    }
 }

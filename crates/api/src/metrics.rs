@@ -69,7 +69,10 @@ pub async fn track<B: MessageBody>(
             res.request().match_pattern(),
             res.status().as_u16().to_string(),
         ),
-        Err(e) => (None, e.as_response_error().status_code().as_u16().to_string()),
+        Err(e) => (
+            None,
+            e.as_response_error().status_code().as_u16().to_string(),
+        ),
     };
     let route = route.unwrap_or_else(|| "unmatched".to_owned());
     metrics::counter!(

@@ -6,6 +6,7 @@ mod harness;
 mod concurrency;
 mod errors;
 mod feeds;
+mod hardening;
 mod import_export;
 mod metadata;
 mod openapi;
