@@ -15,8 +15,9 @@ run: frontend
 	$(CARGO) build --release -p bukuma-api
 	$(BIN_RELEASE) serve
 
-## test: every check and test (needs PostgreSQL on 127.0.0.1:5432, see README)
-test: ensure-postgres check-fmt clippy domain-purity test-rust bench-smoke test-frontend schemathesis pinboard-client feeds-check abuse
+## test: every check and test (needs PostgreSQL on 127.0.0.1:5432, see README);
+## the web app is built before the Rust tests, one of which serves it from the binary
+test: ensure-postgres check-fmt clippy domain-purity frontend test-rust bench-smoke test-frontend schemathesis pinboard-client feeds-check abuse
 	@echo "make test: all checks passed"
 
 build:

@@ -231,6 +231,10 @@ async function newContext(opts = {}) {
   ctx.setDefaultTimeout(10_000);
   ctx.on('page', (p) => {
     p.on('pageerror', (e) => pageErrors.push(`${p.url()}: ${e.message}`));
+    // The server's Content-Security-Policy must not block anything the app does.
+    p.on('console', (m) => {
+      if (m.type() === 'error' && m.text().includes('Content Security Policy')) pageErrors.push(`${p.url()}: ${m.text()}`);
+    });
     p.on('dialog', (d) => void d.accept());
   });
   return ctx;

@@ -263,6 +263,8 @@ impl ReadCache {
         };
         if let Some(slot) = responses.get(&key).await {
             if usable(&slot) {
+                metrics::counter!("bukuma_read_cache_total", "cache" => "reads", "result" => "hit")
+                    .increment(1);
                 return slot.body.body();
             }
         }
@@ -272,8 +274,12 @@ impl ReadCache {
             .entry(key)
             .and_try_compute_with(|cached| async move {
                 if cached.is_some_and(|e| usable(e.value())) {
+                    metrics::counter!("bukuma_read_cache_total", "cache" => "reads", "result" => "hit")
+                        .increment(1);
                     return Ok(Op::Nop);
                 }
+                metrics::counter!("bukuma_read_cache_total", "cache" => "reads", "result" => "miss")
+                    .increment(1);
                 let body = load().await?;
                 Ok::<_, ApiError>(Op::Put(Slot {
                     version,
@@ -384,10 +390,14 @@ impl PageCache {
         if let Ok(pages) = self.pages.lock() {
             if let Some((at, body)) = pages.get(&limit) {
                 if now.duration_since(*at) < self.ttl {
+                    metrics::counter!("bukuma_read_cache_total", "cache" => "hot", "result" => "hit")
+                        .increment(1);
                     return Ok(body.clone());
                 }
             }
         }
+        metrics::counter!("bukuma_read_cache_total", "cache" => "hot", "result" => "miss")
+            .increment(1);
         let generation = self.generation.load(std::sync::atomic::Ordering::Acquire);
         let body = fill().await?;
         if let Ok(mut pages) = self.pages.lock() {

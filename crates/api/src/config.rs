@@ -17,8 +17,9 @@ pub struct Config {
     /// `BUKUMA_SEARCH_DIR`: the search index of this host, shared by the
     /// server processes on it; default `<data dir>/search`.
     pub search_dir: PathBuf,
-    /// `BUKUMA_STATIC_DIR`: the built SPA; default `frontend/dist`.
-    pub static_dir: PathBuf,
+    /// `BUKUMA_STATIC_DIR`: serve the built SPA from this directory (for
+    /// development); default: the copy built into the binary.
+    pub static_dir: Option<PathBuf>,
     /// `BUKUMA_COOKIE_SECURE`: mark the refresh cookie `Secure` even over plain HTTP.
     pub cookie_secure: bool,
     /// `BUKUMA_NEW_ENTRY_THRESHOLD`: public bookmarks that make an entry "new"; default 3.
@@ -79,6 +80,18 @@ pub struct Config {
     /// that double up to `BUKUMA_LOGIN_ACCOUNT_MAX_WAIT_SECS` (default 30)
     /// and `BUKUMA_LOGIN_ADDRESS_MAX_WAIT_SECS` (default 900).
     pub login_policy: crate::login_throttle::Policy,
+    /// `BUKUMA_BODY_TIMEOUT_SECS`: a request body that sends no byte for this
+    /// long is cut off with a 408, so that stalled uploads do not hold
+    /// connections; default 15.
+    pub body_timeout_secs: u64,
+    /// `BUKUMA_MIN_FREE_MB`: `/readyz` answers 503 when the data directory's
+    /// file system has less free space than this; default 64, 0 = no check.
+    pub min_free_mb: u64,
+    /// `BUKUMA_METRICS`: serve `/metrics` on the main port; default false.
+    pub metrics: bool,
+    /// `BUKUMA_METRICS_BIND`: serve `/metrics` on a listener of its own at
+    /// this address (e.g. `127.0.0.1:9090`) instead; default none.
+    pub metrics_bind: Option<String>,
     /// HS256 key: `BUKUMA_JWT_SECRET`, else a key generated once and kept in
     /// `<data dir>/jwt-secret`.
     pub jwt_secret: Vec<u8>,
@@ -174,9 +187,7 @@ impl Config {
         Ok(Config {
             database_url,
             bind: var("BUKUMA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
-            static_dir: PathBuf::from(
-                var("BUKUMA_STATIC_DIR").unwrap_or_else(|| "frontend/dist".into()),
-            ),
+            static_dir: var("BUKUMA_STATIC_DIR").map(PathBuf::from),
             cookie_secure: parsed("BUKUMA_COOKIE_SECURE", false)?,
             new_entry_threshold: threshold,
             hot_interval_secs: parsed("BUKUMA_HOT_INTERVAL_SECS", 60u64)?.max(1),
@@ -223,6 +234,10 @@ impl Config {
                 every: Duration::from_secs(parsed("BUKUMA_REGISTER_INTERVAL_SECS", 600u64)?),
             },
             login_policy: login_policy()?,
+            body_timeout_secs: parsed("BUKUMA_BODY_TIMEOUT_SECS", 15u64)?.clamp(1, 3600),
+            min_free_mb: parsed("BUKUMA_MIN_FREE_MB", 64u64)?,
+            metrics: parsed("BUKUMA_METRICS", false)?,
+            metrics_bind: var("BUKUMA_METRICS_BIND"),
             search_dir: var("BUKUMA_SEARCH_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| data_dir.join("search")),
@@ -241,7 +256,7 @@ impl Config {
             data_dir: std::env::temp_dir(),
             // Tests that search give each app a directory of its own.
             search_dir: std::env::temp_dir().join("bukuma-search-unused"),
-            static_dir: PathBuf::from("frontend/dist"),
+            static_dir: None,
             cookie_secure: false,
             new_entry_threshold: 3,
             hot_interval_secs: 60,
@@ -268,6 +283,10 @@ impl Config {
                 every: Duration::ZERO,
             },
             login_policy: crate::login_throttle::Policy::default(),
+            body_timeout_secs: 15,
+            min_free_mb: 0,
+            metrics: false,
+            metrics_bind: None,
             jwt_secret: secret,
         }
     }

@@ -57,6 +57,9 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{0}")]
     Unavailable(String),
+    /// The request body stopped arriving.
+    #[error("{0}")]
+    RequestTimeout(String),
     /// A limit was reached; the caller may try again in `retry_after_secs`.
     #[error("{detail}")]
     TooManyRequests {
@@ -100,6 +103,7 @@ impl ApiError {
                 ("unsupported-media-type", "Unsupported media type")
             }
             ApiError::Unavailable(_) => ("unavailable", "Service unavailable"),
+            ApiError::RequestTimeout(_) => ("request-timeout", "Request timeout"),
             ApiError::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
             ApiError::Internal(_) => ("internal", "Internal server error"),
         }
@@ -119,6 +123,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -390,6 +390,8 @@ pub fn run(db: Db, search: Arc<Search>) {
         match run_writer(&db, &search) {
             Ok(()) => last_error = None,
             Err(e) => {
+                metrics::counter!("bukuma_job_runs_total", "job" => "search_index", "outcome" => "failed")
+                    .increment(1);
                 let message = e.to_string();
                 if last_error.as_ref() != Some(&message) {
                     tracing::error!(error = %message, "search indexer failed; retrying");
@@ -433,6 +435,8 @@ fn run_writer(db: &Db, search: &Search) -> Result<(), IndexError> {
         if (written > 0 || claim != claimed) && last_commit.elapsed() >= COMMIT_EVERY {
             let started = Instant::now();
             writer.commit(&claim.to_string())?;
+            metrics::counter!("bukuma_job_runs_total", "job" => "search_index", "outcome" => "ok")
+                .increment(1);
             tracing::debug!(
                 written,
                 held = recent.held.len(),

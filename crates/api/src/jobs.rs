@@ -64,6 +64,13 @@ pub fn spawn(db: Db, interval: Duration) {
                 recompute_hot(&db).map(Some)
             })
             .await;
+            let outcome = match &result {
+                Ok(Ok(Some(_))) => "ok",
+                Ok(Ok(None)) => "elsewhere",
+                _ => "failed",
+            };
+            metrics::counter!("bukuma_job_runs_total", "job" => "hot", "outcome" => outcome)
+                .increment(1);
             match result {
                 Ok(Ok(Some(n))) => {
                     if purge {
@@ -96,6 +103,12 @@ pub async fn fetch_due(db: &Db, fetcher: &Fetcher) -> Result<usize, ApiError> {
     web::block(move || {
         for ((id, url), result) in due.into_iter().zip(results) {
             let now = now_micros();
+            let outcome = match &result {
+                Ok(_) => "ok",
+                Err(e) if e.is_permanent() => "failed_permanently",
+                Err(_) => "failed",
+            };
+            metrics::counter!("bukuma_metadata_fetches_total", "outcome" => outcome).increment(1);
             match result {
                 Ok(page) => {
                     let meta = entries::PageMetadata {
@@ -150,7 +163,11 @@ pub fn spawn_fetcher(db: Db, fetcher: Fetcher) {
             }
             // Drain what is due, a batch at a time.
             loop {
-                match fetch_due(&db, &fetcher).await {
+                let fetched = fetch_due(&db, &fetcher).await;
+                let outcome = if fetched.is_ok() { "ok" } else { "failed" };
+                metrics::counter!("bukuma_job_runs_total", "job" => "metadata", "outcome" => outcome)
+                    .increment(1);
+                match fetched {
                     Ok(n) if n as i64 == FETCH_BATCH => continue,
                     Ok(_) => break,
                     Err(e) => {

@@ -220,12 +220,14 @@ pub fn whole_secs(wait: Duration) -> u64 {
 pub fn log_failed(via: &'static str, username: &str, client: Option<IpAddr>) {
     let client = client.map(|c| c.to_string()).unwrap_or_default();
     tracing::warn!(via, username = ?username, %client, "failed sign-in");
+    metrics::counter!("bukuma_sign_ins_total", "via" => via, "result" => "failed").increment(1);
 }
 
 /// Logs an attempt refused by the throttle.
 pub fn log_throttled(via: &'static str, username: &str, client: Option<IpAddr>) {
     let client = client.map(|c| c.to_string()).unwrap_or_default();
     tracing::info!(via, username = ?username, %client, "sign-in throttled");
+    metrics::counter!("bukuma_sign_ins_total", "via" => via, "result" => "throttled").increment(1);
 }
 
 #[cfg(test)]

@@ -41,6 +41,24 @@ pub struct AppState {
     /// loop, rather than each on a blocking thread of its own waiting for a
     /// connection (threads that only wait cost memory and wake-ups).
     readers: tokio::sync::Semaphore,
+    /// Reads waiting for a permit now, for `/metrics`.
+    readers_waiting: std::sync::atomic::AtomicUsize,
+}
+
+/// Counts a waiting read for as long as it waits, even when cancelled.
+struct Waiting<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn new(count: &'a std::sync::atomic::AtomicUsize) -> Self {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Waiting(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl AppState {
@@ -58,6 +76,7 @@ impl AppState {
                 std::time::Duration::from_millis(config.read_lag_ms),
             ),
             readers: tokio::sync::Semaphore::new(config.pool_size.max(1) as usize),
+            readers_waiting: std::sync::atomic::AtomicUsize::new(0),
             search: None,
             suspensions: crate::suspension::Suspensions::default(),
             mutes: crate::mutes::MuteCache::default(),
@@ -65,6 +84,12 @@ impl AppState {
             config: Arc::new(config),
             db,
         }
+    }
+
+    /// Reads waiting for a pooled connection now.
+    pub fn readers_waiting(&self) -> usize {
+        self.readers_waiting
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The state with a search index.
@@ -90,11 +115,22 @@ impl AppState {
         &self,
         f: impl FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let _permit = self
-            .readers
-            .acquire()
-            .await
-            .map_err(|_| ApiError::Unavailable("shutting down".into()))?;
+        let _permit = match self.readers.try_acquire() {
+            Ok(permit) => permit,
+            Err(tokio::sync::TryAcquireError::Closed) => {
+                return Err(ApiError::Unavailable("shutting down".into()))
+            }
+            Err(tokio::sync::TryAcquireError::NoPermits) => {
+                metrics::counter!("bukuma_db_pool_waits_total").increment(1);
+                let started = std::time::Instant::now();
+                let waiting = Waiting::new(&self.readers_waiting);
+                let permit = self.readers.acquire().await;
+                drop(waiting);
+                metrics::histogram!("bukuma_db_pool_wait_seconds")
+                    .record(started.elapsed().as_secs_f64());
+                permit.map_err(|_| ApiError::Unavailable("shutting down".into()))?
+            }
+        };
         let db = self.db.clone();
         Ok(web::block(move || db.read(f)).await??)
     }

@@ -58,6 +58,24 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// Creates the SQLite file readable by its owner only (its `-wal` and
+/// `-shm` files take the same mode from it), as SQLite itself would
+/// create it readable by everyone; an existing file is left as it is.
+fn create_private(path: &std::path::Path) -> Result<(), DbError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(DbError::Config(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
 impl Db {
     /// Opens a pool for `url`, creating the SQLite file's directory if needed.
     pub fn connect(url: &str, max_size: u32) -> Result<Self, DbError> {
@@ -68,6 +86,7 @@ impl Db {
                     DbError::Config(format!("cannot create {}: {e}", dir.display()))
                 })?;
             }
+            create_private(path)?;
         }
         let backend = target.backend();
         let manager = ConnectionManager::new(target);
@@ -116,6 +135,17 @@ impl Db {
     /// or deadlock, since this pool was opened.
     pub fn retried_writes(&self) -> u64 {
         self.retried.load(Ordering::Relaxed)
+    }
+
+    /// Connections the pool holds and how many of them are idle.
+    pub fn pool_state(&self) -> r2d2::State {
+        self.pool.state()
+    }
+
+    /// SQLite writes queued for the writing thread or in its current batch
+    /// (0 on PostgreSQL, whose writes take pooled connections).
+    pub fn write_queue_depth(&self) -> usize {
+        self.batcher.as_ref().map_or(0, |b| b.depth())
     }
 
     /// Versions of the data this process wrote, for caches of what it reads.

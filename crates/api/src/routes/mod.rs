@@ -199,6 +199,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         }
     }
     for (path, routes) in resources {
-        cfg.service(routes.into_iter().fold(resource(&path), Resource::route));
+        let resource = routes.into_iter().fold(resource(&path), Resource::route);
+        if crate::hardening::allows_other_origins(&path) {
+            cfg.service(resource.wrap(crate::hardening::api_cors()));
+        } else if crate::hardening::is_cookie_route(&path) {
+            cfg.service(resource.wrap(actix_web::middleware::from_fn(
+                crate::hardening::same_origin_only,
+            )));
+        } else {
+            cfg.service(resource);
+        }
     }
 }

@@ -7,6 +7,7 @@ mod backup;
 mod concurrency;
 mod errors;
 mod feeds;
+mod hardening;
 mod import_export;
 mod metadata;
 mod nul;

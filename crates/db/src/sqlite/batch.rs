@@ -7,6 +7,7 @@
 //! back its own savepoint and nothing else.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
@@ -67,6 +68,8 @@ where
 /// The queue in front of the writing thread.
 pub(crate) struct Batcher {
     queue: Sender<Box<dyn Job>>,
+    /// Writes queued or in the batch being written.
+    depth: AtomicUsize,
 }
 
 impl Batcher {
@@ -91,7 +94,10 @@ impl Batcher {
             .name("sqlite-writer".into())
             .spawn(move || write_loop(&rx, &manager, &writer, &versions, &checkpoints))
             .map_err(|e| DbError::Batch(format!("cannot start the writer thread: {e}")))?;
-        Ok(Batcher { queue: tx })
+        Ok(Batcher {
+            queue: tx,
+            depth: AtomicUsize::new(0),
+        })
     }
 
     /// Queues `f` and waits until its batch has ended.
@@ -106,11 +112,19 @@ impl Batcher {
             result: None,
             reply,
         });
-        self.queue
-            .send(job)
-            .map_err(|_| DbError::Batch("the writer thread has stopped".into()))?;
-        done.recv()
-            .map_err(|_| DbError::Batch("the writer thread has stopped".into()))?
+        self.depth.fetch_add(1, Ordering::Relaxed);
+        let sent = self.queue.send(job);
+        let result = match sent {
+            Ok(()) => done.recv(),
+            Err(_) => Err(mpsc::RecvError),
+        };
+        self.depth.fetch_sub(1, Ordering::Relaxed);
+        result.map_err(|_| DbError::Batch("the writer thread has stopped".into()))?
+    }
+
+    /// Writes queued or being written now.
+    pub(crate) fn depth(&self) -> usize {
+        self.depth.load(Ordering::Relaxed)
     }
 }
 

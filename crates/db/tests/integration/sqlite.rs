@@ -44,6 +44,32 @@ fn sqlite_is_built_with_the_configured_options() {
     }
 }
 
+/// The database file and its `-wal` and `-shm` files are readable by their
+/// owner only: they hold password hashes and private bookmarks.
+#[cfg(unix)]
+#[test]
+fn sqlite_files_are_created_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("new").join("bukuma.sqlite3");
+    let db = bukuma_db::Db::connect(&format!("sqlite://{}", path.display()), 2).expect("connect");
+    db.migrate().expect("migrate");
+    let mut seen = 0;
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{}{suffix}", path.display());
+        let Ok(meta) = std::fs::metadata(&file) else {
+            continue;
+        };
+        seen += 1;
+        assert_eq!(
+            meta.permissions().mode() & 0o777,
+            0o600,
+            "{file} must be readable by its owner only"
+        );
+    }
+    assert_eq!(seen, 3, "the database, its WAL and shared memory exist");
+}
+
 /// The SQLite migration that turns the unique keys of entries and bookmarks
 /// into droppable unique indexes rebuilds both tables: rows, ids, the
 /// AUTOINCREMENT counters, the unique rules and the foreign keys of the

@@ -6972,7 +6972,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database does not answer */
+            /** @description The database does not answer, or the data directory's disk is nearly full */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -156,7 +156,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .default_service(web::to(method_not_allowed)),
         );
     }
-    cfg.service(scope);
+    // Token-authenticated, no cookies: browsers of any origin may call it.
+    cfg.service(scope.wrap(crate::hardening::api_cors()));
 }
 
 async fn unknown_method(req: HttpRequest) -> HttpResponse {

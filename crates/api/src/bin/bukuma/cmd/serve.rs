@@ -37,12 +37,31 @@ pub async fn serve() -> Result<(), AnyError> {
             .spawn(move || indexer::run(db, search))?;
     }
     let bind = config.bind.clone();
+    let metrics_bind = config.metrics_bind.clone();
     let state = web::Data::new(AppState::new(db, config).with_search(search));
-    HttpServer::new(move || bukuma_api::app(state.clone()))
+    let app_state = state.clone();
+    let server = HttpServer::new(move || bukuma_api::app(app_state.clone()))
         .bind(&bind)?
         .shutdown_timeout(20)
-        .run()
-        .await?;
+        .run();
+    match metrics_bind {
+        None => server.await?,
+        Some(metrics_bind) => {
+            // A listener of its own, to be reached from the monitoring
+            // network only; it stops with the server on the same signals.
+            tracing::info!(bind = %metrics_bind, "metrics served");
+            let metrics = HttpServer::new(move || {
+                actix_web::App::new().app_data(state.clone()).route(
+                    "/metrics",
+                    web::get().to(bukuma_api::metrics::scrape_own_listener),
+                )
+            })
+            .workers(1)
+            .bind(&metrics_bind)?
+            .run();
+            tokio::try_join!(server, metrics)?;
+        }
+    }
     tracing::info!("bukuma stopped");
     Ok(())
 }
