@@ -196,7 +196,6 @@ fn fetched_metadata_and_fallback_titles_add_entry_rows_and_profiles_none(db: &Db
     db.write(|c| {
         BookmarkBuilder::new(other, "https://s.example/page")
             .title("Typed")
-            .private()
             .insert(c)
     })
     .expect("save");
@@ -457,10 +456,8 @@ fn bookmark_documents_hold_the_owners_data_and_deleted_ones_vanish(db: &Db) {
         (d.id, d.entry_id, d.user_id, d.username.as_str()),
         (id, view.entry.id, a, "alice")
     );
-    assert_eq!(
-        (d.title.as_str(), d.comment.as_str()),
-        ("Title", "note to all")
-    );
+    // A private bookmark gives its entry no title.
+    assert_eq!((d.title.as_str(), d.comment.as_str()), ("", "note to all"));
     assert_eq!(d.note, "note to self");
     assert_eq!(d.tags, ["Rust", "db"]);
     assert_eq!(d.domain, "s.example");

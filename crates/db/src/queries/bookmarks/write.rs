@@ -106,14 +106,26 @@ fn upsert(
     opts: WriteOptions,
 ) -> Result<(BookmarkView, bool), DbError> {
     let (user, reserved_id) = lock_user_reserving(conn, user_id)?.ok_or(DbError::NotFound)?;
-    let title = input.title.unwrap_or("");
     let public_at = input.public_at(opts.now);
+    // Only a public bookmark may give the entry a title: a private one's
+    // would show to everyone once someone bookmarks the URL publicly.
+    let title = public_at.map_or("", |_| input.title.unwrap_or(""));
     let (mut entry, existing, counts) =
         match entries::find_or_create(conn, url, title, user_id, public_at, opts)? {
             entries::Found::Existing(entry, existing) => (entry, existing, EntryCounts::Move),
             entries::Found::Created(entry) => (entry, None, EntryCounts::Done),
         };
     touch(Scope::Entry(entry.id));
+    // An update that leaves the privacy as it is keeps the existing one.
+    let public = !input
+        .is_private
+        .or(existing.as_ref().map(|b| b.is_private))
+        .unwrap_or(false);
+    let title = if public {
+        input.title.unwrap_or("")
+    } else {
+        ""
+    };
     if counts == EntryCounts::Move
         && !title.is_empty()
         && entry.title.is_empty()
@@ -349,7 +361,10 @@ fn create_at_once(
         .load::<Lookup>(conn)?
         .pop()
         .ok_or(DbError::NotFound)?;
-    let title = input.title.unwrap_or("");
+    // As in `upsert`: a private bookmark gives the entry no title.
+    let title = input
+        .public_at(opts.now)
+        .map_or("", |_| input.title.unwrap_or(""));
     let (entry, counts) = match (found.entry, found.new_entry_id) {
         (Some(_), _) if found.existing.is_some() => return Ok(None),
         (Some(e), _) if e.title.is_empty() && !title.is_empty() => return Ok(None),
