@@ -353,7 +353,6 @@ pub struct PageCache {
     /// Moves on every [`PageCache::clear`]: a page filled across one is not kept.
     generation: std::sync::atomic::AtomicU64,
     /// Page size → (filled at, version of `Scope::HotList` read at, body).
-    #[expect(clippy::type_complexity, reason = "a plain map of small tuples")]
     pages: std::sync::Mutex<std::collections::HashMap<usize, (std::time::Instant, u64, Bytes)>>,
 }
 

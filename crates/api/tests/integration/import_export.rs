@@ -370,11 +370,7 @@ async fn a_second_import_waits_for_the_first(backend: Backend) {
     assert!(state.imports.start(alice_id).is_none());
     let (status, body) = call(&app, upload(&alice, BROWSER_FILE.as_bytes())).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body:?}");
-    assert_eq!(
-        json_of(&body)["type"],
-        "/problems/conflict",
-        "{body:?}"
-    );
+    assert_eq!(json_of(&body)["type"], "/problems/conflict", "{body:?}");
     // Others import meanwhile, and alice once hers has ended.
     let (status, _) = call(&app, upload(&bob, BROWSER_FILE.as_bytes())).await;
     assert_eq!(status, StatusCode::OK);
