@@ -456,8 +456,10 @@ fn bookmark_documents_hold_the_owners_data_and_deleted_ones_vanish(db: &Db) {
         (d.id, d.entry_id, d.user_id, d.username.as_str()),
         (id, view.entry.id, a, "alice")
     );
-    // A private bookmark gives its entry no title.
-    assert_eq!((d.title.as_str(), d.comment.as_str()), ("", "note to all"));
+    assert_eq!(
+        (d.title.as_str(), d.comment.as_str()),
+        ("Title", "note to all")
+    );
     assert_eq!(d.note, "note to self");
     assert_eq!(d.tags, ["Rust", "db"]);
     assert_eq!(d.domain, "s.example");

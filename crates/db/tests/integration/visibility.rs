@@ -5,7 +5,9 @@ use bukuma_db::both_backends;
 use bukuma_db::stars::CommentSort;
 use bukuma_db::{entries, now_micros, stars, tags, users, Db};
 
-use crate::common::{assert_consistent, mark, user, Mark};
+use bukuma_db::bookmarks::BookmarkInput;
+
+use crate::common::{assert_consistent, mark, opts, user, Mark};
 
 fn private_bookmarks_are_invisible_to_others(db: &Db) {
     let a = user(db, "alice");
@@ -123,6 +125,39 @@ fn a_private_bookmarks_title_never_becomes_the_entrys(db: &Db) {
             .expect("public entry");
         assert_eq!(entry.entry.title, "Bob's public title", "{url}");
     }
+    // Only its private bookmarker sees an entry nobody bookmarked publicly:
+    // it keeps their title, until someone else's bookmark of it turns public.
+    let url = "https://private-title.example/switched";
+    save_titled(db, alice, url, "alice's private title", true, false);
+    let carol = user(db, "carol");
+    let (carols, _) = db
+        .write(|c| {
+            bukuma_db::testing::builders::BookmarkBuilder::new(carol, url)
+                .private()
+                .save(c)
+        })
+        .expect("save");
+    assert_eq!(carols.entry.title, "alice's private title");
+    let made_public = BookmarkInput {
+        is_private: Some(false),
+        ..Default::default()
+    };
+    db.write(|c| {
+        bookmarks::update(
+            c,
+            carols.bookmark.user_id,
+            carols.bookmark.id,
+            &made_public,
+            opts(),
+        )
+    })
+    .expect("made public");
+    let entry = db
+        .read(|c| entries::find_public_by_url(c, url))
+        .expect("read")
+        .expect("public entry");
+    assert_eq!(entry.entry.title, "");
+
     // An entry whose public bookmark came first keeps that title.
     let url = "https://private-title.example/public-first";
     save_titled(db, bob, url, "Public first", false, false);

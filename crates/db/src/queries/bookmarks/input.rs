@@ -37,8 +37,8 @@ impl BookmarkInput<'_> {
             && self.created_at.is_none_or(|t| t == b.created_at)
             && (self.title.is_none_or(str::is_empty)
                 || !old.entry.title.is_empty()
-                // A private bookmark gives the entry no title.
-                || self.is_private.unwrap_or(b.is_private))
+                // A private bookmark titles no entry with public bookmarks.
+                || (self.is_private.unwrap_or(b.is_private) && old.entry.bookmark_count > 0))
     }
 }
 

@@ -106,10 +106,8 @@ fn upsert(
     opts: WriteOptions,
 ) -> Result<(BookmarkView, bool), DbError> {
     let (user, reserved_id) = lock_user_reserving(conn, user_id)?.ok_or(DbError::NotFound)?;
+    let title = input.title.unwrap_or("");
     let public_at = input.public_at(opts.now);
-    // Only a public bookmark may give the entry a title: a private one's
-    // would show to everyone once someone bookmarks the URL publicly.
-    let title = public_at.map_or("", |_| input.title.unwrap_or(""));
     let (mut entry, existing, counts) =
         match entries::find_or_create(conn, url, title, user_id, public_at, opts)? {
             entries::Found::Existing(entry, existing) => (entry, existing, EntryCounts::Move),
@@ -121,14 +119,19 @@ fn upsert(
         .is_private
         .or(existing.as_ref().map(|b| b.is_private))
         .unwrap_or(false);
-    let title = if public {
-        input.title.unwrap_or("")
-    } else {
-        ""
-    };
+    let becomes_public = public && existing.as_ref().is_none_or(|b| b.is_private);
     if counts == EntryCounts::Move
+        && becomes_public
+        && entry.bookmark_count == 0
+        && entries::publish_title(conn, entry.id, title, opts.now)?
+    {
+        entry.title = title.to_owned();
+    } else if counts == EntryCounts::Move
         && !title.is_empty()
         && entry.title.is_empty()
+        // A private bookmark titles only an entry nobody sees but its
+        // private bookmarkers (see `entries::publish_title`).
+        && (public || entry.bookmark_count == 0)
         && entries::set_fallback_title(conn, entry.id, title)?
     {
         entry.title = title.to_owned();
@@ -361,13 +364,13 @@ fn create_at_once(
         .load::<Lookup>(conn)?
         .pop()
         .ok_or(DbError::NotFound)?;
-    // As in `upsert`: a private bookmark gives the entry no title.
-    let title = input
-        .public_at(opts.now)
-        .map_or("", |_| input.title.unwrap_or(""));
+    let title = input.title.unwrap_or("");
+    let public = !input.is_private.unwrap_or(false);
     let (entry, counts) = match (found.entry, found.new_entry_id) {
         (Some(_), _) if found.existing.is_some() => return Ok(None),
         (Some(e), _) if e.title.is_empty() && !title.is_empty() => return Ok(None),
+        // The first public bookmark of an entry gives it its title (`upsert`).
+        (Some(e), _) if public && e.bookmark_count == 0 => return Ok(None),
         // The public count reaches a milestone: the transaction writes
         // the notification with it.
         (Some(e), _)
@@ -433,6 +436,11 @@ fn apply_input(
     outbox: bool,
 ) -> Result<(Bookmark, Option<Entry>), DbError> {
     touch(Scope::Entry(old.entry_id));
+    if old.is_private && !input.is_private.unwrap_or(true) && outbox {
+        // Its entry may get its first public bookmark: a title only private
+        // bookmarks gave must not become public with it.
+        entries::publish_title(conn, old.entry_id, input.title.unwrap_or(""), opts.now)?;
+    }
     let before = Counted::of(old);
     let tags = input
         .tags
