@@ -120,20 +120,19 @@ fn upsert(
         .or(existing.as_ref().map(|b| b.is_private))
         .unwrap_or(false);
     let becomes_public = public && existing.as_ref().is_none_or(|b| b.is_private);
-    if counts == EntryCounts::Move
-        && becomes_public
-        && entry.bookmark_count == 0
-        && entries::publish_title(conn, entry.id, title, opts.now)?
-    {
-        entry.title = title.to_owned();
-    } else if counts == EntryCounts::Move
-        && !title.is_empty()
-        && entry.title.is_empty()
-        // A private bookmark titles only an entry nobody sees but its
-        // private bookmarkers (see `entries::publish_title`).
-        && (public || entry.bookmark_count == 0)
-        && entries::set_fallback_title(conn, entry.id, title)?
-    {
+    let titled = if counts != EntryCounts::Move {
+        false
+    } else if becomes_public && entry.bookmark_count == 0 {
+        entries::publish_title(conn, entry.id, title, opts.now)?
+    } else {
+        !title.is_empty()
+            && entry.title.is_empty()
+            // A private bookmark titles only an entry nobody sees but its
+            // private bookmarkers (see `entries::publish_title`).
+            && (public || entry.bookmark_count == 0)
+            && entries::set_fallback_title(conn, entry.id, title)?
+    };
+    if titled {
         entry.title = title.to_owned();
     }
     if let Some(old) = existing {
