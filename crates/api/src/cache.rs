@@ -351,12 +351,15 @@ pub fn json_response(body: Bytes) -> actix_web::HttpResponse {
 
 /// Serialized first pages of a list, by page size, each kept for a short
 /// time. The hot list changes only when scores are recomputed, so a page a
-/// second or two old is as good as a fresh one and costs no query.
+/// second or two old is as good as a fresh one and costs no query; but a
+/// page read before a bookmark stopped being public (the version of
+/// `Scope::HotList` it was read at) is never served again.
 pub struct PageCache {
     ttl: std::time::Duration,
     /// Moves on every [`PageCache::clear`]: a page filled across one is not kept.
     generation: std::sync::atomic::AtomicU64,
-    pages: std::sync::Mutex<std::collections::HashMap<usize, (std::time::Instant, Bytes)>>,
+    /// Page size → (filled at, version of `Scope::HotList` read at, body).
+    pages: std::sync::Mutex<std::collections::HashMap<usize, (std::time::Instant, u64, Bytes)>>,
 }
 
 impl PageCache {
@@ -378,7 +381,12 @@ impl PageCache {
     }
 
     /// The cached page of `limit` items, or a new one from `fill`.
-    pub async fn get_or_fill<F, Fut>(&self, limit: usize, fill: F) -> Result<Bytes, ApiError>
+    pub async fn get_or_fill<F, Fut>(
+        &self,
+        versions: &Versions,
+        limit: usize,
+        fill: F,
+    ) -> Result<Bytes, ApiError>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<Bytes, ApiError>>,
@@ -387,9 +395,11 @@ impl PageCache {
             return fill().await;
         }
         let now = std::time::Instant::now();
+        // Taken before the read: a write that commits after it moves it on.
+        let version = versions.get(Scope::HotList);
         if let Ok(pages) = self.pages.lock() {
-            if let Some((at, body)) = pages.get(&limit) {
-                if now.duration_since(*at) < self.ttl {
+            if let Some((at, read_at, body)) = pages.get(&limit) {
+                if now.duration_since(*at) < self.ttl && *read_at == version {
                     metrics::counter!("bukuma_read_cache_total", "cache" => "hot", "result" => "hit")
                         .increment(1);
                     return Ok(body.clone());
@@ -402,7 +412,7 @@ impl PageCache {
         let body = fill().await?;
         if let Ok(mut pages) = self.pages.lock() {
             if self.generation.load(std::sync::atomic::Ordering::Acquire) == generation {
-                pages.insert(limit, (now, body.clone()));
+                pages.insert(limit, (now, version, body.clone()));
             }
         }
         Ok(body)

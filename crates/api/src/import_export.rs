@@ -17,6 +17,36 @@ pub const MAX_LISTED_ERRORS: usize = 1000;
 /// Bookmarks read per page while exporting.
 pub const EXPORT_PAGE: usize = 500;
 
+/// The users with an import running: each may run one at a time, so that
+/// nobody holds more than one file and one batch in memory at once.
+#[derive(Debug, Default, Clone)]
+pub struct RunningImports(std::sync::Arc<std::sync::Mutex<std::collections::HashSet<UserId>>>);
+
+impl RunningImports {
+    /// A slot for `user_id`'s import, or `None` while another one runs.
+    pub fn start(&self, user_id: UserId) -> Option<ImportSlot> {
+        let mut running = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        running.insert(user_id).then(|| ImportSlot {
+            running: self.clone(),
+            user_id,
+        })
+    }
+}
+
+/// A running import; the user may start another once it is dropped.
+#[derive(Debug)]
+pub struct ImportSlot {
+    running: RunningImports,
+    user_id: UserId,
+}
+
+impl Drop for ImportSlot {
+    fn drop(&mut self) {
+        let mut running = self.running.0.lock().unwrap_or_else(|e| e.into_inner());
+        running.remove(&self.user_id);
+    }
+}
+
 /// A rough count of the bookmarks in a file (its `href`s), for progress bars.
 pub fn estimate_count(input: &str) -> usize {
     input

@@ -35,6 +35,8 @@ pub struct AppState {
     pub mutes: crate::mutes::MuteCache,
     /// Whom signed-in viewers follow, for their cached feeds.
     pub followees: crate::followees::FolloweeCache,
+    /// Whose imports are running: one at a time per user.
+    pub imports: crate::import_export::RunningImports,
     /// The search index, when this server searches.
     pub search: Option<Arc<crate::indexer::Search>>,
     /// One permit per pooled connection: reads wait here, on the event
@@ -78,6 +80,7 @@ impl AppState {
             readers: tokio::sync::Semaphore::new(config.pool_size.max(1) as usize),
             readers_waiting: std::sync::atomic::AtomicUsize::new(0),
             search: None,
+            imports: Default::default(),
             suspensions: crate::suspension::Suspensions::default(),
             mutes: crate::mutes::MuteCache::default(),
             followees: crate::followees::FolloweeCache::default(),

@@ -35,6 +35,9 @@ pub enum Scope {
     Social(UserId),
     /// A user's notifications and their unread count.
     Notifications(UserId),
+    /// The hot list, as far as a bookmark leaving it goes: every write that
+    /// makes a public bookmark private or deletes one moves it.
+    HotList,
 }
 
 /// What a response about user `user` depends on besides `Scope::User`: the
@@ -99,6 +102,7 @@ fn slot(scope: Scope) -> usize {
             (id.0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
         ),
         Scope::Search => (0x85eb_ca77_c2b2_ae63u64, 0),
+        Scope::HotList => (0x3c6e_f372_fe94_f82bu64, 0),
         Scope::Social(id) => (0x6a09_e667_f3bc_c909u64, id.0 as u64),
         Scope::Notifications(id) => (0xbb67_ae85_84ca_a73bu64, id.0 as u64),
     };

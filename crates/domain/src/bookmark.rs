@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::text::strip_forbidden;
+
 pub const COMMENT_MAX: usize = 100;
 pub const TAG_MAX_CHARS: usize = 32;
 pub const TAGS_MAX: usize = 10;
@@ -23,7 +25,10 @@ pub struct Comment(String);
 
 impl Comment {
     pub fn parse(input: &str) -> Result<Self, CommentError> {
-        let replaced: String = input
+        if has_control_besides_whitespace(input) {
+            return Err(CommentError::ControlCharacters);
+        }
+        let replaced: String = strip_forbidden(input)
             .chars()
             .map(|c| {
                 if matches!(c, '\n' | '\r' | '\t') {
@@ -72,6 +77,10 @@ pub struct TagName(String);
 
 impl TagName {
     pub fn parse(input: &str) -> Result<Self, TagError> {
+        if has_control_besides_whitespace(input) {
+            return Err(TagError::ControlCharacters);
+        }
+        let input = strip_forbidden(input);
         let tag = input.trim();
         if tag.is_empty() {
             return Err(TagError::Empty);
@@ -161,7 +170,7 @@ pub struct Title(String);
 
 impl Title {
     pub fn parse(input: &str) -> Result<Self, TitleError> {
-        let without_controls: String = input
+        let without_controls: String = strip_forbidden(input)
             .chars()
             .filter(|c| !c.is_control() || c.is_whitespace())
             .collect();
@@ -201,7 +210,12 @@ pub struct Note(String);
 
 impl Note {
     pub fn parse(input: &str) -> Result<Self, NoteError> {
-        let unified = input.replace("\r\n", "\n").replace('\r', "\n");
+        if has_control_besides_whitespace(input) {
+            return Err(NoteError::ControlCharacters);
+        }
+        let unified = strip_forbidden(input)
+            .replace("\r\n", "\n")
+            .replace('\r', "\n");
         let note = unified.trim();
         if note
             .chars()
@@ -223,6 +237,14 @@ impl Note {
     pub fn into_string(self) -> String {
         self.0
     }
+}
+
+/// Whether `input` holds a control character other than tab, line feed and
+/// carriage return: fields that refuse those say so before anything is stripped.
+pub(crate) fn has_control_besides_whitespace(input: &str) -> bool {
+    input
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
 #[cfg(test)]
@@ -574,6 +596,46 @@ mod tests {
         assert_eq!(
             Title::parse(&spread).map(|t| t.as_str().chars().count()),
             Ok(499)
+        );
+    }
+
+    // --- Characters no stored text holds ---
+
+    #[test]
+    fn noncharacters_are_stripped_from_every_bookmark_field() {
+        let hostile = "a\u{FFFE}b\u{FFFF}c\u{FDD0}";
+        assert_eq!(
+            Comment::parse(hostile).map(Comment::into_string),
+            Ok("abc".into())
+        );
+        assert_eq!(tag(hostile), "abc");
+        assert_eq!(
+            Title::parse(hostile).map(Title::into_string),
+            Ok("abc".into())
+        );
+        assert_eq!(
+            Note::parse(hostile).map(Note::into_string),
+            Ok("abc".into())
+        );
+        assert_eq!(tags(&[hostile, "abc"]), ["abc"]);
+    }
+
+    #[test]
+    fn a_tag_of_noncharacters_only_is_empty() {
+        assert_eq!(TagName::parse("\u{FFFF}\u{FFFE}"), Err(TagError::Empty));
+    }
+
+    #[test]
+    fn c0_controls_are_refused_or_stripped_never_kept() {
+        assert_eq!(
+            Comment::parse("a\u{1}b"),
+            Err(CommentError::ControlCharacters)
+        );
+        assert_eq!(TagName::parse("a\u{1}b"), Err(TagError::ControlCharacters));
+        assert_eq!(Note::parse("a\u{1}b"), Err(NoteError::ControlCharacters));
+        assert_eq!(
+            Title::parse("a\u{1}b").map(Title::into_string),
+            Ok("ab".into())
         );
     }
 }

@@ -8,6 +8,7 @@ pub mod moderation;
 pub mod mute;
 #[cfg(feature = "diesel")]
 mod sql;
+pub mod text;
 pub mod url;
 pub mod user;
 

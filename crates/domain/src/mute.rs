@@ -38,7 +38,10 @@ pub enum MuteWordError {
 
 impl MuteWord {
     pub fn parse(input: &str) -> Result<Self, MuteWordError> {
-        let word = fold(input.trim());
+        if input.trim().chars().any(char::is_control) {
+            return Err(MuteWordError::Control);
+        }
+        let word = fold(crate::text::strip_forbidden(input).trim());
         if word.chars().any(char::is_control) {
             return Err(MuteWordError::Control);
         }

@@ -138,6 +138,10 @@ pub struct DisplayName(String);
 
 impl DisplayName {
     pub fn parse(input: &str) -> Result<Self, ProfileError> {
+        if input.trim().chars().any(char::is_control) {
+            return Err(ProfileError::ControlCharacters);
+        }
+        let input = crate::text::strip_forbidden(input);
         let name = input.trim();
         if name.is_empty() {
             return Err(ProfileError::Empty);
@@ -164,6 +168,10 @@ pub struct Bio(String);
 
 impl Bio {
     pub fn parse(input: &str) -> Result<Self, ProfileError> {
+        if crate::bookmark::has_control_besides_whitespace(input) {
+            return Err(ProfileError::ControlCharacters);
+        }
+        let input = crate::text::strip_forbidden(input);
         let bio = input.trim();
         if bio.chars().count() > BIO_MAX {
             return Err(ProfileError::TooLong(BIO_MAX));
@@ -517,5 +525,22 @@ mod tests {
         assert_eq!(Scope::from_db("admin"), None);
         assert!(Scope::Write.can_write());
         assert!(!Scope::Read.can_write());
+    }
+
+    #[test]
+    fn display_name_and_bio_lose_noncharacters() {
+        assert_eq!(
+            DisplayName::parse("Al\u{FFFE}ice\u{FFFF}").map(DisplayName::into_string),
+            Ok("Alice".to_owned())
+        );
+        assert_eq!(
+            Bio::parse("line\u{FFFF}\nnext").map(Bio::into_string),
+            Ok("line\nnext".to_owned())
+        );
+        assert_eq!(DisplayName::parse("\u{FFFF}"), Err(ProfileError::Empty));
+        assert_eq!(
+            DisplayName::parse("a\u{1}b"),
+            Err(ProfileError::ControlCharacters)
+        );
     }
 }

@@ -105,8 +105,9 @@ pub(crate) struct RawItem {
     /// An explicit note (linkding's marker, or Pinboard JSON's `note`).
     pub note: Option<String>,
     pub tags: Vec<String>,
-    /// Tags derived from folders: whitespace and commas become `_`.
-    pub folder_tags: Vec<String>,
+    /// Tags derived from folders: whitespace and commas become `_`. Shared
+    /// by the bookmarks of a folder.
+    pub folder_tags: std::sync::Arc<[String]>,
     pub private: Option<bool>,
     pub read_later: bool,
     pub created_at: Option<i64>,
@@ -259,7 +260,7 @@ fn validate(raw: RawItem, opts: ImportOptions) -> Result<ImportItem, ItemError> 
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
         .collect();
-    names.extend(raw.folder_tags.into_iter().filter(|t| !t.is_empty()));
+    names.extend(raw.folder_tags.iter().filter(|t| !t.is_empty()).cloned());
     let tags = Tags::parse(&names).map_err(|e| match e {
         TagsError::Invalid { index, error } => fail(format!(
             "tag {:?}: {error}",

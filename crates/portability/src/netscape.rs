@@ -15,9 +15,19 @@
 //! letter case), fed in slices so the file is never copied whole. Folders
 //! become tags, except the browsers' own top-level folders (those marked
 //! `PERSONAL_TOOLBAR_FOLDER` or `UNFILED_BOOKMARKS_FOLDER`).
+//!
+//! Whatever the file's shape, reading it takes memory for a few slices and
+//! the bookmarks read from them, never more: only the [`FOLDER_TAGS`]
+//! outermost folders become tags (deeper folders are read, their bookmarks
+//! imported, but they add no tag), a folder's tag is cut to the length of a
+//! tag, the bookmarks of a folder share one list of its tags, and text longer
+//! than any field may be is cut (and then refused as too long).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::sync::Arc;
+
+use bukuma_domain::bookmark::TAG_MAX_CHARS;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
@@ -30,6 +40,11 @@ const NOTES_OPEN: &str = "[linkding-notes]";
 const NOTES_CLOSE: &str = "[/linkding-notes]";
 /// How much of the file the tokenizer is given at a time.
 const SLICE: usize = 64 * 1024;
+/// How many enclosing folders, outermost first, become tags of a bookmark.
+pub const FOLDER_TAGS: usize = 5;
+/// The most text kept of a title, description or folder name: more than any
+/// field holds, so what is cut is refused as too long, not stored cut.
+const MAX_TEXT_BYTES: usize = 64 * 1024;
 
 /// What text is being collected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +56,13 @@ enum Capture {
 
 #[derive(Debug, Default)]
 struct State {
-    /// Tag of each open `<DL>`: the folder it lists, if that folder is a tag.
-    folders: Vec<Option<String>>,
+    /// How many `<DL>`s are open.
+    depth: usize,
+    /// The tags of the outermost open folders (at most [`FOLDER_TAGS`]),
+    /// each with the depth of its `<DL>`.
+    folders: Vec<(usize, String)>,
+    /// The tags of `folders`, shared by every bookmark read in them.
+    folder_tags: Arc<[String]>,
     /// A folder heading just read, waiting for its `<DL>`.
     pending_folder: Option<Option<String>>,
     folder_is_special: bool,
@@ -67,7 +87,13 @@ impl State {
                 }
             }
             Some(Capture::Folder) => {
-                let tag = (!self.folder_is_special).then(|| folder_tag(&text));
+                let tag = (!self.folder_is_special).then(|| {
+                    let tag = folder_tag(&text);
+                    match tag.char_indices().nth(TAG_MAX_CHARS) {
+                        Some((cut, _)) => tag[..cut].to_owned(),
+                        None => tag,
+                    }
+                });
                 self.pending_folder = Some(tag.filter(|t| !t.is_empty()));
             }
             None => {}
@@ -77,7 +103,7 @@ impl State {
     fn finish_item(&mut self) {
         self.finish_capture();
         if let Some(mut item) = self.current.take() {
-            item.folder_tags = self.folders.iter().flatten().cloned().collect();
+            item.folder_tags = Arc::clone(&self.folder_tags);
             self.ready.push_back(Ok(item));
         }
     }
@@ -115,15 +141,41 @@ impl State {
             ("h3", false) => self.finish_capture(),
             ("dl", true) => {
                 self.finish_item();
-                self.folders.push(self.pending_folder.take().flatten());
+                self.depth += 1;
+                if let Some(tag) = self.pending_folder.take().flatten() {
+                    if self.folders.len() < FOLDER_TAGS {
+                        self.folders.push((self.depth, tag));
+                        self.share_folder_tags();
+                    }
+                }
             }
             ("dl", false) => {
                 self.finish_item();
-                self.folders.pop();
+                if self.folders.last().is_some_and(|(d, _)| *d == self.depth) {
+                    self.folders.pop();
+                    self.share_folder_tags();
+                }
+                self.depth = self.depth.saturating_sub(1);
             }
             ("dt", _) | ("h1", _) | ("title", _) => self.finish_item(),
             _ => {}
         }
+    }
+}
+
+impl State {
+    fn share_folder_tags(&mut self) {
+        self.folder_tags = self.folders.iter().map(|(_, t)| t.clone()).collect();
+    }
+
+    /// Adds to the text being collected, up to [`MAX_TEXT_BYTES`].
+    fn collect(&mut self, text: &str) {
+        let room = MAX_TEXT_BYTES.saturating_sub(self.text.len());
+        let mut cut = text.len().min(room);
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        self.text.push_str(&text[..cut]);
     }
 }
 
@@ -206,7 +258,7 @@ impl TokenSink for Sink {
         let mut state = self.0.borrow_mut();
         match token {
             Token::TagToken(tag) => state.tag(tag, line),
-            Token::CharacterTokens(text) if state.capture.is_some() => state.text.push_str(&text),
+            Token::CharacterTokens(text) if state.capture.is_some() => state.collect(&text),
             Token::EOFToken => state.finish_item(),
             _ => {}
         }
@@ -566,5 +618,80 @@ mod tests {
             assert_eq!(item.read_later, c.read_later);
             assert_eq!(item.created_at, Some(c.created_at));
         }
+    }
+
+    /// `depth` nested folders named with `name_chars` characters each, and
+    /// `links` bookmarks in the innermost one.
+    fn deep_file(depth: usize, name_chars: usize, links: usize) -> String {
+        let mut file = String::from(header());
+        for d in 0..depth {
+            let name: String = format!("F{d}-{}", "x".repeat(name_chars));
+            let name: String = name.chars().take(name_chars).collect();
+            file.push_str(&format!("<DT><H3>{name}</H3>\n<DL><p>\n"));
+        }
+        for i in 0..links {
+            file.push_str(&format!(
+                "<DT><A HREF=\"https://deep.example/{i}\">L{i}</A>\n"
+            ));
+        }
+        for _ in 0..depth {
+            file.push_str("</DL><p>\n");
+        }
+        file.push_str("<DT><A HREF=\"https://deep.example/top\">top</A>\n");
+        file.push_str(footer());
+        file
+    }
+
+    #[test]
+    fn only_the_outermost_folders_become_tags_cut_to_a_tags_length() {
+        let items = ok(&deep_file(200, 1000, 50));
+        assert_eq!(items.len(), 51);
+        for item in &items[..50] {
+            let tags = tags(item);
+            assert_eq!(tags.len(), FOLDER_TAGS, "{tags:?}");
+            assert!(tags[0].starts_with("F0-x"), "{tags:?}");
+            assert!(
+                tags.iter().all(|t| t.chars().count() == TAG_MAX_CHARS),
+                "{tags:?}"
+            );
+        }
+        // Back out of every folder: no folder tag is left.
+        assert!(items[50].tags.is_empty(), "{:?}", items[50].tags);
+    }
+
+    #[test]
+    fn bookmarks_of_a_folder_share_one_list_of_its_tags() {
+        let raw: Vec<RawItem> = Parser::new(&deep_file(200, 4000, 100))
+            .map(|r| r.expect("read"))
+            .collect();
+        assert_eq!(raw.len(), 101);
+        assert!(raw[..100]
+            .iter()
+            .all(|i| Arc::ptr_eq(&i.folder_tags, &raw[0].folder_tags)));
+        assert_eq!(raw[0].folder_tags.len(), FOLDER_TAGS);
+    }
+
+    #[test]
+    fn folder_tags_follow_the_nesting_below_the_limit() {
+        let items = ok("<DL><DT><H3>a</H3><DL><DT><H3>b</H3><DL>\
+             <DT><A HREF=\"https://n.example/1\">1</A></DL>\
+             <DT><A HREF=\"https://n.example/2\">2</A>\
+             <DT><H3>c</H3><DL><DT><A HREF=\"https://n.example/3\">3</A></DL></DL>\
+             <DT><A HREF=\"https://n.example/4\">4</A></DL>");
+        let all: Vec<Vec<String>> = items.iter().map(tags).collect();
+        assert_eq!(all, [vec!["a", "b"], vec!["a"], vec!["a", "c"], vec![]]);
+    }
+
+    #[test]
+    fn text_longer_than_any_field_is_cut_and_refused() {
+        let title = "t".repeat(10 * MAX_TEXT_BYTES);
+        let results = parse(&format!(
+            "<DL><DT><A HREF=\"https://long.example/\">{title}</A>\n\
+             <DT><A HREF=\"https://fine.example/\">fine</A></DL>"
+        ));
+        assert_eq!(results.len(), 2);
+        let error = results[0].as_ref().expect_err("too long");
+        assert!(error.reason.starts_with("title"), "{error:?}");
+        assert!(results[1].is_ok());
     }
 }

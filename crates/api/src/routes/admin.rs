@@ -35,7 +35,7 @@ fn refusal(r: Refusal) -> ApiError {
 }
 
 fn note(n: Option<String>) -> Result<String, ApiError> {
-    let n = n.unwrap_or_default();
+    let n = bukuma_domain::text::strip_forbidden(&n.unwrap_or_default()).into_owned();
     check_note(&n, MAX_MODERATION_NOTE).map_err(|e| ApiError::field("note", e))?;
     Ok(n)
 }

@@ -65,7 +65,12 @@ pub async fn hot(
         json_bytes(&entry_page(page))
     };
     let body = match after {
-        None => state.hot_pages.get_or_fill(limit, load).await?,
+        None => {
+            state
+                .hot_pages
+                .get_or_fill(state.db.versions(), limit, load)
+                .await?
+        }
         Some(_) => load().await?,
     };
     Ok(json_response(body))

@@ -10,6 +10,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use bukuma_db::bookmarks::{self, UserFilter};
 use bukuma_db::models::{BookmarkView, EntryView};
 use bukuma_db::{entries, follows, users};
+use bukuma_domain::text::is_xml_char;
 use bukuma_domain::{normalize_domain, TagName};
 use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
@@ -73,7 +74,60 @@ fn time(micros: i64) -> DateTime<FixedOffset> {
     ts(micros).fixed_offset()
 }
 
+/// `s` without the characters XML 1.0 forbids. Stored text holds none (the
+/// domain strips them on the way in); this keeps rows stored before that rule,
+/// or by any other path, from making a whole feed ill-formed.
+fn xml_safe(s: String) -> String {
+    if s.chars().all(is_xml_char) {
+        s
+    } else {
+        s.chars().filter(|&c| is_xml_char(c)).collect()
+    }
+}
+
+impl Feed {
+    fn xml_safe(self) -> Feed {
+        Feed {
+            title: xml_safe(self.title),
+            link: xml_safe(self.link),
+            self_url: xml_safe(self.self_url),
+            description: xml_safe(self.description),
+            items: self
+                .items
+                .into_iter()
+                .map(|i| Item {
+                    title: xml_safe(i.title),
+                    link: xml_safe(i.link),
+                    id: xml_safe(i.id),
+                    summary: xml_safe(i.summary),
+                    tags: i.tags.into_iter().map(xml_safe).collect(),
+                    published: i.published,
+                    author: i.author.map(xml_safe),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Plain text as HTML: RSS readers render `<description>` as HTML, so a
+/// comment or page summary is escaped to show as the text it is.
+fn html_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn render(feed: Feed, format: FeedFormat) -> Result<HttpResponse, ApiError> {
+    let feed = feed.xml_safe();
     let (content_type, body) = match format {
         FeedFormat::Rss => ("application/rss+xml; charset=utf-8", rss(feed)?),
         FeedFormat::Atom => ("application/atom+xml; charset=utf-8", atom(feed)?),
@@ -101,7 +155,7 @@ fn rss(feed: Feed) -> Result<Vec<u8>, ApiError> {
             item.set_title(Some(i.title));
             item.set_link(Some(i.link));
             if !i.summary.is_empty() {
-                item.set_description(Some(i.summary));
+                item.set_description(Some(html_text(&i.summary)));
             }
             let mut guid = rss::Guid::default();
             guid.set_value(i.id);

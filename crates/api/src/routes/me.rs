@@ -90,7 +90,9 @@ pub async fn create_token(
     me: Writer,
     ValidJson(body): ValidJson<CreateTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let name = body.name.trim().to_owned();
+    let name = bukuma_domain::text::strip_forbidden(body.name.trim())
+        .trim()
+        .to_owned();
     let mut fields = Fields::default();
     if name.is_empty() || name.chars().count() > 64 {
         fields.push("name", "must be 1 to 64 characters long");

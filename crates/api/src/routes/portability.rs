@@ -44,6 +44,7 @@ pub struct ImportParams {
     request_body(content = ImportUpload, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "What was imported; bookmarks the file states badly are listed in `errors` with their line", body = ImportReport),
+        (status = 409, description = "Another import of mine is running", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file is larger than 50 MB", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not multipart/form-data", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
@@ -54,7 +55,8 @@ pub struct ImportParams {
 /// `PRIVATE`/`TOREAD` are honoured; a description of at most 100
 /// characters on one line becomes the comment, a longer one the note.
 /// Bookmarks of URLs I have already are updated; importing the same file
-/// twice changes nothing.
+/// twice changes nothing. Only the 5 outermost folders become tags, each cut
+/// to 32 characters. One import runs at a time per user.
 pub async fn import(
     state: web::Data<AppState>,
     me: Writer,
@@ -76,6 +78,10 @@ pub async fn import(
             "send the file as multipart/form-data in the field `file`".into(),
         ));
     }
+    // Held until the import ends, even if the client goes away first.
+    let slot = state.imports.start(me.user_id).ok_or_else(|| {
+        ApiError::Conflict("an import of yours is running; try again once it has finished".into())
+    })?;
     let mut form = Multipart::new(req.headers(), payload);
     let mut file: Option<Vec<u8>> = None;
     while let Some(field) = form.next().await {
@@ -108,13 +114,15 @@ pub async fn import(
     };
     let db = state.db.clone();
     let threshold = state.config.new_entry_threshold;
-    let report =
-        web::block(move || import_export::import(&db, me.user_id, &text, opts, threshold, |_| {}))
-            .await?
-            .map_err(|e| match e {
-                ImportFailure::Format(e) => ApiError::field("file", e),
-                ImportFailure::Db(e) => ApiError::from(e),
-            })?;
+    let report = web::block(move || {
+        let _slot = slot;
+        import_export::import(&db, me.user_id, &text, opts, threshold, |_| {})
+    })
+    .await?
+    .map_err(|e| match e {
+        ImportFailure::Format(e) => ApiError::field("file", e),
+        ImportFailure::Db(e) => ApiError::from(e),
+    })?;
     Ok(HttpResponse::Ok().json(report))
 }
 

@@ -27,7 +27,7 @@ pub async fn create(
     me: Writer,
     ValidJson(body): ValidJson<ReportRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let note = body.note.unwrap_or_default();
+    let note = bukuma_domain::text::strip_forbidden(&body.note.unwrap_or_default()).into_owned();
     check_note(&note, MAX_REPORT_NOTE).map_err(|e| ApiError::field("note", e))?;
     let kind = TargetKind::from(body.target.kind);
     let target_id = match (kind, body.target.id) {

@@ -203,3 +203,153 @@ async fn entry_feeds_show_public_entries_only(backend: Backend) {
     }
 }
 both_backends!(async entry_feeds_show_public_entries_only);
+
+/// Fails unless `body` is well-formed XML 1.0 as far as characters go (no
+/// character the `Char` production forbids, raw or as a reference) and
+/// reads to its end.
+fn assert_well_formed(uri: &str, body: &str) {
+    if let Some(c) = body.chars().find(|&c| !bukuma_domain::text::is_xml_char(c)) {
+        panic!("{uri} holds {c:?}, which XML 1.0 forbids: {body:?}");
+    }
+    for (i, _) in body.match_indices("&#") {
+        let reference: String = body[i + 2..].chars().take_while(|&c| c != ';').collect();
+        let code = match reference.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16),
+            None => reference.parse(),
+        };
+        let allowed = code
+            .ok()
+            .and_then(char::from_u32)
+            .is_some_and(bukuma_domain::text::is_xml_char);
+        assert!(
+            allowed,
+            "{uri} refers to a forbidden character &#{reference};"
+        );
+    }
+    let mut reader = quick_xml::Reader::from_str(body);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("{uri} is not XML: {e}: {body}"),
+        }
+    }
+}
+
+const HOSTILE: &str = "x\u{FFFE}y\u{FFFF}z\u{FDD0}";
+
+async fn feeds_stay_well_formed_with_hostile_characters(backend: Backend) {
+    let (t, state) = seeded(backend, None).await;
+    let app = service(state).await;
+    let alice = register(&app, "alice").await;
+    let req = test::TestRequest::patch()
+        .uri("/api/v1/me")
+        .insert_header(("authorization", alice.clone()))
+        .set_json(json!({"display_name": format!("Alice{HOSTILE}")}));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    bookmark(
+        &app,
+        &alice,
+        json!({"url": PUBLIC_URL, "title": format!("Title{HOSTILE}"),
+               "comment": format!("comment{HOSTILE}"), "tags": [format!("rust{HOSTILE}")]}),
+    )
+    .await;
+    t.db.write(|c| bukuma_db::entries::recompute_hot(c, bukuma_db::now_micros()))
+        .expect("hot");
+    let uris = [
+        "/alice/bookmarks.rss",
+        "/alice/bookmarks.atom",
+        "/t/rustxyz.rss",
+        "/site/blog.example.com.rss",
+        "/site/blog.example.com.atom",
+        "/new.rss",
+        "/hot.rss",
+        "/hot.atom",
+    ];
+    for uri in uris {
+        let (status, _, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+        assert_well_formed(uri, &body);
+        assert!(body.contains("Titlexyz"), "{uri}: {body}");
+    }
+
+    // Rows stored before the rule (or by any other path) still make
+    // well-formed feeds: the writer leaves such characters out.
+    t.db.write(|c| {
+        use bukuma_db::schema::{bookmarks, entries, users};
+        use diesel::prelude::*;
+        diesel::update(entries::table)
+            .set((
+                entries::title.eq("Stored\u{FFFF}\u{1}title"),
+                entries::summary.eq("sum\u{FFFE}\u{8}mary"),
+            ))
+            .execute(c)?;
+        diesel::update(bookmarks::table)
+            .set(bookmarks::comment.eq("stored\u{FFFF}\u{1b}comment"))
+            .execute(c)?;
+        diesel::update(users::table)
+            .set(users::display_name.eq("Stored\u{FFFE}\u{7}name"))
+            .execute(c)?;
+        Ok(())
+    })
+    .expect("store hostile rows");
+    for uri in uris {
+        let (status, _, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+        assert_well_formed(uri, &body);
+        assert!(body.contains("Storedtitle"), "{uri}: {body}");
+    }
+}
+both_backends!(async feeds_stay_well_formed_with_hostile_characters);
+
+async fn rss_descriptions_carry_comments_and_summaries_as_text(backend: Backend) {
+    let (t, state) = seeded(backend, None).await;
+    let app = service(state).await;
+    let alice = register(&app, "alice").await;
+    let markup = "<img src=x onerror=alert(1)>";
+    bookmark(
+        &app,
+        &alice,
+        json!({"url": PUBLIC_URL, "title": "A post", "comment": markup}),
+    )
+    .await;
+    let entry =
+        t.db.read(|c| bukuma_db::entries::newest(c, None, 1))
+            .expect("entries")
+            .items
+            .remove(0)
+            .entry;
+    let meta = bukuma_db::entries::PageMetadata {
+        title: Some("A post".into()),
+        summary: Some(format!("summary {markup} ]]> end")),
+        ..Default::default()
+    };
+    t.db.write(|c| {
+        bukuma_db::entries::record_fetch_success(c, entry.id, &meta, bukuma_db::now_micros())
+    })
+    .expect("metadata");
+    for (uri, text) in [
+        ("/alice/bookmarks.rss", markup.to_owned()),
+        (
+            "/site/blog.example.com.rss",
+            format!("summary {markup} ]]> end"),
+        ),
+    ] {
+        let (status, _, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+        assert!(!body.contains("<img"), "{uri} carries markup: {body}");
+        let channel = rss::Channel::read_from(body.as_bytes()).expect("valid RSS");
+        let description = channel.items()[0].description().expect("a description");
+        // HTML whose text is the comment or summary as written.
+        let shown = description
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        assert_eq!(shown, text, "{uri}: {description}");
+        assert!(!description.contains('<'), "{uri}: {description}");
+    }
+}
+both_backends!(async rss_descriptions_carry_comments_and_summaries_as_text);

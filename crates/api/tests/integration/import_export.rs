@@ -314,3 +314,68 @@ async fn import_requires_a_writer_and_a_file(backend: Backend) {
     assert_eq!(json_of(&body), json!([]));
 }
 both_backends!(async import_requires_a_writer_and_a_file);
+
+/// 200 nested folders with 1 000-character names around 300 links.
+fn deep_folder_file() -> String {
+    let mut file = String::from("<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n");
+    for d in 0..200 {
+        let name: String = format!("Folder{d} {}", "n".repeat(1000))
+            .chars()
+            .take(1000)
+            .collect();
+        file.push_str(&format!("<DT><H3>{name}</H3>\n<DL><p>\n"));
+    }
+    for i in 0..300 {
+        file.push_str(&format!(
+            "<DT><A HREF=\"https://deep.example/{i}\">Link {i}</A>\n"
+        ));
+    }
+    file.push_str(&"</DL><p>\n".repeat(201));
+    file
+}
+
+async fn a_deep_folder_file_imports_with_its_outermost_folders_as_tags(backend: Backend) {
+    let t = TestDb::new(backend);
+    let app = service(state(&t)).await;
+    let alice = register(&app, "alice").await;
+    let (status, body) = call(&app, upload(&alice, deep_folder_file().as_bytes())).await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+    let report = json_of(&body);
+    assert_eq!(report["imported"], 300, "{report}");
+    assert_eq!(report["errors"], json!([]));
+    let rows = rows(&t.db, "alice");
+    assert_eq!(rows.len(), 100, "the first page of them");
+    for row in &rows {
+        assert_eq!(row.4.len(), 5, "{:?}", row.4);
+        assert!(row.4[0].starts_with("Folder0_nnn"), "{:?}", row.4);
+        assert!(row.4.iter().all(|t| t.chars().count() == 32), "{:?}", row.4);
+    }
+    assert_consistent(&t.db);
+}
+both_backends!(async a_deep_folder_file_imports_with_its_outermost_folders_as_tags);
+
+async fn a_second_import_waits_for_the_first(backend: Backend) {
+    let t = TestDb::new(backend);
+    let state = state(&t);
+    let app = service(state.clone()).await;
+    let alice = register(&app, "alice").await;
+    let bob = register(&app, "bob").await;
+    let alice_id =
+        t.db.read(|c| users::find_by_name(c, "alice"))
+            .expect("read")
+            .expect("alice")
+            .id;
+    // As while an import of alice's runs.
+    let running = state.imports.start(alice_id).expect("no import runs yet");
+    assert!(state.imports.start(alice_id).is_none());
+    let (status, body) = call(&app, upload(&alice, BROWSER_FILE.as_bytes())).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body:?}");
+    assert_eq!(json_of(&body)["type"], "/problems/conflict", "{body:?}");
+    // Others import meanwhile, and alice once hers has ended.
+    let (status, _) = call(&app, upload(&bob, BROWSER_FILE.as_bytes())).await;
+    assert_eq!(status, StatusCode::OK);
+    drop(running);
+    let (status, body) = call(&app, upload(&alice, BROWSER_FILE.as_bytes())).await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+}
+both_backends!(async a_second_import_waits_for_the_first);

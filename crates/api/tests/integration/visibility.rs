@@ -444,6 +444,53 @@ async fn the_first_hot_page_is_served_from_the_cache(backend: Backend) {
 }
 both_backends!(async the_first_hot_page_is_served_from_the_cache);
 
+/// A bookmark made private or deleted takes its entry off the hot list (and
+/// its feed) at once, cached first page or not, before any recomputation.
+async fn an_entry_leaves_the_hot_list_when_its_last_public_bookmark_goes(backend: Backend) {
+    let app = TestApp::configured(backend, |c| c.hot_cache_ms = 60_000).await;
+    let alice = app.register("alice").await;
+    let bob = app.register("bob").await;
+    let private = app
+        .bookmark(&alice.access, "https://hot.example/private", json!({}))
+        .await;
+    let deleted = app
+        .bookmark(&bob.access, "https://hot.example/deleted", json!({}))
+        .await;
+    let stays = app
+        .bookmark(&bob.access, "https://hot.example/stays", json!({}))
+        .await;
+    app.recompute_hot();
+    let entry = |b: &Value| b["entry"]["id"].as_i64().unwrap_or(0);
+    let hot = app.get("/api/v1/entries/hot", None).await.expect(200);
+    assert_eq!(entry_ids(&hot).len(), 3, "{hot}");
+
+    app.patch(
+        &format!("/api/v1/bookmarks/{}", id(&private)),
+        alice.access.as_str(),
+        json!({"private": true}),
+    )
+    .await
+    .expect(200);
+    app.delete(
+        &format!("/api/v1/bookmarks/{}", id(&deleted)),
+        bob.access.as_str(),
+    )
+    .await
+    .expect(204);
+    for path in ["/api/v1/entries/hot", "/api/v1/entries/hot?limit=5"] {
+        let hot = app.get(path, None).await.expect(200);
+        assert_eq!(entry_ids(&hot), [entry(&stays)], "{path}: {hot}");
+    }
+    let feed = app.get("/hot.rss", None).await;
+    let body = String::from_utf8_lossy(&feed.body);
+    assert!(body.contains("hot.example/stays"), "{body}");
+    assert!(
+        !body.contains("hot.example/private") && !body.contains("hot.example/deleted"),
+        "{body}"
+    );
+}
+both_backends!(async an_entry_leaves_the_hot_list_when_its_last_public_bookmark_goes);
+
 /// With a read lag, a write reaches its writer at once and other viewers
 /// within the lag; the writer's read keeps the new answer for everyone.
 async fn within_the_read_lag_writers_see_their_writes(backend: Backend) {

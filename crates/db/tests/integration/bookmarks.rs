@@ -277,8 +277,9 @@ fn a_saved_bookmark_is_answered_as_stored(db: &Db) {
             .expect("stored entry");
         assert_eq!(view.entry, entry, "{url}");
     }
-    // A private save that gives the title of an entry without one: the
-    // entry's counts stay, its title is answered as stored.
+    // A private save that types a title for an entry without one: the
+    // entry's counts stay, and so does its empty title (only public
+    // bookmarks give an entry its title), answered as stored.
     let untitled = NormalizedUrl::parse("https://example.com/untitled").expect("url");
     db.write(|c| {
         bookmarks::save(
@@ -307,7 +308,7 @@ fn a_saved_bookmark_is_answered_as_stored(db: &Db) {
             )
         })
         .expect("titled");
-    assert_eq!(view.entry.title, "Typed later");
+    assert_eq!(view.entry.title, "");
     let entry = db
         .read(|c| entries::find(c, view.entry.id))
         .expect("entry")

@@ -196,7 +196,6 @@ fn fetched_metadata_and_fallback_titles_add_entry_rows_and_profiles_none(db: &Db
     db.write(|c| {
         BookmarkBuilder::new(other, "https://s.example/page")
             .title("Typed")
-            .private()
             .insert(c)
     })
     .expect("save");

@@ -467,7 +467,8 @@ export interface paths {
          *     `PRIVATE`/`TOREAD` are honoured; a description of at most 100
          *     characters on one line becomes the comment, a longer one the note.
          *     Bookmarks of URLs I have already are updated; importing the same file
-         *     twice changes nothing.
+         *     twice changes nothing. Only the 5 outermost folders become tags, each cut
+         *     to 32 characters. One import runs at a time per user.
          */
         post: operations["import"];
         delete?: never;
@@ -4536,6 +4537,15 @@ export interface operations {
             };
             /** @description No such resource, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another import of mine is running */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

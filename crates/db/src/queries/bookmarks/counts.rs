@@ -16,6 +16,7 @@ use crate::queries::notifications;
 use crate::queries::stmt::{values_sql, Arg, Combined, Stmt};
 use crate::queries::write_options::WriteOptions;
 use crate::schema::user_tags;
+use crate::versions::{touch, Scope};
 
 /// What the counters count of one bookmark.
 #[derive(Debug, Clone, PartialEq)]
@@ -172,6 +173,10 @@ pub(super) fn apply_counts(
     let exists = |c: Option<&Counted>| i64::from(c.is_some());
     let d_all = exists(after) - exists(before);
     let d_pub = public(after) - public(before);
+    if d_pub < 0 {
+        // The entry may have lost its last public bookmark.
+        touch(Scope::HotList);
+    }
 
     // Rebound so that the statements may also borrow this function's locals.
     let mut w = w;

@@ -35,7 +35,10 @@ impl BookmarkInput<'_> {
             && self.is_private.is_none_or(|p| p == b.is_private)
             && self.read_later.is_none_or(|r| r == b.read_later)
             && self.created_at.is_none_or(|t| t == b.created_at)
-            && (self.title.is_none_or(str::is_empty) || !old.entry.title.is_empty())
+            && (self.title.is_none_or(str::is_empty)
+                || !old.entry.title.is_empty()
+                // A private bookmark titles no entry with public bookmarks.
+                || (self.is_private.unwrap_or(b.is_private) && old.entry.bookmark_count > 0))
     }
 }
 

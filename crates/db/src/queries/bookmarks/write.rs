@@ -114,11 +114,25 @@ fn upsert(
             entries::Found::Created(entry) => (entry, None, EntryCounts::Done),
         };
     touch(Scope::Entry(entry.id));
-    if counts == EntryCounts::Move
-        && !title.is_empty()
-        && entry.title.is_empty()
-        && entries::set_fallback_title(conn, entry.id, title)?
-    {
+    // An update that leaves the privacy as it is keeps the existing one.
+    let public = !input
+        .is_private
+        .or(existing.as_ref().map(|b| b.is_private))
+        .unwrap_or(false);
+    let becomes_public = public && existing.as_ref().is_none_or(|b| b.is_private);
+    let titled = if counts != EntryCounts::Move {
+        false
+    } else if becomes_public && entry.bookmark_count == 0 {
+        entries::publish_title(conn, entry.id, title, opts.now)?
+    } else {
+        !title.is_empty()
+            && entry.title.is_empty()
+            // A private bookmark titles only an entry nobody sees but its
+            // private bookmarkers (see `entries::publish_title`).
+            && (public || entry.bookmark_count == 0)
+            && entries::set_fallback_title(conn, entry.id, title)?
+    };
+    if titled {
         entry.title = title.to_owned();
     }
     if let Some(old) = existing {
@@ -350,9 +364,12 @@ fn create_at_once(
         .pop()
         .ok_or(DbError::NotFound)?;
     let title = input.title.unwrap_or("");
+    let public = !input.is_private.unwrap_or(false);
     let (entry, counts) = match (found.entry, found.new_entry_id) {
         (Some(_), _) if found.existing.is_some() => return Ok(None),
         (Some(e), _) if e.title.is_empty() && !title.is_empty() => return Ok(None),
+        // The first public bookmark of an entry gives it its title (`upsert`).
+        (Some(e), _) if public && e.bookmark_count == 0 => return Ok(None),
         // The public count reaches a milestone: the transaction writes
         // the notification with it.
         (Some(e), _)
@@ -418,6 +435,11 @@ fn apply_input(
     outbox: bool,
 ) -> Result<(Bookmark, Option<Entry>), DbError> {
     touch(Scope::Entry(old.entry_id));
+    if old.is_private && !input.is_private.unwrap_or(true) && outbox {
+        // Its entry may get its first public bookmark: a title only private
+        // bookmarks gave must not become public with it.
+        entries::publish_title(conn, old.entry_id, input.title.unwrap_or(""), opts.now)?;
+    }
     let before = Counted::of(old);
     let tags = input
         .tags

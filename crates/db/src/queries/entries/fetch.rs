@@ -1,5 +1,6 @@
 //! Page metadata fetching: which entries are due, and what a fetch found.
 
+use bukuma_domain::text::strip_forbidden;
 use bukuma_domain::EntryId;
 use diesel::prelude::*;
 
@@ -37,7 +38,8 @@ pub struct PageMetadata {
 }
 
 /// Stores fetched metadata; a page's own title replaces the one its first
-/// bookmarker typed.
+/// bookmarker typed. Characters no stored text may hold (see
+/// [`strip_forbidden`]) are left out of the title and summary.
 pub fn record_fetch_success(
     conn: &mut DbConnection,
     id: EntryId,
@@ -45,15 +47,14 @@ pub fn record_fetch_success(
     now: i64,
 ) -> Result<(), DbError> {
     let current = find(conn, id)?.ok_or(DbError::NotFound)?;
+    let clean = |t: &Option<String>| t.as_deref().map(|t| strip_forbidden(t).trim().to_owned());
     touch(Scope::Entry(id));
     diesel::update(entries::table.find(id))
         .set((
-            entries::title.eq(meta
-                .title
-                .clone()
+            entries::title.eq(clean(&meta.title)
                 .filter(|t| !t.is_empty())
                 .unwrap_or(current.title)),
-            entries::summary.eq(meta.summary.clone().unwrap_or(current.summary)),
+            entries::summary.eq(clean(&meta.summary).unwrap_or(current.summary)),
             entries::thumbnail_url.eq(meta.thumbnail_url.clone().or(current.thumbnail_url)),
             entries::favicon_url.eq(meta.favicon_url.clone().or(current.favicon_url)),
             entries::fetch_status.eq("done"),

@@ -143,6 +143,9 @@ pub fn hot(
 ) -> Result<Page<EntryView>, DbError> {
     let mut q = entries::table
         .filter(Condition(HOT))
+        // An entry whose last public bookmark turned private or was deleted
+        // leaves at once, not when its score is next recomputed.
+        .filter(entries::bookmark_count.gt(0))
         .filter(Condition(SHOWN))
         .into_boxed();
     if let Some(d) = domain {

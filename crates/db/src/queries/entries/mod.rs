@@ -27,5 +27,5 @@ pub use lists::{
     counts, find, find_by_url, find_public, find_public_by_url, hot, is_public, newest,
     site_newest, tagged, CARD_TAGS,
 };
-pub use write::{count_public_bookmark, find_or_create, set_fallback_title, Found};
+pub use write::{count_public_bookmark, find_or_create, publish_title, set_fallback_title, Found};
 pub(crate) use write::{new, new_args, INSERT_NEW};

@@ -153,6 +153,36 @@ pub fn set_fallback_title(
     Ok(changed > 0)
 }
 
+/// Gives entry `id`, which has no public bookmark yet, the title of the
+/// public bookmark about to be written (`title`, possibly empty), in place of
+/// whatever its private bookmarks typed: those are shown to their owners
+/// alone, and must not become the public title. A page title fetched before
+/// cannot be told apart from a typed one, so the page is fetched again.
+/// Whether the title changed.
+pub fn publish_title(
+    conn: &mut DbConnection,
+    id: EntryId,
+    title: &str,
+    now: i64,
+) -> Result<bool, DbError> {
+    let changed = Stmt::new(
+        "UPDATE entries SET title = ?, \
+         fetch_next_at = CASE WHEN fetch_status = 'done' THEN ? ELSE fetch_next_at END \
+         WHERE id = ? AND bookmark_count = 0 AND title <> ?",
+        &[
+            Arg::Text(title),
+            Arg::Int(now),
+            Arg::Int(id.0),
+            Arg::Text(title),
+        ],
+    )
+    .execute(conn)?;
+    if changed > 0 {
+        search::enqueue(conn, OutboxKind::EntryText, id.0)?;
+    }
+    Ok(changed > 0)
+}
+
 /// The statement that moves the public bookmark count by `delta` and, for
 /// a public bookmark made at `public_at`, records the first-bookmark date
 /// and, once enough people bookmarked the entry, its place among new
