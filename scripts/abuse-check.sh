@@ -5,8 +5,14 @@
 # SERVER_PID, prints its figures and exits non-zero on a regression.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The metrics check parses /metrics with the Prometheus client library.
+venv=target/abuse-venv
+if ! "$venv/bin/python" -c 'import prometheus_client' >/dev/null 2>&1; then
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install -q 'prometheus_client>=0.20,<1'
+fi
 # Short limits so that the slow-body check finishes in seconds.
-export BUKUMA_BODY_TIMEOUT_SECS=3
+export BUKUMA_BODY_TIMEOUT_SECS=3 BUKUMA_METRICS=true
 shopt -s nullglob
 checks=(scripts/abuse/*.py)
 [ ${#checks[@]} -gt 0 ] || { echo "abuse: no checks in scripts/abuse" >&2; exit 1; }
@@ -15,7 +21,7 @@ for check in "${checks[@]}"; do
   name=$(basename "$check" .py)
   if (
     . scripts/serve-temp.sh
-    BASE_URL="$BASE" SERVER_PID="$SERVER_PID" timeout 60 python3 "$check"
+    BASE_URL="$BASE" SERVER_PID="$SERVER_PID" timeout 60 "$venv/bin/python" "$check"
   ); then
     echo "abuse: $name passed"
   else
