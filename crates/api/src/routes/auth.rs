@@ -73,7 +73,7 @@ fn session_response(
 }
 
 /// The 429 of a throttled sign-in or registration.
-fn throttled(what: &str, wait: Duration) -> ApiError {
+pub(crate) fn throttled(what: &str, wait: Duration) -> ApiError {
     let secs = crate::login_throttle::whole_secs(wait);
     ApiError::TooManyRequests {
         detail: format!("too many {what} from here; try again in {secs} s"),

@@ -1,5 +1,7 @@
 //! The signed-in user's account and personal API tokens.
 
+use std::time::Instant;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use bukuma_db::models::UserChanges;
 use bukuma_db::{accounts, now_micros, tokens, users, DbError};
@@ -144,19 +146,32 @@ pub async fn delete_token(
 
 /// Checks the signed-in user's password before an account change: a 403
 /// when it is wrong (not a 401, which would read as an ended session).
+/// Throttled as sign-ins are, so that a stolen session cannot be used to
+/// guess the password.
 async fn confirm_password(
     state: &AppState,
+    req: &HttpRequest,
     user: UserId,
     password: String,
 ) -> Result<(), ApiError> {
-    let stored = state
+    let found = state
         .read(move |c| users::find(c, user)?.ok_or(DbError::NotFound))
-        .await?
-        .password_hash;
+        .await?;
+    let client = state.client_ip(req);
+    let attempt = state
+        .logins
+        .begin(&found.username, client, Instant::now())
+        .map_err(|wait| {
+            crate::login_throttle::log_throttled("account", &found.username, client);
+            crate::routes::auth::throttled("wrong passwords", wait)
+        })?;
+    let stored = found.password_hash;
     let ok = auth::on_password_thread(move || auth::verify_password(&password, &stored)).await?;
     if ok {
+        state.logins.succeeded(attempt);
         Ok(())
     } else {
+        crate::login_throttle::log_failed("account", &found.username, client);
         Err(ApiError::Forbidden("the password is wrong".into()))
     }
 }
@@ -167,6 +182,7 @@ async fn confirm_password(
     responses(
         (status = 200, description = "Changed. Every other session has ended (their refresh tokens are revoked and access tokens stop working); this one goes on with the access token returned", body = PasswordChanged),
         (status = 403, description = "The current password is wrong", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords for this account or from this address; see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -180,7 +196,7 @@ pub async fn change_password(
     let new = fields.check("new_password", Password::parse(&body.new_password));
     fields.finish()?;
     let new = new.ok_or_else(|| ApiError::Internal("validated field missing".into()))?;
-    confirm_password(&state, me.user_id, body.current_password).await?;
+    confirm_password(&state, &req, me.user_id, body.current_password).await?;
     let hash = auth::on_password_thread(move || auth::hash_password(new.expose())).await??;
     // The session (refresh-token family) of the access token that asked
     // stays signed in; with an API token, no session does.
@@ -217,6 +233,7 @@ pub async fn change_password(
     responses(
         (status = 204, description = "The account and all its data are deleted: bookmarks, comments, tags, stars given and received, follows, mutes, notifications, reports, API tokens and sessions"),
         (status = 403, description = "The password is wrong", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords for this account or from this address; see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -227,7 +244,7 @@ pub async fn delete_me(
     ValidJson(body): ValidJson<DeleteAccountRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let user = me.user_id;
-    confirm_password(&state, user, body.password).await?;
+    confirm_password(&state, &req, user, body.password).await?;
     let opts = state.write_options();
     let db = state.db.clone();
     // A transaction of its own: it may be long, and must be all or nothing.

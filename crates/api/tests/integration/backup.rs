@@ -66,6 +66,18 @@ fn start_writers(
         .collect()
 }
 
+/// Polls `done` until it holds, failing after a minute.
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {what} within a minute"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn present(db: &Db, ids: &[BookmarkId]) -> usize {
     use bukuma_db::schema::bookmarks as b;
     use diesel::prelude::*;
@@ -82,13 +94,16 @@ fn a_backup_under_write_load_restores_every_acknowledged_bookmark(t: &TestDb) {
     let stop = Arc::new(AtomicBool::new(false));
     let acked = Arc::new(Mutex::new(Vec::new()));
     let writers = start_writers(t, &stop, &acked);
-    std::thread::sleep(Duration::from_millis(400));
+    let acked_count = || acked.lock().expect("lock").len();
+    wait_until("20 writes before the backup", || acked_count() >= 20);
     // Saving a URL again updates the bookmark: each id once.
     let mut before: Vec<BookmarkId> = acked.lock().expect("lock").clone();
     before.sort();
     before.dedup();
+    let at_backup = acked_count();
     backup::backup(&config(&t.url, &dir.path().join("s0")), &file).expect("backup");
-    std::thread::sleep(Duration::from_millis(200));
+    // The writers were never held up by the backup: they go on after it.
+    wait_until("a write after the backup", || acked_count() > at_backup);
     stop.store(true, Ordering::Relaxed);
     for w in writers {
         w.join().expect("writer");

@@ -152,3 +152,32 @@ async fn a_trusted_proxy_is_throttled_per_forwarded_client(backend: crate::harne
     .expect(200);
 }
 both_backends!(async a_trusted_proxy_is_throttled_per_forwarded_client);
+
+/// The password checks of account changes count as sign-ins: a stolen
+/// session cannot be used to guess the password.
+async fn wrong_passwords_on_account_changes_are_throttled(app: TestApp) {
+    let alice = app.register("alice").await;
+    let token = format!("Bearer {}", alice.access);
+    let change = |current: &'static str| {
+        app.request(Method::POST, "/api/v1/me/password", None)
+            .peer_addr(peer("192.0.2.7"))
+            .insert_header(("authorization", token.clone()))
+            .set_json(json!({"current_password": current, "new_password": "a new password 2"}))
+    };
+    for _ in 0..5 {
+        app.send(change("wrong password")).await.problem(403);
+    }
+    retry_after(&app.send(change("wrong password")).await);
+    // Deleting the account goes through the same check.
+    let delete = app
+        .request(Method::DELETE, "/api/v1/me", None)
+        .peer_addr(peer("192.0.2.7"))
+        .insert_header(("authorization", token.clone()))
+        .set_json(json!({"password": PASSWORD}));
+    retry_after(&app.send(delete).await);
+    // Refused before the password was checked: the account is still there.
+    app.get("/api/v1/me", alice.access.as_str())
+        .await
+        .expect(200);
+}
+both_backends!(async wrong_passwords_on_account_changes_are_throttled);
