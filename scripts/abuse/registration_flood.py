@@ -11,15 +11,23 @@ Each run uses loopback source addresses of its own (127.x.y.z) when the
 server is on loopback, so its flood does not throttle other checks.
 """
 
-import http.client
-import json
-import os
 import random
 import string
 import sys
 import threading
 import time
-import urllib.parse
+
+from _client import LOOPBACK, new_source, request, rss_mb
+
+
+def register(source):
+    username = "flood" + "".join(random.choices(string.ascii_lowercase + string.digits, k=12))
+    return request(
+        source,
+        "POST",
+        "/api/v1/auth/register",
+        {"username": username, "password": "correct horse battery"},
+    )
 
 FLOOD_SECS = 5.0
 THREADS = 4
@@ -30,45 +38,6 @@ MAX_CREATED = 8
 def fail(msg):
     print(f"registration_flood: FAIL: {msg}")
     sys.exit(1)
-
-
-BASE = urllib.parse.urlsplit(os.environ.get("BASE_URL", "http://127.0.0.1:8080"))
-HOST, PORT = BASE.hostname or "127.0.0.1", BASE.port or 80
-LOOPBACK = HOST.startswith("127.")
-
-
-def new_source():
-    if not LOOPBACK:
-        return None
-    return f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"
-
-
-def register(source):
-    username = "flood" + "".join(random.choices(string.ascii_lowercase + string.digits, k=12))
-    conn = http.client.HTTPConnection(
-        HOST, PORT, timeout=10, source_address=(source, 0) if source else None
-    )
-    try:
-        body = json.dumps({"username": username, "password": "correct horse battery"})
-        conn.request(
-            "POST", "/api/v1/auth/register", body=body, headers={"content-type": "application/json"}
-        )
-        res = conn.getresponse()
-        return res.status, res.getheader("retry-after"), res.read()
-    finally:
-        conn.close()
-
-
-def rss_mb():
-    pid = os.environ.get("SERVER_PID")
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except (OSError, TypeError, ValueError):
-        pass
-    return float("nan")
 
 
 def main():
