@@ -9,6 +9,7 @@
 pub mod backup;
 mod connection;
 mod error;
+mod fixups;
 pub mod models;
 mod pool;
 mod queries;

@@ -157,17 +157,21 @@ impl Db {
         Ok(self.pool.get()?)
     }
 
-    /// Applies pending migrations of this backend.
+    /// Applies pending migrations of this backend, then the data fixups
+    /// they listed.
     pub fn migrate(&self) -> Result<(), DbError> {
-        let _guard = self.lock_writer();
-        let mut conn = self.conn()?;
-        let result = per_backend!(&mut *conn, |c| c
-            .run_pending_migrations(match self.backend {
-                Backend::Sqlite => SQLITE_MIGRATIONS,
-                Backend::Postgres => POSTGRES_MIGRATIONS,
-            })
-            .map(|_| ()));
-        result.map_err(|e| DbError::Migration(e.to_string()))
+        {
+            let _guard = self.lock_writer();
+            let mut conn = self.conn()?;
+            let result = per_backend!(&mut *conn, |c| c
+                .run_pending_migrations(match self.backend {
+                    Backend::Sqlite => SQLITE_MIGRATIONS,
+                    Backend::Postgres => POSTGRES_MIGRATIONS,
+                })
+                .map(|_| ()));
+            result.map_err(|e| DbError::Migration(e.to_string()))?;
+        }
+        crate::fixups::run_pending(self)
     }
 
     /// Runs read-only work on a pooled connection; once more on a new one

@@ -276,6 +276,12 @@ diesel::table! {
 }
 
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::table! {
+    pending_fixups (name) {
+        name -> Text,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(reports -> report_cases (case_id));
 diesel::joinable!(notification_actors -> notifications (notification_id));
@@ -305,4 +311,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     word_mutes,
     site_mutes,
     invites,
+    pending_fixups,
 );

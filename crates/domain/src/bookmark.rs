@@ -1,6 +1,7 @@
 //! Bookmark content rules: comments, tags and user-typed titles.
 
 use thiserror::Error;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::text::strip_forbidden;
 
@@ -70,6 +71,14 @@ pub enum TagError {
     ControlCharacters,
 }
 
+/// The matching key of a tag as typed: NFKC, then full Unicode case folding,
+/// then NFKC again, so that `ＲＵＳＴ`, `Rust` and `rust` (or `STRASSE` and
+/// `straße`) are one tag while each bookmark keeps the spelling it was given.
+pub fn tag_key(tag: &str) -> String {
+    let folded = caseless::default_case_fold_str(&tag.nfkc().collect::<String>());
+    folded.nfkc().collect()
+}
+
 /// One tag: 1–32 Unicode scalar values after trimming, no whitespace, commas
 /// or control characters. Case is preserved; compare with [`TagName::key`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -102,9 +111,9 @@ impl TagName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-    /// Case-folded form (Unicode lowercase) used for matching and uniqueness.
+    /// The form used for matching and uniqueness ([`tag_key`]).
     pub fn key(&self) -> String {
-        self.0.to_lowercase()
+        tag_key(&self.0)
     }
     pub fn into_string(self) -> String {
         self.0
@@ -424,6 +433,26 @@ mod tests {
         let greek = TagName::parse("ΣΟΦΙΑ").expect("tag should be valid");
         assert_eq!(greek.key(), "σοφια");
         assert_eq!(tags(&["ΣΟΦΙΑ", "σοφια"]), ["ΣΟΦΙΑ"]);
+    }
+
+    #[test]
+    fn tag_key_folds_width_compatibility_forms_and_full_case() {
+        // Full-width Latin, half-width katakana, ligatures and full case
+        // folding all meet the plain form.
+        assert_eq!(tag_key("ＲＵＳＴ"), "rust");
+        assert_eq!(tag_key("ｶﾀｶﾅ"), tag_key("カタカナ"));
+        assert_eq!(tag_key("ﬁle"), "file");
+        assert_eq!(tag_key("STRASSE"), tag_key("straße"));
+        assert_eq!(tag_key("ς"), tag_key("Σ"));
+        assert_eq!(tag_key("Ⅻ"), "xii");
+        // A key is its own key.
+        for t in ["ＲＵＳＴ", "ｶﾀｶﾅ", "straße", "ΣΟΦΙΑ", "㍻"] {
+            assert_eq!(tag_key(&tag_key(t)), tag_key(t));
+        }
+        assert_eq!(
+            tags(&["Rust", "ＲＵＳＴ", "ｶﾞｲﾄﾞ", "ガイド"]),
+            ["Rust", "ｶﾞｲﾄﾞ"]
+        );
     }
 
     // --- Tags ---

@@ -270,7 +270,7 @@ fn validate(raw: RawItem, opts: ImportOptions) -> Result<ImportItem, ItemError> 
             "{} tags; a bookmark has at most 10",
             names
                 .iter()
-                .map(|n| n.to_lowercase())
+                .map(|n| bukuma_domain::bookmark::tag_key(n))
                 .collect::<std::collections::HashSet<_>>()
                 .len()
         )),

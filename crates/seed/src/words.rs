@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use bukuma_domain::bookmark::tag_key;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -18,7 +19,7 @@ pub(crate) struct Vocabulary {
 impl Vocabulary {
     pub(crate) fn draw(rng: &mut ChaCha8Rng) -> Self {
         let tags = vocabulary(rng);
-        let tag_keys = tags.iter().map(|t| t.to_lowercase()).collect();
+        let tag_keys = tags.iter().map(|t| tag_key(t)).collect();
         let domains = domains(rng, 2_000);
         Vocabulary {
             tags,
@@ -254,7 +255,7 @@ fn vocabulary(rng: &mut ChaCha8Rng) -> Vec<String> {
             break;
         }
         for w in [a, b].into_iter().flatten() {
-            if seen.insert(w.to_lowercase()) {
+            if seen.insert(tag_key(w)) {
                 tags.push((*w).to_owned());
             }
         }
@@ -269,7 +270,7 @@ fn vocabulary(rng: &mut ChaCha8Rng) -> Vec<String> {
             let b = JA_WORDS[rng.random_range(0..JA_WORDS.len())];
             format!("{a}{b}")
         };
-        if t.chars().count() <= 32 && seen.insert(t.to_lowercase()) {
+        if t.chars().count() <= 32 && seen.insert(tag_key(&t)) {
             tags.push(t);
         }
     }

@@ -1,5 +1,6 @@
 //! Tag clouds, site lists, and renaming or deleting a user's tags in bulk.
 
+use bukuma_domain::bookmark::tag_key;
 use bukuma_domain::{TagName, Tags, UserId};
 use diesel::prelude::*;
 
@@ -65,7 +66,7 @@ pub fn rename(
     retag(conn, user_id, from, opts, |tags| {
         let mut out: Vec<String> = Vec::with_capacity(tags.len());
         for t in tags {
-            out.push(if t.to_lowercase() == from.key() {
+            out.push(if tag_key(&t) == from.key() {
                 to.as_str().to_owned()
             } else {
                 t
@@ -84,7 +85,7 @@ pub fn delete(
 ) -> Result<usize, DbError> {
     retag(conn, user_id, tag, opts, |tags| {
         tags.into_iter()
-            .filter(|t| t.to_lowercase() != tag.key())
+            .filter(|t| tag_key(t) != tag.key())
             .collect()
     })
 }

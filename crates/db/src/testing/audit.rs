@@ -145,7 +145,7 @@ pub fn check_counters(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
             *site_pub.entry((user, domain)).or_default() += 1;
         }
         for tag in split_tags(&tags) {
-            let key = tag.to_lowercase();
+            let key = bukuma_domain::bookmark::tag_key(&tag);
             index_rows.insert((id, key.clone(), user, private, created));
             *tag_all.entry((user, key.clone())).or_default() += 1;
             if !private {

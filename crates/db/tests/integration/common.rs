@@ -47,6 +47,13 @@ pub fn public<'a>(url: &'a str, comment: &'a str, tags: &'a [&'a str]) -> Mark<'
     }
 }
 
+pub fn private<'a>(url: &'a str, comment: &'a str, tags: &'a [&'a str]) -> Mark<'a> {
+    Mark {
+        private: true,
+        ..public(url, comment, tags)
+    }
+}
+
 pub fn assert_consistent(db: &Db) {
     let problems = db.read(audit::check_counters).expect("audit");
     assert!(problems.is_empty(), "counters differ: {problems:#?}");

@@ -4,6 +4,7 @@
 
 use actix_web::http::Method as HttpMethod;
 use actix_web::{web, HttpRequest};
+use bukuma_domain::bookmark::tag_key;
 use bukuma_domain::{
     Comment, CommentError, NormalizedUrl, TagError, TagName, Tags, TagsError, Title,
 };
@@ -117,7 +118,7 @@ impl TagFilter {
             raw: words.join(" "),
             keys: words
                 .iter()
-                .map(|w| TagName::parse(w).map_or_else(|_| w.to_lowercase(), |t| t.key()))
+                .map(|w| TagName::parse(w).map_or_else(|_| tag_key(w), |t| t.key()))
                 .collect(),
         })
     }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use bukuma_db::bookmarks::{self, BookmarkInput, IfExists, OwnFilter, SaveOutcome};
 use bukuma_db::models::BookmarkView;
 use bukuma_db::{entries, tags};
+use bukuma_domain::bookmark::tag_key;
 use bukuma_domain::{Comment, Title};
 
 use super::auth::Caller;
@@ -294,17 +295,17 @@ pub(super) async fn suggest(
             .map(|m| m.entry.title.as_str())
             .or(entry.as_ref().map(|e| e.entry.title.as_str()))
             .unwrap_or("");
-        format!("{url} {title}").to_lowercase()
+        tag_key(&format!("{url} {title}"))
     };
     let mut recommended: Vec<String> = mine.map(|m| m.bookmark.tag_list()).unwrap_or_default();
     for t in my_tags {
-        let key = t.name.to_lowercase();
+        let key = tag_key(&t.name);
         if recommended.len() >= 10 {
             break;
         }
         if key.chars().count() >= 2
             && haystack.contains(&key)
-            && !recommended.iter().any(|r| r.to_lowercase() == key)
+            && !recommended.iter().any(|r| tag_key(r) == key)
         {
             recommended.push(t.name);
         }

@@ -232,7 +232,7 @@ async fn user_bookmarks_filter_by_tags_site_and_read_later(app: TestApp) {
     app.bookmark(
         t,
         "https://blog.example.com/2",
-        json!({"tags": ["Rust"], "read_later": true}),
+        json!({"tags": ["Ｒｕｓｔ"], "read_later": true}),
     )
     .await;
     app.bookmark(
@@ -264,6 +264,16 @@ async fn user_bookmarks_filter_by_tags_site_and_read_later(app: TestApp) {
         vec![u("3"), u("2"), u("1")],
         "tags match ignoring case"
     );
+    // Width and compatibility forms match too (NFKC and case folding).
+    let wide = app
+        .all_bookmarks("alice", &format!("tag={}", enc("ＲＵＳＴ")), None)
+        .await;
+    assert_eq!(urls(wide), vec![u("3"), u("2"), u("1")]);
+    let entries = app
+        .get(&format!("/api/v1/tags/{}/entries", enc("Ｒｕｓｔ")), None)
+        .await
+        .expect(200);
+    assert_eq!(entries["items"].as_array().map(Vec::len), Some(3));
     let both = app.all_bookmarks("alice", "tag=RUST&tag=web", None).await;
     assert_eq!(urls(both), vec![u("3"), u("1")], "every tag must match");
     let three = app

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use bukuma_domain::bookmark::tag_key;
 use bukuma_domain::{BookmarkId, EntryId, Tags, UserId};
 use diesel::prelude::*;
 
@@ -31,17 +32,23 @@ pub(super) struct Counted {
 
 impl Counted {
     pub(super) fn of(b: &Bookmark) -> Self {
+        Self::keyed(b, tag_key)
+    }
+
+    /// As [`Counted::of`] with the tag keys of `key`; tags that share a key
+    /// count once (the first spelling), as [`Tags::parse`] folds them.
+    pub(super) fn keyed(b: &Bookmark, key: impl Fn(&str) -> String) -> Self {
+        let mut tags: Vec<(String, String)> = Vec::new();
+        for t in b.tag_list() {
+            let k = key(&t);
+            if !tags.iter().any(|(_, seen)| *seen == k) {
+                tags.push((t, k));
+            }
+        }
         Counted {
             entry_id: b.entry_id,
             domain: b.domain.clone(),
-            tags: b
-                .tag_list()
-                .into_iter()
-                .map(|t| {
-                    let k = t.to_lowercase();
-                    (t, k)
-                })
-                .collect(),
+            tags,
             is_private: b.is_private,
             created_at: b.created_at,
         }

@@ -20,4 +20,4 @@ pub use lists::{
     created_times, find, find_by_url, find_view, ids_with_tag, last_update, list_for_user,
     list_own, OwnFilter, UserFilter,
 };
-pub use write::{delete, lock_owner, save, set_tags, update, SaveOutcome};
+pub use write::{delete, lock_owner, rekey_tags, save, set_tags, update, SaveOutcome};

@@ -581,3 +581,54 @@ pub fn set_tags(
 pub fn lock_owner(conn: &mut DbConnection, user_id: UserId) -> Result<(), DbError> {
     lock_user(conn, user_id).map(drop)
 }
+
+/// Moves a bookmark's tag rows and counters from the keys rule `from` gave
+/// them to those of rule `to` (today [`bukuma_domain::bookmark::tag_key`]),
+/// merging tags that now share a key (the first spelling stays). Keeps
+/// `updated_at`. Returns whether anything changed.
+pub fn rekey_tags(
+    conn: &mut DbConnection,
+    id: BookmarkId,
+    from: impl Fn(&str) -> String,
+    to: impl Fn(&str) -> String,
+    now: i64,
+) -> Result<bool, DbError> {
+    // The entry's own counts and lists stay as they are (`EntryCounts::Done`),
+    // so the list threshold plays no part.
+    let opts = WriteOptions {
+        now,
+        new_entry_threshold: i64::MAX,
+    };
+    let Some(user_id) = find(conn, id)?.map(|b| b.user_id) else {
+        return Ok(false);
+    };
+    lock_user(conn, user_id)?;
+    let Some(old) = find(conn, id)? else {
+        return Ok(false);
+    };
+    let before = Counted::keyed(&old, from);
+    let after = Counted::keyed(&old, to);
+    if before == after {
+        return Ok(false);
+    }
+    touch(Scope::Entry(old.entry_id));
+    touch_bookmark(user_id, tag_keys(&before.tags).chain(tag_keys(&after.tags)));
+    let tags = join_tags(&after.tags);
+    let mut w = Combined::default();
+    w.push(
+        "UPDATE bookmarks SET tags = ? WHERE id = ?",
+        vec![Arg::Text(&tags), Arg::Int(id.0)],
+    );
+    push_bookmark_change(&mut w, id, (!old.is_private).then_some(old.entry_id));
+    write_bookmark_tags(&mut w, user_id, id, Some(&before), &after);
+    apply_counts(
+        conn,
+        w,
+        user_id,
+        Some(&before),
+        Some(&after),
+        EntryCounts::Done,
+        opts,
+    )?;
+    Ok(true)
+}
