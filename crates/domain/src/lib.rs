@@ -1,6 +1,7 @@
 //! Pure domain types and rules of bukuma. No I/O, no web framework, no database.
 
 pub mod bookmark;
+pub mod category;
 pub mod cursor;
 pub mod hot;
 pub mod ids;
@@ -15,6 +16,7 @@ pub mod user;
 pub use bookmark::{
     Comment, CommentError, Note, NoteError, TagError, TagName, Tags, TagsError, Title, TitleError,
 };
+pub use category::Category;
 pub use cursor::{Cursor, CursorError};
 pub use ids::{BookmarkId, EntryId, TokenId, UserId};
 pub use mute::{MuteWord, MuteWordError, Mutes};

@@ -82,6 +82,11 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Check the entry category classifier.
+    Categories {
+        #[command(subcommand)]
+        command: CategoriesCommand,
+    },
     /// Fill an empty database with a deterministic synthetic dataset (benchmarks).
     /// Every user's password is `bench-password`.
     Seed(cmd::seed::SeedArgs),
@@ -98,6 +103,13 @@ enum SearchCommand {
         #[arg(long, default_value_t = 1000)]
         sample: usize,
     },
+}
+
+#[derive(Subcommand)]
+enum CategoriesCommand {
+    /// Classify the committed evaluation set with the built-in model and
+    /// print the accuracy and confusion table; fails below 75 %.
+    Eval,
 }
 
 #[derive(Subcommand)]
@@ -185,6 +197,9 @@ fn run(command: Command) -> Result<(), AnyError> {
         Command::Backup { file } => cmd::backup::backup(&file),
         Command::Restore { file, force } => cmd::backup::restore(&file, force),
         Command::Seed(args) => cmd::seed::seed(args),
+        Command::Categories {
+            command: CategoriesCommand::Eval,
+        } => cmd::categories::eval(),
         Command::Search {
             command: SearchCommand::Reindex,
         } => cmd::search::reindex(),
