@@ -275,6 +275,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    related_entries (entry_id, rank) {
+        entry_id -> BigInt,
+        rank -> BigInt,
+        related_entry_id -> BigInt,
+        score -> Double,
+    }
+}
+
+diesel::table! {
+    related_computed (entry_id) {
+        entry_id -> BigInt,
+        computed_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    related_dirty (entry_id) {
+        entry_id -> BigInt,
+        marked_at -> BigInt,
+        spread -> Bool,
+    }
+}
+
+diesel::table! {
+    related_progress (id) {
+        id -> BigInt,
+        outbox_txid -> BigInt,
+        outbox_id -> BigInt,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(reports -> report_cases (case_id));
@@ -305,4 +337,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     word_mutes,
     site_mutes,
     invites,
+    related_entries,
+    related_computed,
+    related_dirty,
+    related_progress,
 );
