@@ -68,6 +68,12 @@ SOCIAL = [
     ("my_hot", "12. GET /me/hot (following 200)"),
     ("unread", "13. GET /me/notifications/unread-count"),
 ]
+# Related entries (read targets as scenarios 1–4), of the RELATED_TOP most
+# bookmarked entries, whose lists `bukuma recompute-related` computes first.
+RELATED = [
+    ("related", "14. GET /entries/{id}/related"),
+]
+RELATED_TOP = 2_000
 THREADS, CONNECTIONS = 2, 32
 
 # Milestone targets (issue 4), checked on every run and meant for the 1M dataset.
@@ -536,6 +542,29 @@ def recompute_hot(binary, url, backend):
     log(f"{backend}: hot scores brought up to now in {time.time() - started:.1f}s")
 
 
+def recompute_related(binary, url, backend):
+    """Computes the related lists of the entries the related scenario
+    reads, as a server's job would have by the time they are read."""
+    started = time.time()
+    env = dict(os.environ, DATABASE_URL=url, RUST_LOG="warn",
+               BUKUMA_DATA_DIR=os.path.join(DATA, "state"))
+    run([binary, "recompute-related", "--top", str(RELATED_TOP)], env=env,
+        stderr=subprocess.PIPE, text=True)
+    log(f"{backend}: related entries of the top {RELATED_TOP} entries computed "
+        f"in {time.time() - started:.1f}s")
+
+
+def check_related(base, manifest):
+    """Reads the most bookmarked entry's related entries once; fails when
+    there are none (an uncomputed list would answer fast and empty)."""
+    with open(os.path.join(manifest, "entries.txt")) as f:
+        top = f.readline().strip()
+    _, page = http("GET", f"{base}/api/v1/entries/{top}/related")
+    if not page["items"]:
+        raise RuntimeError(f"entry {top} has no related entries: were they computed?")
+    return {"entry": int(top), "items": len(page["items"])}
+
+
 def log_memory(server, backend, key, res):
     """Keeps the server's memory after a scenario, to tell which one raised
     the peak: anonymous memory (heap) apart from mapped files."""
@@ -553,6 +582,7 @@ def bench_backend(backend, binary, prof, args):
     try:
         search_dir, search_index = prepare_search(backend, binary, url, manifest, args.server_env)
         recompute_hot(binary, url, backend)
+        recompute_related(binary, url, backend)
         log(f"{backend}: starting the server")
         server = Server(binary, url, backend, search_dir, args.server_env)
         with open(os.path.join(manifest, "users.txt")) as f:
@@ -563,7 +593,8 @@ def bench_backend(backend, binary, prof, args):
         tokens_path = os.path.join(DATA, f"tokens-{backend}.txt")
         with open(tokens_path, "w") as f:
             f.write("\n".join(tokens) + "\n")
-        env = dict(os.environ, BENCH_DIR=BENCH, BENCH_MANIFEST=manifest, BENCH_TOKENS=tokens_path)
+        env = dict(os.environ, BENCH_DIR=BENCH, BENCH_MANIFEST=manifest, BENCH_TOKENS=tokens_path,
+                   BENCH_RELATED_TOP=str(RELATED_TOP))
         d = prof["duration"]
         res = {"dataset": open(os.path.join(manifest, "seed.txt")).read().strip(), "scenarios": {},
                "search_index": search_index}
@@ -581,6 +612,11 @@ def bench_backend(backend, binary, prof, args):
             # their earlier visits would have: the scenario measures pages
             # as returning users get them (check_social times a first one).
             measure(server.base, f"{key}.lua", max(1, d // 4), env)
+            log(f"{backend}: {title}")
+            res["scenarios"][key] = measure(server.base, f"{key}.lua", d, env)
+            log_memory(server, backend, key, res)
+        res["related"] = check_related(server.base, manifest)
+        for key, title in RELATED:
             log(f"{backend}: {title}")
             res["scenarios"][key] = measure(server.base, f"{key}.lua", d, env)
             log_memory(server, backend, key, res)
@@ -636,6 +672,11 @@ def verdicts(backend, r):
         ok = s["rps"] >= READ_RATIO * ceiling and s["latency_us"]["p99"] <= READ_P99_MS * 1000 \
             and s["error_count"] == 0
         out.append((f"{title}: ≥{READ_RATIO:.0%} of /healthz, p99 ≤ {READ_P99_MS} ms, no errors", ok))
+    for key, title in RELATED:
+        s = r["scenarios"][key]
+        ok = s["rps"] >= READ_RATIO * ceiling and s["latency_us"]["p99"] <= READ_P99_MS * 1000 \
+            and s["error_count"] == 0
+        out.append((f"{title}: ≥{READ_RATIO:.0%} of /healthz, p99 ≤ {READ_P99_MS} ms, no errors", ok))
     w = r["scenarios"]["write"]
     ok = w["rps"] >= WRITE_RPS and w["error_count"] == 0
     if backend == "sqlite":
@@ -687,6 +728,7 @@ def markdown(meta, results):
                  ("6. mixed — writes", r["scenarios"]["mixed_writes"])]
         rows += [(title, r["scenarios"][k]) for k, title, _ in SEARCHES]
         rows += [(title, r["scenarios"][k]) for k, title in SOCIAL]
+        rows += [(title, r["scenarios"][k]) for k, title in RELATED]
         for title, s in rows:
             lat = s["latency_us"]
             lines.append(f"| {title} | {s['rps']:.0f} | {s['rps'] / ceiling:.0%} | {ms(lat['p50'])} "

@@ -118,6 +118,13 @@ function M.entry()
   return wrk.format("GET", "/api/v1/entries/" .. entry_id .. "/comments?sort=popular")
 end
 
+-- An entry's related entries, among the most bookmarked entries: those
+-- whose lists bench.py computed (`bukuma recompute-related --top`).
+local pick_related = M.zipf(math.min(#entries, tonumber(os.getenv("BENCH_RELATED_TOP") or "2000")), 1.0)
+function M.related()
+  return wrk.format("GET", "/api/v1/entries/" .. entries[pick_related()] .. "/related")
+end
+
 -- A user's bookmarks with one of their tags: the first page or a deep one.
 function M.user_tag()
   local ut = user_tags[pick_user_tag()]

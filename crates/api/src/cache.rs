@@ -41,6 +41,8 @@ pub enum Key {
         entry: EntryId,
         query: Box<str>,
     },
+    /// An entry's related entries.
+    Related(EntryId),
     /// A user's public bookmarks; `query` is the request's query string,
     /// `tag` the key of the first tag it filters by.
     UserBookmarks {
@@ -74,7 +76,9 @@ impl Key {
     /// bookmark touches that tag's scope.
     fn version(&self, versions: &Versions) -> u64 {
         match self {
-            Key::Entry(id) | Key::Comments { entry: id, .. } => versions.get(Scope::Entry(*id)),
+            Key::Entry(id) | Key::Comments { entry: id, .. } | Key::Related(id) => {
+                versions.get(Scope::Entry(*id))
+            }
             Key::UserBookmarks { user, tag, .. } => {
                 versions.get_both(Scope::User(*user), user_list_scope(*user, tag.as_deref()))
             }

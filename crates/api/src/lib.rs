@@ -22,6 +22,7 @@ pub mod middleware;
 pub mod mutes;
 pub mod openapi;
 pub mod rate_limit;
+pub mod related;
 pub mod routes;
 pub mod spa;
 pub mod state;

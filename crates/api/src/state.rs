@@ -39,6 +39,8 @@ pub struct AppState {
     pub imports: crate::import_export::RunningImports,
     /// The search index, when this server searches.
     pub search: Option<Arc<crate::indexer::Search>>,
+    /// Related lists readers found never computed, for the related job.
+    pub related: Arc<crate::related::RelatedQueue>,
     /// One permit per pooled connection: reads wait here, on the event
     /// loop, rather than each on a blocking thread of its own waiting for a
     /// connection (threads that only wait cost memory and wake-ups).
@@ -80,6 +82,7 @@ impl AppState {
             readers: tokio::sync::Semaphore::new(config.pool_size.max(1) as usize),
             readers_waiting: std::sync::atomic::AtomicUsize::new(0),
             search: None,
+            related: Arc::default(),
             imports: Default::default(),
             suspensions: crate::suspension::Suspensions::default(),
             mutes: crate::mutes::MuteCache::default(),

@@ -23,6 +23,7 @@ pub mod versions;
 pub use connection::{Backend, ConnectionManager, DbConnection, DbTarget};
 pub use error::DbError;
 pub use pool::{Db, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+pub use queries::related;
 pub use queries::{
     accounts, bookmarks, entries, follows, invites, leases, moderation, mutes, notifications,
     search, stars, stmt, tags, tokens, users,

@@ -275,13 +275,45 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::table! {
+    related_entries (entry_id, rank) {
+        entry_id -> BigInt,
+        rank -> BigInt,
+        related_entry_id -> BigInt,
+        score -> Double,
+    }
+}
+
+diesel::table! {
+    related_computed (entry_id) {
+        entry_id -> BigInt,
+        computed_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    related_dirty (entry_id) {
+        entry_id -> BigInt,
+        marked_at -> BigInt,
+        spread -> Bool,
+    }
+}
+
+diesel::table! {
+    related_progress (id) {
+        id -> BigInt,
+        outbox_txid -> BigInt,
+        outbox_id -> BigInt,
+    }
+}
+
 diesel::table! {
     pending_fixups (name) {
         name -> Text,
     }
 }
 
+diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(reports -> report_cases (case_id));
 diesel::joinable!(notification_actors -> notifications (notification_id));
@@ -312,4 +344,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     site_mutes,
     invites,
     pending_fixups,
+    related_entries,
+    related_computed,
+    related_dirty,
+    related_progress,
 );

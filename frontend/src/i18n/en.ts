@@ -283,6 +283,7 @@ export const en = {
   'entry.allBookmarks': 'Everyone who bookmarked this',
   'entry.noBookmarks': 'No public bookmarks yet.',
   'entry.moreBookmarks': 'More bookmarks',
+  'entry.related': 'Related entries',
   'nav.admin': 'Admin',
   'notifications.title': 'Notifications',
   'notifications.lead': 'Stars on your comments, new followers and pages you found first',

@@ -285,6 +285,7 @@ export const ja: Record<MessageKey, string> = {
   'entry.allBookmarks': 'ブックマークしたすべてのユーザー',
   'entry.noBookmarks': '公開ブックマークはまだありません。',
   'entry.moreBookmarks': 'もっと見る',
+  'entry.related': '関連エントリー',
   'nav.admin': '管理',
   'notifications.title': '通知',
   'notifications.lead': 'コメントへのスター、新しいフォロワー、最初にブックマークしたページの話題',

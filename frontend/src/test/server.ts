@@ -8,7 +8,8 @@ const unauthorized = () =>
 /**
  * Every test starts anonymous: the startup refresh answers 401. What the
  * header asks for when signed in (my account, the unread count) has an
- * answer too: the session's user, and nothing unread; sign-up is open.
+ * answer too: the session's user, and nothing unread; sign-up is open;
+ * entries have no related entries.
  */
 export const defaultHandlers = [
   http.post('*/api/v1/auth/refresh', unauthorized),
@@ -18,6 +19,7 @@ export const defaultHandlers = [
   }),
   http.get('*/api/v1/me/notifications/unread-count', () => HttpResponse.json({ unread_count: 0 })),
   http.get('*/api/v1/auth/registration', () => HttpResponse.json({ mode: 'open' })),
+  http.get('*/api/v1/entries/:id/related', () => HttpResponse.json({ items: [] })),
 ];
 
 export const server = setupServer(...defaultHandlers);

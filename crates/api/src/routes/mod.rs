@@ -15,6 +15,7 @@ pub mod mutes;
 pub mod notifications;
 pub mod pinboard;
 pub mod portability;
+pub mod related;
 pub mod reports;
 pub mod search;
 pub mod tags;
@@ -93,6 +94,7 @@ endpoints![
     entries::counts,
     entries::get,
     entries::comments,
+    related::list,
     follows::entry_bookmarks,
     entries::site,
     entries::tagged,

@@ -9,6 +9,7 @@ pub mod leases;
 pub mod moderation;
 pub mod mutes;
 pub mod notifications;
+pub mod related;
 pub mod search;
 pub mod stars;
 pub mod stmt;

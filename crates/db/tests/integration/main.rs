@@ -13,6 +13,7 @@ mod moderation;
 mod mutes;
 mod notifications;
 mod postgres;
+mod related;
 mod search;
 mod sqlite;
 mod stars;

@@ -44,6 +44,12 @@ enum Command {
     Openapi,
     /// Recompute hot scores once.
     RecomputeHot,
+    /// Compute related entries now: of the most bookmarked entries, or of all.
+    RecomputeRelated {
+        /// Only the lists of this many entries, the most bookmarked first.
+        #[arg(long)]
+        top: Option<usize>,
+    },
     /// Import a Netscape bookmark file or Pinboard JSON export into a user's bookmarks.
     Import {
         /// The user who gets the bookmarks.
@@ -176,6 +182,16 @@ fn run(command: Command) -> Result<(), AnyError> {
             let config = Config::from_env()?;
             let n = jobs::recompute_hot(&open_db(&config)?)?;
             eprintln!("{n} hot entries");
+            Ok(())
+        }
+        Command::RecomputeRelated { top } => {
+            let config = Config::from_env()?;
+            let started = std::time::Instant::now();
+            let n = bukuma_api::related::recompute_most_bookmarked(&open_db(&config)?, top)?;
+            eprintln!(
+                "related entries computed for {n} entries in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::User {

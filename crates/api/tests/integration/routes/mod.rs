@@ -10,4 +10,5 @@ mod moderation;
 mod mutes;
 mod notifications;
 mod registration;
+mod related;
 mod search;

@@ -14,6 +14,7 @@ import { MyBookmark, useBookmarkDialog } from '@/features/bookmarks';
 import { AllBookmarks, CommentSection, FolloweesBookmarks } from '@/features/comments';
 import { useShortcutList } from '@/features/shortcuts';
 import { useEntry, useEntryLookup } from '../api/entries';
+import { RelatedEntries } from '../components/RelatedEntries';
 
 function EntryView({ entry }: { entry: Entry }) {
   const { t, formatDate } = useI18n();
@@ -65,6 +66,7 @@ function EntryView({ entry }: { entry: Entry }) {
         <CommentSection entryId={entry.id} sort="recent" heading="entry.recent" />
       </div>
       <AllBookmarks entryId={entry.id} />
+      <RelatedEntries entryId={entry.id} />
     </div>
   );
 }

@@ -39,6 +39,7 @@ pub async fn serve() -> Result<(), AnyError> {
     let bind = config.bind.clone();
     let metrics_bind = config.metrics_bind.clone();
     let state = web::Data::new(AppState::new(db, config).with_search(search));
+    bukuma_api::related::spawn(state.db.clone(), state.related.clone());
     let app_state = state.clone();
     let server = HttpServer::new(move || bukuma_api::app(app_state.clone()))
         .bind(&bind)?
