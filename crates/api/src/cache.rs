@@ -75,23 +75,36 @@ impl Key {
     /// only bookmarks carrying the first of them, and every write of such a
     /// bookmark touches that tag's scope.
     fn version(&self, versions: &Versions) -> u64 {
+        self.sum_over_scopes(|s| versions.get(s))
+    }
+
+    /// How often something the response shows was withdrawn from public view.
+    fn withdrawn(&self, versions: &Versions) -> u64 {
+        self.sum_over_scopes(|s| versions.get_withdrawn(s))
+    }
+
+    /// The sum of `get` over the scopes the response depends on.
+    fn sum_over_scopes(&self, get: impl Fn(Scope) -> u64) -> u64 {
+        let both = |a, b| get(a).wrapping_add(get(b));
         match self {
             Key::Entry(id) | Key::Comments { entry: id, .. } | Key::Related(id) => {
-                versions.get(Scope::Entry(*id))
+                get(Scope::Entry(*id))
             }
             Key::UserBookmarks { user, tag, .. } => {
-                versions.get_both(Scope::User(*user), user_list_scope(*user, tag.as_deref()))
+                both(Scope::User(*user), user_list_scope(*user, tag.as_deref()))
             }
             Key::UserTags(id) | Key::UserSites(id) => {
-                versions.get_both(Scope::User(*id), user_list_scope(*id, None))
+                both(Scope::User(*id), user_list_scope(*id, None))
             }
-            Key::Search { .. } => versions.get(Scope::Search),
+            Key::Search { .. } => get(Scope::Search),
             Key::Following {
                 viewer, followees, ..
-            } => versions
-                .get(Scope::Social(*viewer))
-                .wrapping_add(versions.get_all(followees.iter().map(|f| Scope::UserLists(*f)))),
-            Key::Unread(viewer) => versions.get(Scope::Notifications(*viewer)),
+            } => followees
+                .iter()
+                .fold(get(Scope::Social(*viewer)), |sum, f| {
+                    sum.wrapping_add(get(Scope::UserLists(*f)))
+                }),
+            Key::Unread(viewer) => get(Scope::Notifications(*viewer)),
         }
     }
 
@@ -165,6 +178,9 @@ impl CachedBody {
 #[derive(Clone)]
 struct Slot {
     version: u64,
+    /// [`Key::withdrawn`] before its load began: within the lag, a slot is
+    /// only served while nothing it showed was withdrawn since.
+    withdrawn: u64,
     /// The [`ReadCache::clear`]s before its load began: a slot loaded
     /// before a clear is never served after it.
     epoch: u64,
@@ -253,6 +269,7 @@ impl ReadCache {
         };
         // Read the version before querying: see `bukuma_db::versions`.
         let version = key.version(versions);
+        let withdrawn = key.withdrawn(versions);
         let lenient = key.lenient();
         let epoch = self.epoch.load(std::sync::atomic::Ordering::Acquire);
         let wrote_lately = match (&self.writers, viewer) {
@@ -263,7 +280,10 @@ impl ReadCache {
         let usable = |slot: &Slot| {
             slot.epoch == self.epoch.load(std::sync::atomic::Ordering::Acquire)
                 && (slot.version >= version
-                    || (lenient && !wrote_lately && slot.at.elapsed() < self.lag))
+                    || (lenient
+                        && !wrote_lately
+                        && slot.withdrawn >= withdrawn
+                        && slot.at.elapsed() < self.lag))
         };
         if let Some(slot) = responses.get(&key).await {
             if usable(&slot) {
@@ -287,6 +307,7 @@ impl ReadCache {
                 let body = load().await?;
                 Ok::<_, ApiError>(Op::Put(Slot {
                     version,
+                    withdrawn,
                     epoch,
                     body: CachedBody::new(body),
                     at: Instant::now(),
@@ -519,6 +540,21 @@ mod tests {
         assert_eq!(tags_of_1(&cache, &versions, Some(UserId(7))).await, "fresh");
         // The writer's response is kept for everyone.
         assert_eq!(tags_of_1(&cache, &versions, None).await, "fresh");
+    }
+
+    #[actix_web::test]
+    async fn within_the_lag_nothing_withdrawn_from_view_is_served() {
+        let hour = Duration::from_secs(3600);
+        let cache = ReadCache::new(hour, 1 << 20, hour);
+        let versions = Versions::default();
+        keep(&cache, &versions, b"old").await;
+        // A write of user 1's and a withdrawal elsewhere: the lag holds.
+        versions.bump(Scope::User(UserId(1)));
+        versions.bump_withdrawn(user_list_scope(UserId(2), None));
+        assert_eq!(tags_of_1(&cache, &versions, None).await, "old");
+        // A bookmark of user 1's went private: no one gets the old list.
+        versions.bump_withdrawn(user_list_scope(UserId(1), None));
+        assert_eq!(tags_of_1(&cache, &versions, Some(UserId(8))).await, "fresh");
     }
 
     #[actix_web::test]

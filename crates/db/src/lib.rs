@@ -7,6 +7,7 @@
 //! deadlocks). Row structs live in [`models`], the diesel schema in [`schema`].
 
 pub mod backup;
+mod cache_sync;
 mod connection;
 mod error;
 mod fixups;
@@ -20,6 +21,7 @@ pub mod testing;
 mod time;
 pub mod versions;
 
+pub use cache_sync::CacheSync;
 pub use connection::{Backend, ConnectionManager, DbConnection, DbTarget};
 pub use error::DbError;
 pub use pool::{Db, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};

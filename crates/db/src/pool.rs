@@ -131,6 +131,20 @@ impl Db {
         self.backend
     }
 
+    /// On PostgreSQL, starts sharing data versions with the other processes
+    /// on the database ([`crate::cache_sync`]), so that their read caches
+    /// drop what this one's writes change and the other way round; the
+    /// sharing lasts as long as the returned handle. `None` on SQLite,
+    /// which one process serves.
+    pub fn start_cache_sync(&self) -> Result<Option<crate::CacheSync>, DbError> {
+        match self.backend {
+            Backend::Sqlite => Ok(None),
+            Backend::Postgres => {
+                crate::cache_sync::start(self.manager.clone(), self.versions.clone()).map(Some)
+            }
+        }
+    }
+
     /// How many writes ran again after a PostgreSQL serialisation failure
     /// or deadlock, since this pool was opened.
     pub fn retried_writes(&self) -> u64 {

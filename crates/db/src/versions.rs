@@ -8,9 +8,16 @@
 //! that moves them on, so whatever the reader kept under the old versions is
 //! never served again. Counters live in a fixed table indexed by a hash of the
 //! scope; two scopes sharing a slot only invalidate each other more often.
+//!
+//! A write that takes something away from public view (a bookmark made
+//! private or deleted, hidden content, a suspension) also [`withdraw`]s it:
+//! a second set of counters, which caches never serve across, not even
+//! within the read lag that they allow for other writes.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use bukuma_domain::{EntryId, UserId};
 
@@ -75,6 +82,32 @@ pub struct Versions {
     /// Moves on writes that touched more scopes than are worth listing.
     all: AtomicU64,
     slots: Box<[AtomicU64]>,
+    /// Moves when something a scope showed was withdrawn from public view.
+    withdrawn: Box<[AtomicU64]>,
+    /// Whether other processes hear of the bumps ([`crate::cache_sync`]).
+    sharing: AtomicBool,
+    outbox: Mutex<Outbox>,
+    /// Signals both a new publish in the outbox and one sent.
+    outbox_changed: Condvar,
+}
+
+/// Slots bumped by this process's writes that other processes have yet to
+/// hear about.
+#[derive(Debug, Default)]
+struct Outbox {
+    slots: Vec<u16>,
+    all: bool,
+    /// Publishes put in the outbox so far, and how many of them went out.
+    queued: u64,
+    sent: u64,
+}
+
+/// What [`Versions::take_outgoing`] hands the sender: the slots to bump
+/// elsewhere (`None`: every one), up to publish number `upto`.
+#[derive(Debug)]
+pub(crate) struct Outgoing {
+    pub(crate) slots: Option<Vec<u16>>,
+    pub(crate) upto: u64,
 }
 
 impl Default for Versions {
@@ -82,6 +115,10 @@ impl Default for Versions {
         Versions {
             all: AtomicU64::new(0),
             slots: (0..SLOTS).map(|_| AtomicU64::new(0)).collect(),
+            withdrawn: (0..SLOTS).map(|_| AtomicU64::new(0)).collect(),
+            sharing: AtomicBool::new(false),
+            outbox: Mutex::default(),
+            outbox_changed: Condvar::new(),
         }
     }
 }
@@ -124,6 +161,14 @@ impl Versions {
         all.wrapping_add(own)
     }
 
+    /// How often something `scope` showed was withdrawn from public view
+    /// (a write that touched every scope counts too).
+    pub fn get_withdrawn(&self, scope: Scope) -> u64 {
+        let all = self.all.load(Ordering::Acquire);
+        let own = self.withdrawn[slot(scope)].load(Ordering::Acquire);
+        all.wrapping_add(own)
+    }
+
     /// The version of a response that depends on both scopes.
     pub fn get_both(&self, a: Scope, b: Scope) -> u64 {
         self.get(a).wrapping_add(self.get(b))
@@ -140,34 +185,156 @@ impl Versions {
         self.slots[slot(scope)].fetch_add(1, Ordering::Release);
     }
 
+    /// Bumps `scope` as a write that withdraws something it showed.
+    pub fn bump_withdrawn(&self, scope: Scope) {
+        self.bump(scope);
+        self.withdrawn[slot(scope)].fetch_add(1, Ordering::Release);
+    }
+
     pub fn bump_all(&self) {
         self.all.fetch_add(1, Ordering::Release);
     }
 
     /// Runs a write on this thread, then bumps the scopes it touched (after
     /// its commit, or its rollback, where a bump costs only a cache miss).
+    /// When other processes share the versions, it returns once they have
+    /// been told (or after [`SHARE_WAIT`] when the sender is stuck).
     pub(crate) fn publish_after<T>(&self, write: impl FnOnce() -> T) -> T {
         discard_touched();
         let out = write();
-        self.publish_touched();
+        if let Some(ticket) = self.publish_touched() {
+            self.wait_sent(ticket, SHARE_WAIT);
+        }
         out
     }
 
     /// Bumps what the current thread's transaction touched, and forgets it.
-    fn publish_touched(&self) {
+    /// Returns the publish number to wait for when the bumps are shared.
+    pub(crate) fn publish_touched(&self) -> Option<u64> {
         let touched = TOUCHED.with(|t| std::mem::take(&mut *t.borrow_mut()));
         if touched.overflowed {
             self.bump_all();
         }
-        for scope in touched.scopes {
-            self.bump(scope);
+        for scope in &touched.scopes {
+            self.bump(*scope);
+        }
+        for scope in &touched.withdrawn {
+            self.bump_withdrawn(*scope);
+        }
+        if !self.sharing.load(Ordering::Acquire)
+            || (touched.scopes.is_empty() && !touched.overflowed)
+        {
+            return None;
+        }
+        let mut outbox = self.outbox.lock().unwrap_or_else(|p| p.into_inner());
+        if touched.overflowed {
+            outbox.all = true;
+        } else if !outbox.all {
+            // Withdrawn slots travel as their number plus `SLOTS`.
+            let touched_slots = touched.scopes.iter().map(|s| slot(*s));
+            let withdrawn = touched.withdrawn.iter().map(|s| slot(*s) + SLOTS);
+            outbox
+                .slots
+                .extend(touched_slots.chain(withdrawn).map(|s| s as u16));
+        }
+        outbox.queued += 1;
+        let ticket = outbox.queued;
+        self.outbox_changed.notify_all();
+        Some(ticket)
+    }
+
+    /// Starts or stops putting bumps in the outbox for other processes.
+    pub(crate) fn set_sharing(&self, on: bool) {
+        self.sharing.store(on, Ordering::Release);
+        if !on {
+            let mut outbox = self.outbox.lock().unwrap_or_else(|p| p.into_inner());
+            outbox.slots.clear();
+            outbox.all = false;
+            outbox.sent = outbox.queued;
+            self.outbox_changed.notify_all();
+        }
+    }
+
+    /// Waits until publish number `ticket` was sent, at most `limit`.
+    fn wait_sent(&self, ticket: u64, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        let mut outbox = self.outbox.lock().unwrap_or_else(|p| p.into_inner());
+        while outbox.sent < ticket {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            outbox = self
+                .outbox_changed
+                .wait_timeout(outbox, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+
+    /// Takes what the outbox holds, waiting at most `limit` for something.
+    pub(crate) fn take_outgoing(&self, limit: Duration) -> Option<Outgoing> {
+        let mut outbox = self.outbox.lock().unwrap_or_else(|p| p.into_inner());
+        if outbox.queued == outbox.sent {
+            outbox = self
+                .outbox_changed
+                .wait_timeout(outbox, limit)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        if outbox.queued == outbox.sent {
+            return None;
+        }
+        let mut slots = std::mem::take(&mut outbox.slots);
+        let all = std::mem::take(&mut outbox.all);
+        slots.sort_unstable();
+        slots.dedup();
+        Some(Outgoing {
+            slots: (!all).then_some(slots),
+            upto: outbox.queued,
+        })
+    }
+
+    /// Records that publishes up to number `upto` went out (or were given
+    /// up on), releasing the writes that wait for them.
+    pub(crate) fn mark_sent(&self, upto: u64) {
+        let mut outbox = self.outbox.lock().unwrap_or_else(|p| p.into_inner());
+        outbox.sent = outbox.sent.max(upto);
+        self.outbox_changed.notify_all();
+    }
+
+    #[cfg(test)]
+    pub(crate) fn slot_value(&self, slot: usize) -> u64 {
+        match slot.checked_sub(SLOTS) {
+            None => self.slots[slot].load(Ordering::Acquire),
+            Some(w) => self.withdrawn[w].load(Ordering::Acquire),
+        }
+    }
+
+    /// Bumps one slot as another process's write did: `slot` as sent, a
+    /// withdrawn one numbered from `SLOTS` on.
+    pub(crate) fn bump_slot(&self, slot: usize) {
+        let counter = match slot.checked_sub(SLOTS) {
+            None => self.slots.get(slot),
+            Some(w) => self.withdrawn.get(w),
+        };
+        if let Some(c) = counter {
+            c.fetch_add(1, Ordering::Release);
         }
     }
 }
 
+/// How long a write waits for its bumps to reach other processes before it
+/// answers anyway.
+const SHARE_WAIT: Duration = Duration::from_secs(1);
+
+/// The number of slots other processes may send (withdrawn ones included).
+pub(crate) const SLOT_COUNT: usize = 2 * SLOTS;
+
 #[derive(Default)]
 struct Touched {
     scopes: Vec<Scope>,
+    withdrawn: Vec<Scope>,
     overflowed: bool,
 }
 
@@ -191,7 +358,20 @@ pub fn touch(scope: Scope) {
     });
 }
 
-/// Records that the running write may change what any scope shows.
+/// Records that the running write takes something `scope` shows away from
+/// public view: caches never serve what they read before it.
+pub fn withdraw(scope: Scope) {
+    touch(scope);
+    TOUCHED.with(|t| {
+        let mut t = t.borrow_mut();
+        if !t.overflowed && !t.withdrawn.contains(&scope) {
+            t.withdrawn.push(scope);
+        }
+    });
+}
+
+/// Records that the running write may change what any scope shows, and
+/// withdraw anything from public view.
 pub fn touch_all() {
     TOUCHED.with(|t| {
         let mut t = t.borrow_mut();

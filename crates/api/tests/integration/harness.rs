@@ -152,7 +152,11 @@ pub struct TestApp {
     pub state: web::Data<AppState>,
     /// The search index's directory, removed with the app.
     _search_dir: tempfile::TempDir,
-    _db: TestDb,
+    /// Sharing data versions with the apps of [`TestApp::processes`]
+    /// (stopped before the database goes).
+    _sync: Option<bukuma_db::CacheSync>,
+    /// The database, dropped with the app that made it.
+    _db: Option<TestDb>,
 }
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -165,13 +169,42 @@ impl TestApp {
     /// The app with a configuration changed from the tests' default.
     pub async fn configured(backend: Backend, change: impl FnOnce(&mut Config)) -> Self {
         let t = TestDb::new(backend);
-        let mut config = Config::for_tests(&t.url);
+        let (db, url) = (t.db.clone(), t.url.clone());
+        Self::on(db, &url, Some(t), None, change).await
+    }
+
+    /// Two apps on one new PostgreSQL database, each with a pool of its own
+    /// and sharing data versions, as two `bukuma serve` processes are.
+    pub async fn processes(change: impl Fn(&mut Config)) -> (Self, Self) {
+        let t = TestDb::new(Backend::Postgres);
+        let url = t.url.clone();
+        let sync = t.db.start_cache_sync().expect("cache sync");
+        let first = Self::on(t.db.clone(), &url, Some(t), sync, &change).await;
+        let db = Db::connect(&url, 4).expect("second pool");
+        let sync = db.start_cache_sync().expect("cache sync");
+        // One secret, as a deployment sets on every process.
+        let secret = first.state.config.jwt_secret.clone();
+        let second = Self::on(db, &url, None, sync, |c| {
+            change(c);
+            c.jwt_secret = secret;
+        })
+        .await;
+        (first, second)
+    }
+
+    async fn on(
+        db: Db,
+        url: &str,
+        owned: Option<TestDb>,
+        sync: Option<bukuma_db::CacheSync>,
+        change: impl FnOnce(&mut Config),
+    ) -> Self {
+        let mut config = Config::for_tests(url);
         let search_dir = tempfile::tempdir().expect("search index directory");
         config.search_dir = search_dir.path().to_path_buf();
         change(&mut config);
         let search = Search::open(&config.search_dir).expect("search index");
-        let state =
-            web::Data::new(AppState::new(t.db.clone(), config).with_search(Arc::new(search)));
+        let state = web::Data::new(AppState::new(db, config).with_search(Arc::new(search)));
         let service = Rc::new(service(state.clone()).await);
         let call: Rc<Call> = Rc::new(move |req| {
             let service = service.clone();
@@ -181,7 +214,8 @@ impl TestApp {
             call,
             state,
             _search_dir: search_dir,
-            _db: t,
+            _db: owned,
+            _sync: sync,
         }
     }
 

@@ -4,6 +4,7 @@
 mod harness;
 
 mod backup;
+mod cache_sync;
 mod concurrency;
 mod errors;
 mod feeds;

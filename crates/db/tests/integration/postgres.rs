@@ -259,3 +259,55 @@ fn postgres_creations_that_race_another_writer_fall_back_to_a_transaction() {
     assert_eq!(stored.entry.bookmark_count, 3);
     assert_consistent(db);
 }
+
+/// Waits until `done` holds, for at most five seconds.
+fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+/// Two pools on one database stand for two `bukuma serve` processes: with
+/// cache sync, a write through either moves the versions the other's read
+/// cache is keyed by, and only those; a write answers after it was sent.
+#[test]
+fn cache_sync_carries_version_bumps_between_processes() {
+    use bukuma_db::versions::{touch_bookmark, Scope};
+    use bukuma_db::Db;
+    let t = bukuma_db::testing::TestDb::postgres();
+    let other = Db::connect(&t.url, 2).expect("second pool");
+    let _a = t.db.start_cache_sync().expect("sync a").expect("postgres");
+    let _b = other.start_cache_sync().expect("sync b").expect("postgres");
+    let me = user(&t.db, "alice");
+    let (mine, elsewhere) = (Scope::UserLists(me), Scope::UserLists(UserId(me.0 + 1)));
+    let before = (other.versions().get(mine), other.versions().get(elsewhere));
+    let own_before = t.db.versions().get(mine);
+    t.db.write(|_| {
+        touch_bookmark(me, ["rust"]);
+        Ok(())
+    })
+    .expect("write");
+    eventually("the other process hears of the write", || {
+        other.versions().get(mine) != before.0
+    });
+    assert_eq!(
+        other.versions().get(elsewhere),
+        before.1,
+        "only its slots move"
+    );
+    // The writer's own versions moved once, not again by its own message.
+    assert_eq!(t.db.versions().get(mine), own_before + 1);
+
+    // The other way round, through a real bookmark write.
+    let before = t.db.versions().get(Scope::UserLists(me));
+    let bob_id = user(&other, "bob");
+    assert_ne!(bob_id, me);
+    let save =
+        bukuma_db::testing::builders::BookmarkBuilder::new(me, "https://example.com/a").title("A");
+    other.write(|c| save.save(c).map(drop)).expect("save");
+    eventually("the writer's bookmark reaches the first process", || {
+        t.db.versions().get(Scope::UserLists(me)) != before
+    });
+}

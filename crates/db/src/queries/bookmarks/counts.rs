@@ -17,7 +17,7 @@ use crate::queries::notifications;
 use crate::queries::stmt::{values_sql, Arg, Combined, Stmt};
 use crate::queries::write_options::WriteOptions;
 use crate::schema::user_tags;
-use crate::versions::{touch, Scope};
+use crate::versions::{user_list_scope, withdraw, Scope};
 
 /// What the counters count of one bookmark.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,8 +181,17 @@ pub(super) fn apply_counts(
     let d_all = exists(after) - exists(before);
     let d_pub = public(after) - public(before);
     if d_pub < 0 {
-        // The entry may have lost its last public bookmark.
-        touch(Scope::HotList);
+        // A public bookmark went private or away: nothing that showed it
+        // may be served again, and the entry may have left the hot list.
+        if let Some(b) = before {
+            withdraw(Scope::Entry(b.entry_id));
+            withdraw(user_list_scope(user_id, None));
+            for key in tag_keys(&b.tags) {
+                withdraw(user_list_scope(user_id, Some(key)));
+            }
+        }
+        withdraw(Scope::Search);
+        withdraw(Scope::HotList);
     }
 
     // Rebound so that the statements may also borrow this function's locals.

@@ -20,6 +20,9 @@ pub async fn serve() -> Result<(), AnyError> {
             .await
             .map_err(|e| e.to_string())??
     };
+    // Other `bukuma serve` processes on the same PostgreSQL database hear
+    // of this one's writes, so every read cache drops what they change.
+    let _cache_sync = db.start_cache_sync()?;
     tracing::info!(backend = db.backend().name(), bind = %config.bind, "bukuma serving");
     jobs::spawn(db.clone(), Duration::from_secs(config.hot_interval_secs));
     if config.fetch_metadata {
