@@ -41,6 +41,9 @@ diesel::table! {
         fetched_at -> Nullable<BigInt>,
         fetch_error -> Nullable<Text>,
         hidden_at -> Nullable<BigInt>,
+        category -> Nullable<Integer>,
+        category_source -> Text,
+        category_due -> Nullable<BigInt>,
     }
 }
 
@@ -275,6 +278,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    category_suggestions (entry_id, user_id) {
+        entry_id -> BigInt,
+        user_id -> BigInt,
+        category -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    category_history (id) {
+        id -> BigInt,
+        entry_id -> BigInt,
+        from_category -> Nullable<Integer>,
+        to_category -> Integer,
+        source -> Text,
+        actor_id -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(reports -> report_cases (case_id));
@@ -305,4 +330,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     word_mutes,
     site_mutes,
     invites,
+    category_suggestions,
+    category_history,
 );

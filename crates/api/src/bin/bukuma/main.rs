@@ -62,6 +62,11 @@ enum Command {
         #[arg(long, value_enum, default_value = "netscape")]
         format: ExportFormat,
     },
+    /// Entry categories.
+    Categories {
+        #[command(subcommand)]
+        command: CategoriesCommand,
+    },
     /// Rebuild or check the search index.
     Search {
         #[command(subcommand)]
@@ -85,6 +90,13 @@ enum Command {
     /// Fill an empty database with a deterministic synthetic dataset (benchmarks).
     /// Every user's password is `bench-password`.
     Seed(cmd::seed::SeedArgs),
+}
+
+#[derive(Subcommand)]
+enum CategoriesCommand {
+    /// Classify every entry that has no category yet or is due again
+    /// (what the server's categories job does a few batches at a time).
+    Backfill,
 }
 
 #[derive(Subcommand)]
@@ -185,6 +197,9 @@ fn run(command: Command) -> Result<(), AnyError> {
         Command::Backup { file } => cmd::backup::backup(&file),
         Command::Restore { file, force } => cmd::backup::restore(&file, force),
         Command::Seed(args) => cmd::seed::seed(args),
+        Command::Categories {
+            command: CategoriesCommand::Backfill,
+        } => cmd::categories::backfill(),
         Command::Search {
             command: SearchCommand::Reindex,
         } => cmd::search::reindex(),

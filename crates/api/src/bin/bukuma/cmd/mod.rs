@@ -1,6 +1,7 @@
 //! The subcommands of `bukuma`, one module each, and what they share.
 
 pub mod backup;
+pub mod categories;
 pub mod invite;
 pub mod search;
 pub mod seed;

@@ -22,6 +22,8 @@ pub async fn serve() -> Result<(), AnyError> {
     };
     tracing::info!(backend = db.backend().name(), bind = %config.bind, "bukuma serving");
     jobs::spawn(db.clone(), Duration::from_secs(config.hot_interval_secs));
+    let categorizer = Arc::new(bukuma_api::categorizer::Categorizer::builtin());
+    bukuma_api::categorizer::spawn(db.clone(), categorizer.clone());
     if config.fetch_metadata {
         let fetcher = bukuma_fetch::Fetcher::new(bukuma_fetch::FetchConfig {
             allow_private: config.fetch_allow.clone(),
@@ -38,7 +40,11 @@ pub async fn serve() -> Result<(), AnyError> {
     }
     let bind = config.bind.clone();
     let metrics_bind = config.metrics_bind.clone();
-    let state = web::Data::new(AppState::new(db, config).with_search(search));
+    let state = web::Data::new(
+        AppState::new(db, config)
+            .with_search(search)
+            .with_categorizer(categorizer),
+    );
     let app_state = state.clone();
     let server = HttpServer::new(move || bukuma_api::app(app_state.clone()))
         .bind(&bind)?
