@@ -177,7 +177,7 @@ async fn unknown_categories_are_refused_naming_the_field(backend: Backend) {
     let e = entry(&app, &alice, "https://a.example/", "Page").await;
     for path in [
         "/api/v1/entries/hot?category=nope",
-        "/api/v1/entries/new?category=",
+        "/api/v1/entries/new?category=all",
         "/api/v1/entries/hot?category=IT",
     ] {
         app.get(path, None).await.invalid("category");
@@ -217,9 +217,9 @@ both_backends!(async unknown_categories_are_refused_naming_the_field);
 async fn three_agreeing_suggestions_move_an_entry(backend: Backend) {
     let app = app(backend, 60_000).await;
     let users = [
-        app.register("u1").await,
-        app.register("u2").await,
-        app.register("u3").await,
+        app.register("usr1").await,
+        app.register("usr2").await,
+        app.register("usr3").await,
     ];
     let e = entry(&app, &users[0], "https://a.example/rust", "Rust tips").await;
     app.categorize_now();
@@ -328,16 +328,16 @@ async fn three_agreeing_suggestions_move_an_entry(backend: Backend) {
         )
         .await
         .expect(200);
-    assert_eq!(history["items"][0]["by"], "u3", "admins see who");
+    assert_eq!(history["items"][0]["by"], "usr3", "admins see who");
 }
 both_backends!(async three_agreeing_suggestions_move_an_entry);
 
 async fn admins_set_a_category_that_users_cannot_override(backend: Backend) {
     let app = app(backend, 0).await;
     let users = [
-        app.register("u1").await,
-        app.register("u2").await,
-        app.register("u3").await,
+        app.register("usr1").await,
+        app.register("usr2").await,
+        app.register("usr3").await,
     ];
     let root = admin(&app, "root").await;
     let e = entry(&app, &users[0], "https://a.example/x", "Something").await;
