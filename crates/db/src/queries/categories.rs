@@ -313,7 +313,7 @@ pub fn agreed(
 pub enum SuggestOutcome {
     Saved {
         /// The entry as it is now.
-        entry: Entry,
+        entry: Box<Entry>,
         /// Users whose suggestion for it is the one just made (theirs included).
         agreeing: i64,
         /// Whether the suggestion moved the entry.
@@ -413,7 +413,7 @@ pub fn suggest(
         None => (entry, false),
     };
     Ok(SuggestOutcome::Saved {
-        entry,
+        entry: Box::new(entry),
         agreeing,
         moved,
     })
@@ -448,7 +448,9 @@ pub struct Change {
 
 /// The changes of entry `id`'s category, newest first (at most [`MAX_HISTORY`]).
 pub fn history(conn: &mut DbConnection, id: EntryId) -> Result<Vec<Change>, DbError> {
-    let rows: Vec<(Option<i32>, i32, String, Option<String>, i64)> = category_history::table
+    /// From, to, source, who and when.
+    type Row = (Option<i32>, i32, String, Option<String>, i64);
+    let rows: Vec<Row> = category_history::table
         .left_join(users::table.on(users::id.nullable().eq(category_history::actor_id)))
         .filter(category_history::entry_id.eq(id))
         .order(category_history::id.desc())
