@@ -76,7 +76,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--bins", required=True, help="OLD,NEW: two bukuma binaries")
     p.add_argument("--scenario", default="write",
-                   choices=[k for k, _ in bench.READS] + [k for k, _, _ in bench.SEARCHES]
+                   choices=[k for k, _ in bench.READS + bench.CATEGORIES] + [k for k, _, _ in bench.SEARCHES]
                    + ["write", "healthz", "mixed"])
     p.add_argument("--write-rate", type=float, default=600,
                    help="mixed: writes per second on top of the reads")

@@ -5,6 +5,7 @@ mod app;
 pub mod auth;
 pub mod backup;
 pub mod cache;
+pub mod categorizer;
 pub mod client;
 pub mod config;
 pub mod error;

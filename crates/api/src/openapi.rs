@@ -33,6 +33,7 @@ use utoipa::{Modify, OpenApi};
         (name = "users", description = "Users and their bookmarks"),
         (name = "tags", description = "Managing my tags"),
         (name = "entries", description = "Entries: one per URL"),
+        (name = "categories", description = "Entry categories: the eight, users' suggestions, admins' choices, history"),
         (name = "comments", description = "Comments and stars"),
         (name = "follows", description = "Following people, and the feed and hot entries of whom I follow"),
         (name = "mutes", description = "Users, words and sites I no longer want to see; private to me"),

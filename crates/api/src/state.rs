@@ -27,6 +27,10 @@ pub struct AppState {
     pub proxies: crate::client::Proxies,
     /// First pages of the hot list, the same for every viewer.
     pub hot_pages: PageCache,
+    /// First pages of each category's hot list, by `Category::code`.
+    pub category_hot_pages: [PageCache; 8],
+    /// The model that chooses entries' categories (see [`crate::categorizer`]).
+    pub categories: Arc<crate::categorizer::Categorizer>,
     /// Responses of public reads, replaced when a write changes them.
     pub reads: ReadCache,
     /// Which signed-in users are suspended, checked on every request.
@@ -74,6 +78,10 @@ impl AppState {
             registrations: crate::rate_limit::RateLimiter::default(),
             proxies: crate::client::Proxies::new(config.trusted_proxies.clone()),
             hot_pages: PageCache::new(std::time::Duration::from_millis(config.hot_cache_ms)),
+            category_hot_pages: std::array::from_fn(|_| {
+                PageCache::new(std::time::Duration::from_millis(config.hot_cache_ms))
+            }),
+            categories: Arc::new(crate::categorizer::Categorizer::builtin()),
             reads: ReadCache::new(
                 std::time::Duration::from_millis(config.read_cache_ms),
                 config.read_cache_mb * 1024 * 1024,
@@ -102,6 +110,21 @@ impl AppState {
     pub fn with_search(mut self, search: Arc<crate::indexer::Search>) -> Self {
         self.search = Some(search);
         self
+    }
+
+    /// The state with `categorizer` choosing categories (shared with the
+    /// categories job).
+    pub fn with_categorizer(mut self, categorizer: Arc<crate::categorizer::Categorizer>) -> Self {
+        self.categories = categorizer;
+        self
+    }
+
+    /// Forgets every cached first page of the hot lists.
+    pub fn clear_hot_pages(&self) {
+        self.hot_pages.clear();
+        for pages in &self.category_hot_pages {
+            pages.clear();
+        }
     }
 
     /// The client's address (see [`crate::client`]).

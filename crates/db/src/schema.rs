@@ -41,6 +41,9 @@ diesel::table! {
         fetched_at -> Nullable<BigInt>,
         fetch_error -> Nullable<Text>,
         hidden_at -> Nullable<BigInt>,
+        category -> Nullable<Integer>,
+        category_source -> Text,
+        category_due -> Nullable<BigInt>,
     }
 }
 
@@ -285,6 +288,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    category_suggestions (entry_id, user_id) {
+        entry_id -> BigInt,
+        user_id -> BigInt,
+        category -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
     related_computed (entry_id) {
         entry_id -> BigInt,
         computed_at -> BigInt,
@@ -310,6 +323,18 @@ diesel::table! {
 diesel::table! {
     pending_fixups (name) {
         name -> Text,
+    }
+}
+
+diesel::table! {
+    category_history (id) {
+        id -> BigInt,
+        entry_id -> BigInt,
+        from_category -> Nullable<Integer>,
+        to_category -> Integer,
+        source -> Text,
+        actor_id -> Nullable<BigInt>,
+        created_at -> BigInt,
     }
 }
 
@@ -348,4 +373,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     related_computed,
     related_dirty,
     related_progress,
+    category_suggestions,
+    category_history,
 );

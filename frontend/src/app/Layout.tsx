@@ -123,7 +123,16 @@ export function Layout() {
             <span className="logo__text">{t('app.name')}</span>
           </Link>
           <nav className="header__nav" aria-label={t('nav.main')}>
-            <NavLink to={paths.hot.getHref()} end>
+            <NavLink
+              to={paths.hot.getHref()}
+              end
+              // A category's hot list (`/hot/it`) is the hot list too.
+              className={({ isActive }) =>
+                isActive || location.pathname === paths.hotAll.path || location.pathname.startsWith(`${paths.hotAll.path}/`)
+                  ? 'active'
+                  : undefined
+              }
+            >
               {t('nav.hot')}
             </NavLink>
             <NavLink to={paths.new.getHref()}>{t('nav.new')}</NavLink>

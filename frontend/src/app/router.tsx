@@ -18,6 +18,9 @@ export function AppRoutes() {
       <Route element={<Layout />}>
         <Route index element={<HotPage />} />
         <Route path={paths.new.path} element={<NewPage />} />
+        <Route path={paths.hotAll.path} element={<HotPage />} />
+        <Route path={paths.hotCategory.path} element={<HotPage />} />
+        <Route path={paths.newCategory.path} element={<NewPage />} />
         <Route path={paths.entryByUrl.path} element={<EntryByUrlPage />} />
         <Route path={paths.entry.path} element={<EntryByIdPage />} />
         <Route path={paths.site.path} element={<SitePage />} />

@@ -20,6 +20,11 @@ function withNext(path: string, next?: string | null): string {
 export const paths = {
   hot: { path: '/', getHref: () => '/' },
   new: { path: '/new', getHref: () => '/new' },
+  /** Hot entries of every category (総合), also at `/`. */
+  hotAll: { path: '/hot', getHref: () => '/hot' },
+  /** Hot and new entries of one category (`/hot/it`). */
+  hotCategory: { path: '/hot/:category', getHref: (slug: string) => `/hot/${encodeURIComponent(slug)}` },
+  newCategory: { path: '/new/:category', getHref: (slug: string) => `/new/${encodeURIComponent(slug)}` },
   /** An entry looked up by its URL (`?url=`). */
   entryByUrl: { path: '/entry', getHref: (url: string) => `/entry?url=${encodeURIComponent(url)}` },
   entry: { path: '/entry/:id', getHref: (id: number) => `/entry/${id}` },

@@ -43,6 +43,7 @@ export function entry(over: Partial<EntryListItem> = {}): EntryListItem {
     bookmark_count: 3,
     first_bookmarked_at: '2024-05-06T07:08:09Z',
     tags: ['rust', 'web'],
+    category: null,
     ...over,
   };
 }

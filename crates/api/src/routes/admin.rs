@@ -43,7 +43,7 @@ fn note(n: Option<String>) -> Result<String, ApiError> {
 /// Makes an action show at once in this process.
 async fn after_action(state: &AppState, user: Option<UserId>) {
     state.reads.clear();
-    state.hot_pages.clear();
+    state.clear_hot_pages();
     if let Some(u) = user {
         state.suspensions.forget(u).await;
     }

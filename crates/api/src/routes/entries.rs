@@ -5,15 +5,15 @@ use std::collections::BTreeMap;
 use actix_web::{web, HttpRequest, HttpResponse};
 use bukuma_db::entries;
 use bukuma_db::stars::{self, CommentSort};
-use bukuma_domain::{normalize_domain, EntryId, Mutes, NormalizedUrl, TagName};
+use bukuma_domain::{normalize_domain, Category, EntryId, Mutes, NormalizedUrl, TagName};
 
 use crate::cache::{json_bytes, json_response, Key};
 use crate::error::ApiError;
 use crate::extract::{next_cursor, Page, PageParams, Query, Viewer};
 use crate::state::AppState;
 use crate::views::{
-    Comment, CommentOrder, CommentPage, CommentParams, CountsParams, Entry, EntryCounts,
-    EntryOrder, EntryPage, SiteEntryParams, UrlParams,
+    parse_category, CategoryListParams, Comment, CommentOrder, CommentPage, CommentParams,
+    CountsParams, Entry, EntryCounts, EntryOrder, EntryPage, SiteEntryParams, UrlParams,
 };
 
 fn entry_page(page: bukuma_db::models::Page<bukuma_db::models::EntryView>) -> EntryPage {
@@ -38,39 +38,64 @@ fn score_cursor([score, id]: [i64; 2]) -> (f64, i64) {
     (f64::from_bits(score as u64), id)
 }
 
+/// The hot list, of one category or of all.
+fn hot_list(
+    c: &mut bukuma_db::DbConnection,
+    category: Option<Category>,
+    after: Option<(f64, i64)>,
+    limit: usize,
+) -> Result<bukuma_db::models::Page<bukuma_db::models::EntryView>, bukuma_db::DbError> {
+    match category {
+        Some(category) => entries::category_hot(c, category, after, limit),
+        None => entries::hot(c, None, after, limit),
+    }
+}
+
+/// The `category` of a list's query string, checked.
+fn list_category(p: &CategoryListParams) -> Result<Option<Category>, ApiError> {
+    p.category
+        .as_deref()
+        .map(|slug| parse_category("category", slug))
+        .transpose()
+}
+
 #[utoipa::path(
     get, path = "/api/v1/entries/hot", tag = "entries",
-    params(PageParams),
-    responses((status = 200, description = "Entries by recent bookmarking velocity", body = EntryPage))
+    params(CategoryListParams, PageParams),
+    responses(
+        (status = 200, description = "Entries by recent bookmarking velocity", body = EntryPage),
+        (status = 400, description = "Unknown category", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 pub async fn hot(
     state: web::Data<AppState>,
     viewer: Viewer,
+    Query(p): Query<CategoryListParams>,
     page: Page,
 ) -> Result<HttpResponse, ApiError> {
+    let category = list_category(&p)?;
     let limit = page.limit;
     let after = page.after::<2>()?.map(score_cursor);
     let mutes = state.mutes.of(&state, viewer.user_id()).await?;
     if !mutes.sites.is_empty() {
         // The shared first pages show every site; this viewer's are read anew.
         let page = state
-            .read(move |c| entries::hot(c, None, after, limit))
+            .read(move |c| hot_list(c, category, after, limit))
             .await?;
         return Ok(HttpResponse::Ok().json(unmuted_page(page, &mutes)));
     }
     let load = || async {
         let page = state
-            .read(move |c| entries::hot(c, None, after, limit))
+            .read(move |c| hot_list(c, category, after, limit))
             .await?;
         json_bytes(&entry_page(page))
     };
+    let pages = match category {
+        Some(c) => &state.category_hot_pages[usize::from(c.code().unsigned_abs())],
+        None => &state.hot_pages,
+    };
     let body = match after {
-        None => {
-            state
-                .hot_pages
-                .get_or_fill(state.db.versions(), limit, load)
-                .await?
-        }
+        None => pages.get_or_fill(state.db.versions(), limit, load).await?,
         Some(_) => load().await?,
     };
     Ok(json_response(body))
@@ -78,18 +103,26 @@ pub async fn hot(
 
 #[utoipa::path(
     get, path = "/api/v1/entries/new", tag = "entries",
-    params(PageParams),
-    responses((status = 200, description = "Entries that recently reached the new-entry threshold", body = EntryPage))
+    params(CategoryListParams, PageParams),
+    responses(
+        (status = 200, description = "Entries that recently reached the new-entry threshold", body = EntryPage),
+        (status = 400, description = "Unknown category", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 pub async fn newest(
     state: web::Data<AppState>,
     viewer: Viewer,
+    Query(p): Query<CategoryListParams>,
     page: Page,
 ) -> Result<HttpResponse, ApiError> {
+    let category = list_category(&p)?;
     let (limit, after) = (page.limit, page.after::<2>()?.map(|[a, b]| (a, b)));
     let mutes = state.mutes.of(&state, viewer.user_id()).await?;
     let page = state
-        .read(move |c| entries::newest(c, after, limit))
+        .read(move |c| match category {
+            Some(category) => entries::category_newest(c, category, after, limit),
+            None => entries::newest(c, after, limit),
+        })
         .await?;
     Ok(HttpResponse::Ok().json(unmuted_page(page, &mutes)))
 }

@@ -1,8 +1,9 @@
 //! RSS 2.0 and Atom feeds of public bookmarks and entries:
 //! `/{username}/bookmarks.rss|atom` (`?tag=` to narrow),
 //! `/{username}/feed.rss|atom` (the bookmarks of whom they follow), `/t/{tag}.rss|atom`,
-//! `/site/{domain}.rss|atom`, `/hot.rss|atom`, `/new.rss|atom` and
-//! `/search.rss|atom?q=…`.
+//! `/site/{domain}.rss|atom`, `/hot.rss|atom`, `/new.rss|atom`, the same
+//! of one category (`/hot/{category}.rss|atom`, `/new/{category}.rss|atom`)
+//! and `/search.rss|atom?q=…`.
 //! Feeds show public bookmarks only, whoever asks: they carry no credentials.
 
 use actix_web::http::header;
@@ -524,6 +525,71 @@ pub async fn newest(
             link: format!("{base}/new"),
             self_url: format!("{base}/new.{ext}"),
             description: "Entries that recently reached a few bookmarks".into(),
+            items: entry_items(&base, page.items, true),
+        },
+        format,
+    )
+}
+
+/// The category a feed path names, or 404.
+fn feed_category(slug: &str) -> Result<bukuma_domain::Category, ApiError> {
+    bukuma_domain::Category::from_slug(slug).ok_or_else(|| ApiError::not_found("category"))
+}
+
+/// `/hot/{category}.rss|atom`: hot entries of one category.
+pub async fn category_hot(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, ext) = path.into_inner();
+    let format = FeedFormat::parse(&ext)?;
+    let category = feed_category(&slug)?;
+    let page = state
+        .read(move |c| entries::category_hot(c, category, None, FEED_ITEMS))
+        .await?;
+    let base = base_url(&state, &req);
+    let slug = category.slug();
+    render(
+        Feed {
+            title: format!("bukuma: hot entries – {}", category.name_en()),
+            link: format!("{base}/hot/{slug}"),
+            self_url: format!("{base}/hot/{slug}.{ext}"),
+            description: format!(
+                "Entries of {} ({}) people are bookmarking now",
+                category.name_en(),
+                category.name_ja()
+            ),
+            items: entry_items(&base, page.items, false),
+        },
+        format,
+    )
+}
+
+/// `/new/{category}.rss|atom`: new entries of one category.
+pub async fn category_newest(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, ext) = path.into_inner();
+    let format = FeedFormat::parse(&ext)?;
+    let category = feed_category(&slug)?;
+    let page = state
+        .read(move |c| entries::category_newest(c, category, None, FEED_ITEMS))
+        .await?;
+    let base = base_url(&state, &req);
+    let slug = category.slug();
+    render(
+        Feed {
+            title: format!("bukuma: new entries – {}", category.name_en()),
+            link: format!("{base}/new/{slug}"),
+            self_url: format!("{base}/new/{slug}.{ext}"),
+            description: format!(
+                "Entries of {} ({}) that recently reached a few bookmarks",
+                category.name_en(),
+                category.name_ja()
+            ),
             items: entry_items(&base, page.items, true),
         },
         format,

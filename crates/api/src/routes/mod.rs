@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod bookmarks;
+pub mod categories;
 pub mod comments;
 pub mod entries;
 pub mod feeds;
@@ -95,6 +96,10 @@ endpoints![
     entries::get,
     entries::comments,
     related::list,
+    categories::list,
+    categories::suggest,
+    categories::history,
+    categories::set,
     follows::entry_bookmarks,
     entries::site,
     entries::tagged,
@@ -182,6 +187,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // Feeds, before the SPA's catch-all; they are not part of the JSON API.
     cfg.service(resource("/hot.{format:rss|atom}").route(web::get().to(feeds::hot)))
         .service(resource("/new.{format:rss|atom}").route(web::get().to(feeds::newest)))
+        .service(
+            resource("/hot/{category}.{format:rss|atom}").route(web::get().to(feeds::category_hot)),
+        )
+        .service(
+            resource("/new/{category}.{format:rss|atom}")
+                .route(web::get().to(feeds::category_newest)),
+        )
         .service(resource("/search.{format:rss|atom}").route(web::get().to(feeds::search)))
         .service(resource("/t/{tag}.{format:rss|atom}").route(web::get().to(feeds::tag)))
         .service(resource("/site/{domain}.{format:rss|atom}").route(web::get().to(feeds::site)))

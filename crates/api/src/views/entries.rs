@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::time::ts;
+use super::EntryCategory;
 
 /// An entry as embedded in a bookmark.
 #[derive(Debug, Serialize, ToSchema)]
@@ -23,11 +24,15 @@ pub struct EntrySummary {
     pub bookmark_count: i64,
     /// Time of the first public bookmark.
     pub first_bookmarked_at: Option<DateTime<Utc>>,
+    /// The entry's category (`null` until it is first classified, seconds
+    /// after the entry is made).
+    pub category: Option<EntryCategory>,
 }
 
 impl From<models::Entry> for EntrySummary {
     fn from(e: models::Entry) -> Self {
         EntrySummary {
+            category: EntryCategory::of(&e),
             id: e.id.0,
             url: e.url,
             domain: e.domain,
@@ -56,12 +61,16 @@ pub struct Entry {
     pub first_bookmarked_at: Option<DateTime<Utc>>,
     /// The entry's most used public tags (up to 3).
     pub tags: Vec<String>,
+    /// The entry's category (`null` until it is first classified, seconds
+    /// after the entry is made).
+    pub category: Option<EntryCategory>,
 }
 
 impl From<models::EntryView> for Entry {
     fn from(v: models::EntryView) -> Self {
         let e = v.entry;
         Entry {
+            category: EntryCategory::of(&e),
             id: e.id.0,
             url: e.url,
             domain: e.domain,

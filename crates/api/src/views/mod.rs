@@ -1,6 +1,7 @@
 //! Request and response bodies of the JSON API, grouped by resource.
 
 mod bookmarks;
+mod categories;
 mod comments;
 mod entries;
 mod follows;
@@ -15,6 +16,7 @@ mod time;
 mod users;
 
 pub use bookmarks::*;
+pub use categories::*;
 pub use comments::*;
 pub use entries::*;
 pub use follows::*;

@@ -228,6 +228,13 @@ impl TestApp {
         bukuma_api::jobs::recompute_hot(self.db()).expect("recompute hot");
     }
 
+    /// Classifies the entries due now, as the categories job would (tests
+    /// run no job in the background); returns how many.
+    pub fn categorize_now(&self) -> usize {
+        bukuma_api::categorizer::categorize_due(self.db(), &self.state.categories, usize::MAX)
+            .expect("categorize")
+    }
+
     /// Indexes what the outbox holds now, as the server's indexer would
     /// (tests run no indexer in the background); returns the rows consumed.
     pub fn index_now(&self) -> usize {

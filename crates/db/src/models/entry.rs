@@ -20,6 +20,53 @@ pub struct Entry {
     pub listed_at: Option<i64>,
     pub hot_score: f64,
     pub created_at: i64,
+    /// [`Category::code`](bukuma_domain::Category::code) of the entry's
+    /// category; `None` until it is first classified.
+    pub category: Option<i32>,
+    /// Who chose the category: `auto`, `user` or `admin` (see [`CategorySource`]).
+    pub category_source: String,
+}
+
+impl Entry {
+    /// The entry's category and who chose it, once it has one.
+    pub fn category(&self) -> Option<(bukuma_domain::Category, CategorySource)> {
+        let category = self
+            .category
+            .and_then(|c| i16::try_from(c).ok())
+            .and_then(bukuma_domain::Category::from_code)?;
+        Some((category, CategorySource::parse(&self.category_source)))
+    }
+}
+
+/// Who chose an entry's category. Only `Auto` is ever overwritten
+/// automatically; `Admin` also wins over users' suggestions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CategorySource {
+    /// The classifier.
+    Auto,
+    /// Enough users' suggestions agreed.
+    User,
+    /// An admin set it.
+    Admin,
+}
+
+impl CategorySource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CategorySource::Auto => "auto",
+            CategorySource::User => "user",
+            CategorySource::Admin => "admin",
+        }
+    }
+
+    /// The stored value; anything unknown reads as `Auto`.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "user" => CategorySource::User,
+            "admin" => CategorySource::Admin,
+            _ => CategorySource::Auto,
+        }
+    }
 }
 
 /// An entry with a few of its most used public tags.

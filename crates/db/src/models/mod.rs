@@ -12,7 +12,7 @@ mod token;
 mod user;
 
 pub use bookmark::{split_tags, Bookmark, BookmarkView, CommentView};
-pub use entry::{Entry, EntryView};
+pub use entry::{CategorySource, Entry, EntryView};
 pub use follow::{EntryBookmark, FollowOutcome, FollowView, MyHotEntry};
 pub use invite::Invite;
 pub use moderation::{CaseView, LogRow, LogView, Report, ReportCase, ReportView, TargetSummary};

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod bookmarks;
+pub mod categories;
 pub mod entries;
 pub mod follows;
 pub mod invites;

@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod bookmarks;
+mod categories;
 mod concurrency;
 mod entries;
 mod follows;

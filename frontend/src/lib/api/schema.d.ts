@@ -20,6 +20,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/entries/{id}/category": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["set_entry_category"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/invites": {
         parameters: {
             query?: never;
@@ -244,6 +260,22 @@ export interface paths {
         patch: operations["update_bookmark"];
         trace?: never;
     };
+    "/api/v1/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_categories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/comments/{id}/star": {
         parameters: {
             query?: never;
@@ -348,6 +380,38 @@ export interface paths {
             cookie?: never;
         };
         get: operations["entry_bookmarks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/entries/{id}/category": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["suggest_entry_category"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/entries/{id}/category-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["entry_category_history"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1028,6 +1092,63 @@ export interface components {
             reporter: components["schemas"]["UserRef"];
             resolved: boolean;
         };
+        /** @description One change of an entry's category. */
+        CategoryChange: {
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description Who made it: the admin, or the user whose suggestion completed the
+             *     agreement. Shown to admins only (`null` otherwise, and for the classifier).
+             */
+            by?: string | null;
+            from?: null | components["schemas"]["CategorySlug"];
+            source: components["schemas"]["CategorySourceView"];
+            to: components["schemas"]["CategorySlug"];
+        };
+        /** @description The changes of an entry's category, newest first (at most 100). */
+        CategoryHistory: {
+            items: components["schemas"]["CategoryChange"][];
+        };
+        /** @description One of the eight categories. */
+        CategoryInfo: {
+            /** @description Its name in English, e.g. Technology. */
+            name_en: string;
+            /** @description Its name in Japanese, e.g. テクノロジー. */
+            name_ja: string;
+            slug: components["schemas"]["CategorySlug"];
+        };
+        /** @description The eight categories, in the order the front page shows them. */
+        CategoryList: {
+            items: components["schemas"]["CategoryInfo"][];
+        };
+        /** @description A category to suggest, or to set as an admin. */
+        CategoryRequest: {
+            /** @description One of the eight slugs. */
+            slug: components["schemas"]["CategorySlug"];
+        };
+        /**
+         * @description A category's slug.
+         * @enum {string}
+         */
+        CategorySlug: "social" | "economics" | "life" | "knowledge" | "it" | "fun" | "entertainment" | "game";
+        /**
+         * @description Who chose an entry's category.
+         * @enum {string}
+         */
+        CategorySourceView: "auto" | "user" | "admin";
+        /** @description What a suggestion did. */
+        CategorySuggestion: {
+            /**
+             * Format: int64
+             * @description Users whose suggestion for this entry is this category (the caller included).
+             */
+            agreeing: number;
+            category?: null | components["schemas"]["EntryCategory"];
+            /** @description Whether the suggestion moved the entry to it. */
+            moved: boolean;
+            /** @description The category suggested. */
+            suggested: components["schemas"]["CategorySlug"];
+        };
         ChangePasswordRequest: {
             current_password: string;
             /** @description The rules of registration apply. */
@@ -1095,6 +1216,7 @@ export interface components {
              * @description Public bookmarks.
              */
             bookmark_count: number;
+            category?: null | components["schemas"]["EntryCategory"];
             domain: string;
             favicon_url?: string | null;
             /** Format: date-time */
@@ -1133,6 +1255,13 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page. */
             next_cursor?: string | null;
         };
+        /** @description An entry's category and who chose it. */
+        EntryCategory: {
+            name_en: string;
+            name_ja: string;
+            slug: components["schemas"]["CategorySlug"];
+            source: components["schemas"]["CategorySourceView"];
+        };
         /** @description Public bookmark counts by URL as given (0 when nobody bookmarked it publicly). */
         EntryCounts: {
             [key: string]: number;
@@ -1156,6 +1285,7 @@ export interface components {
              * @description Public bookmarks.
              */
             bookmark_count: number;
+            category?: null | components["schemas"]["EntryCategory"];
             domain: string;
             favicon_url?: string | null;
             /**
@@ -1797,6 +1927,105 @@ export interface operations {
             };
             /** @description The comment is not hidden */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_entry_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entry id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryRequest"];
+            };
+        };
+        responses: {
+            /** @description The entry's category, set by an admin: it wins over users' suggestions and the classifier */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryCategory"];
+                };
+            };
+            /** @description Unknown category */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such entry */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3292,6 +3521,62 @@ export interface operations {
             };
         };
     };
+    list_categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The eight categories, in the order the front page shows them */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryList"];
+                };
+            };
+            /** @description Invalid request: malformed input or failed validation (see `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     star: {
         parameters: {
             query?: never;
@@ -3508,6 +3793,8 @@ export interface operations {
     hot: {
         parameters: {
             query?: {
+                /** @description Only entries of this category (without it: every category, 総合). */
+                category?: components["schemas"]["CategorySlug"];
                 /** @description Items per page, 1–100 (default 20). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
@@ -3528,7 +3815,7 @@ export interface operations {
                     "application/json": components["schemas"]["EntryPage"];
                 };
             };
-            /** @description Invalid request: malformed input or failed validation (see `errors`) */
+            /** @description Unknown category */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3637,6 +3924,8 @@ export interface operations {
     newest: {
         parameters: {
             query?: {
+                /** @description Only entries of this category (without it: every category, 総合). */
+                category?: components["schemas"]["CategorySlug"];
                 /** @description Items per page, 1–100 (default 20). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
@@ -3657,7 +3946,7 @@ export interface operations {
                     "application/json": components["schemas"]["EntryPage"];
                 };
             };
-            /** @description Invalid request: malformed input or failed validation (see `errors`) */
+            /** @description Unknown category */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3817,6 +4106,191 @@ export interface operations {
                 };
             };
             /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suggest_entry_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entry id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryRequest"];
+            };
+        };
+        responses: {
+            /** @description Suggested (in place of the caller's earlier suggestion for this entry); when at least three users agree, the entry moves */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategorySuggestion"];
+                };
+            };
+            /** @description Unknown category */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token may not do this (e.g. a read-only token writing) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such public entry */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 30 suggestions in the last 24 hours; see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    entry_category_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entry id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every change of the entry's category, newest first (at most 100) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryHistory"];
+                };
+            };
+            /** @description Invalid request: malformed input or failed validation (see `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token may not do this (e.g. a read-only token writing) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such public entry */
             404: {
                 headers: {
                     [name: string]: unknown;

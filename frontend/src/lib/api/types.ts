@@ -79,3 +79,6 @@ export interface Problem {
   detail?: string | null;
   errors?: FieldError[] | null;
 }
+export type EntryCategory = NonNullable<Entry['category']>;
+export type CategorySlug = EntryCategory['slug'];
+export type CategorySuggestion = Ok<'/api/v1/entries/{id}/category', 'post'>;

@@ -3,6 +3,7 @@
 mod accounts;
 mod auth;
 mod bookmarks;
+mod categories;
 mod comments;
 mod follows;
 mod login_throttle;

@@ -61,6 +61,8 @@ pub fn record_fetch_success(
             entries::fetched_at.eq(now),
             entries::fetch_next_at.eq(None::<i64>),
             entries::fetch_error.eq(None::<String>),
+            // Classified again with the page's own title and summary.
+            entries::category_due.eq(Some(now)),
         ))
         .execute(conn)?;
     search::enqueue(conn, OutboxKind::EntryText, id.0)?;

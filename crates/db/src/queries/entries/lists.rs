@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use bukuma_domain::EntryId;
+use bukuma_domain::{Category, EntryId};
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 
@@ -249,6 +249,66 @@ pub fn tagged(
         .select((entry_tags::first_at, Entry::as_select()))
         .load(conn)?;
     let page = Page::from_rows(rows, limit, |(t, e)| vec![*t, e.id.0]).map(|(_, e)| e);
+    page_with_tags(conn, page)
+}
+
+/// The hot list of one category: as [`hot`], read off the
+/// `(category, hot_score DESC, id DESC)` index.
+pub fn category_hot(
+    conn: &mut DbConnection,
+    category: Category,
+    after: Option<(f64, i64)>,
+    limit: usize,
+) -> Result<Page<EntryView>, DbError> {
+    let mut q = entries::table
+        .filter(entries::category.eq(i32::from(category.code())))
+        .filter(Condition(HOT))
+        .filter(entries::bookmark_count.gt(0))
+        .filter(Condition(SHOWN))
+        .into_boxed();
+    if let Some((s, id)) = after {
+        q = q.filter(
+            entries::hot_score
+                .le(s)
+                .and(entries::hot_score.lt(s).or(entries::id.lt(id))),
+        );
+    }
+    let rows = q
+        .order((entries::hot_score.desc(), entries::id.desc()))
+        .limit(fetch_size(limit))
+        .select(Entry::as_select())
+        .load(conn)?;
+    let page = Page::from_rows(rows, limit, |e| vec![e.hot_score.to_bits() as i64, e.id.0]);
+    page_with_tags(conn, page)
+}
+
+/// The new list of one category: as [`newest`], read off the
+/// `(category, listed_at DESC, id DESC)` index.
+pub fn category_newest(
+    conn: &mut DbConnection,
+    category: Category,
+    after: Option<(i64, i64)>,
+    limit: usize,
+) -> Result<Page<EntryView>, DbError> {
+    let mut q = entries::table
+        .filter(entries::category.eq(i32::from(category.code())))
+        .filter(Condition(LISTED))
+        .filter(entries::bookmark_count.gt(0))
+        .filter(Condition(SHOWN))
+        .into_boxed();
+    if let Some((t, id)) = after {
+        q = q.filter(
+            entries::listed_at
+                .le(t)
+                .and(entries::listed_at.lt(t).or(entries::id.lt(id))),
+        );
+    }
+    let rows = q
+        .order((entries::listed_at.desc(), entries::id.desc()))
+        .limit(fetch_size(limit))
+        .select(Entry::as_select())
+        .load(conn)?;
+    let page = Page::from_rows(rows, limit, |e| vec![e.listed_at.unwrap_or(0), e.id.0]);
     page_with_tags(conn, page)
 }
 

@@ -5,7 +5,8 @@
 macro_rules! entry_columns {
     () => {
         "id, url, domain, title, summary, thumbnail_url, favicon_url, \
-         bookmark_count, first_bookmarked_at, listed_at, hot_score, created_at"
+         bookmark_count, first_bookmarked_at, listed_at, hot_score, created_at, category, \
+         category_source"
     };
 }
 
@@ -24,8 +25,11 @@ pub use fetch::{
 pub use hot::{hot_scores, recompute_hot, store_hot_scores, HotScores, HOT_BATCH, HOT_TOLERANCE};
 pub(crate) use lists::with_tags;
 pub use lists::{
-    counts, find, find_by_url, find_public, find_public_by_url, hot, is_public, newest,
-    site_newest, tagged, CARD_TAGS,
+    category_hot, category_newest, counts, find, find_by_url, find_public, find_public_by_url, hot,
+    is_public, newest, site_newest, tagged, CARD_TAGS,
 };
-pub use write::{count_public_bookmark, find_or_create, publish_title, set_fallback_title, Found};
+pub use write::{
+    count_public_bookmark, find_or_create, publish_title, set_fallback_title, Found,
+    CATEGORY_RECHECK_AT,
+};
 pub(crate) use write::{new, new_args, INSERT_NEW};

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::lists::find_by_url;
 use crate::connection::DbConnection;
 use crate::error::DbError;
-use crate::models::{Bookmark, Entry};
+use crate::models::{Bookmark, CategorySource, Entry};
 use crate::per_backend;
 use crate::queries::search::{self, OutboxKind};
 use crate::queries::stmt::{Arg, Stmt};
@@ -116,6 +116,9 @@ pub(crate) fn new(
         listed_at: first_listed_at(public_at, opts),
         hot_score: 0.0,
         created_at: opts.now,
+        // Classified by the categories job (`category_due` defaults to due).
+        category: None,
+        category_source: CategorySource::Auto.as_str().to_owned(),
     }
 }
 
@@ -183,10 +186,17 @@ pub fn publish_title(
     Ok(changed > 0)
 }
 
+/// Public bookmark counts at which an entry's category is chosen again,
+/// from the tags its bookmarks gave it by then (spelled out in
+/// [`count_public_bookmark`]'s statement).
+pub const CATEGORY_RECHECK_AT: [i64; 4] = [3, 10, 30, 100];
+
 /// The statement that moves the public bookmark count by `delta` and, for
 /// a public bookmark made at `public_at`, records the first-bookmark date
 /// and, once enough people bookmarked the entry, its place among new
-/// entries; it returns the entry as it left it (an [`Entry`] by name), so
+/// entries, and at the public counts of [`CATEGORY_RECHECK_AT`] marks an
+/// automatically categorized entry due to be classified again (its tags
+/// have grown); it returns the entry as it left it (an [`Entry`] by name), so
 /// that it can end a [`Combined`](crate::stmt::Combined) write.
 pub fn count_public_bookmark(
     id: EntryId,
@@ -201,7 +211,9 @@ pub fn count_public_bookmark(
              first_bookmarked_at = CASE WHEN ? AND (first_bookmarked_at IS NULL \
                OR first_bookmarked_at > ?) THEN ? ELSE first_bookmarked_at END, \
              listed_at = CASE WHEN ? AND listed_at IS NULL AND bookmark_count + ? >= ? \
-               THEN ? ELSE listed_at END \
+               THEN ? ELSE listed_at END, \
+             category_due = CASE WHEN ? > 0 AND bookmark_count + ? IN (3, 10, 30, 100) \
+               AND category_source = 'auto' THEN ? ELSE category_due END \
              WHERE id = ? \
              RETURNING ",
             entry_columns!()
@@ -214,6 +226,9 @@ pub fn count_public_bookmark(
             Arg::Bool(public_at.is_some()),
             Arg::Int(delta),
             Arg::Int(opts.new_entry_threshold),
+            Arg::Int(opts.now),
+            Arg::Int(delta),
+            Arg::Int(delta),
             Arg::Int(opts.now),
             Arg::Int(id.0),
         ],

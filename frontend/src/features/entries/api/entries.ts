@@ -2,10 +2,11 @@ import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query'
 import { api, unwrap } from '@/lib/api/client';
 import { queryKeys } from '@/lib/api/queryKeys';
 import { PAGE_SIZE } from '@/config/paging';
+import type { CategorySlug } from '@/lib/api/types';
 
 export type EntryListKind =
-  | { kind: 'hot' }
-  | { kind: 'new' }
+  | { kind: 'hot'; category?: CategorySlug }
+  | { kind: 'new'; category?: CategorySlug }
   | { kind: 'site'; domain: string; sort: 'new' | 'hot' }
   | { kind: 'tag'; tag: string };
 
@@ -13,9 +14,19 @@ function getEntryList(list: EntryListKind, cursor: string | undefined, signal: A
   const page = { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) };
   switch (list.kind) {
     case 'hot':
-      return unwrap(api.GET('/api/v1/entries/hot', { params: { query: page }, signal }));
+      return unwrap(
+        api.GET('/api/v1/entries/hot', {
+          params: { query: { ...page, ...(list.category ? { category: list.category } : {}) } },
+          signal,
+        }),
+      );
     case 'new':
-      return unwrap(api.GET('/api/v1/entries/new', { params: { query: page }, signal }));
+      return unwrap(
+        api.GET('/api/v1/entries/new', {
+          params: { query: { ...page, ...(list.category ? { category: list.category } : {}) } },
+          signal,
+        }),
+      );
     case 'site':
       return unwrap(
         api.GET('/api/v1/sites/{domain}/entries', {

@@ -9,6 +9,7 @@ import { Highlighted } from '@/components/ui/Highlighted';
 import { TagList } from '@/components/ui/TagList';
 import { Thumbnail } from '@/components/ui/Thumbnail';
 import { UsersCount } from '@/components/ui/UsersCount';
+import { CategoryBadge } from '@/features/categories';
 import { useShortcutList, useShortcuts } from '@/features/shortcuts';
 
 export function EntryCard({
@@ -41,6 +42,7 @@ export function EntryCard({
         <div className="entry-card__meta">
           <UsersCount entry={entry} />
           <DomainLink domain={entry.domain} favicon={entry.favicon_url} />
+          <CategoryBadge category={entry.category} />
         </div>
         <h3 className="entry-card__title">
           <ExternalLink href={entry.url} focusTarget>

@@ -4,7 +4,8 @@ import type { MessageKey } from '@/i18n/en';
 import { useTitle } from '@/lib/useTitle';
 import { FeedLinks } from '@/components/FeedLinks';
 import { Pager } from '@/components/ui/Pager';
-import { Empty, ErrorState, Loading } from '@/components/ui/States';
+import { Empty, ErrorState, Loading, NotFoundState } from '@/components/ui/States';
+import { CATEGORY_NAMES, CategoryTabs, isCategorySlug } from '@/features/categories';
 import { useEntryList, type EntryListKind } from '../api/entries';
 import { EntryList } from '../components/EntryList';
 
@@ -24,34 +25,39 @@ function EntryListView({ list, empty }: { list: EntryListKind; empty: MessageKey
   );
 }
 
-export function HotPage() {
+/** The hot or new list of every category (総合) or of the one in the path (`/hot/it`). */
+function CategoryListPage({ list }: { list: 'hot' | 'new' }) {
   const { t } = useI18n();
-  useTitle(t('hot.title'));
+  const { category } = useParams();
+  const known = isCategorySlug(category) ? category : undefined;
+  const title = t(list === 'hot' ? 'hot.title' : 'new.title');
+  const name = known ? t(CATEGORY_NAMES[known]) : null;
+  useTitle(name ? `${title} – ${name}` : title);
+  if (category !== undefined && !known) return <NotFoundState message={t('category.notFound')} />;
+  const feed = known ? `/${list}/${known}.rss` : `/${list}.rss`;
   return (
     <div className="page">
-      <FeedLinks feeds={[{ href: '/hot.rss', title: t('hot.title') }]} />
+      <FeedLinks feeds={[{ href: feed, title: name ? `${title} – ${name}` : title }]} />
       <div className="page-head">
-        <h1>{t('hot.title')}</h1>
-        <p className="page-head__lead">{t('hot.lead')}</p>
+        <h1>{title}</h1>
+        <p className="page-head__lead">{t(list === 'hot' ? 'hot.lead' : 'new.lead')}</p>
       </div>
-      <EntryListView list={{ kind: 'hot' }} empty="hot.empty" />
+      <CategoryTabs list={list} active={known} />
+      <EntryListView
+        key={known ?? 'all'}
+        list={{ kind: list, ...(known ? { category: known } : {}) }}
+        empty={known ? 'category.empty' : list === 'hot' ? 'hot.empty' : 'new.empty'}
+      />
     </div>
   );
 }
 
+export function HotPage() {
+  return <CategoryListPage list="hot" />;
+}
+
 export function NewPage() {
-  const { t } = useI18n();
-  useTitle(t('new.title'));
-  return (
-    <div className="page">
-      <FeedLinks feeds={[{ href: '/new.rss', title: t('new.title') }]} />
-      <div className="page-head">
-        <h1>{t('new.title')}</h1>
-        <p className="page-head__lead">{t('new.lead')}</p>
-      </div>
-      <EntryListView list={{ kind: 'new' }} empty="new.empty" />
-    </div>
-  );
+  return <CategoryListPage list="new" />;
 }
 
 export function SitePage() {

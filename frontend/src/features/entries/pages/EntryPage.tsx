@@ -11,6 +11,7 @@ import { ExternalLink } from '@/components/ui/ExternalLink';
 import { Thumbnail } from '@/components/ui/Thumbnail';
 import { ErrorState, Loading, NotFoundState } from '@/components/ui/States';
 import { MyBookmark, useBookmarkDialog } from '@/features/bookmarks';
+import { CategoryBadge, SuggestCategory } from '@/features/categories';
 import { AllBookmarks, CommentSection, FolloweesBookmarks } from '@/features/comments';
 import { useShortcutList } from '@/features/shortcuts';
 import { useEntry, useEntryLookup } from '../api/entries';
@@ -32,6 +33,7 @@ function EntryView({ entry }: { entry: Entry }) {
               <strong>{t(entry.bookmark_count === 1 ? 'common.user' : 'common.users', { count: entry.bookmark_count })}</strong>
             </Link>
             <DomainLink domain={entry.domain} favicon={entry.favicon_url} />
+            <CategoryBadge category={entry.category} />
           </div>
           <h1 className="entry-hero__title">
             <ExternalLink href={entry.url}>{entry.title || entry.url || t('common.noTitle')}</ExternalLink>
@@ -59,6 +61,7 @@ function EntryView({ entry }: { entry: Entry }) {
         </div>
         <Thumbnail src={entry.thumbnail_url} className="entry-hero__thumb" />
       </article>
+      <SuggestCategory key={entry.id} entryId={entry.id} current={entry.category} />
       <MyBookmark entry={entry} />
       <FolloweesBookmarks entryId={entry.id} />
       <div className="comment-columns">

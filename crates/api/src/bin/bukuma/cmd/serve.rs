@@ -25,6 +25,8 @@ pub async fn serve() -> Result<(), AnyError> {
     let _cache_sync = db.start_cache_sync()?;
     tracing::info!(backend = db.backend().name(), bind = %config.bind, "bukuma serving");
     jobs::spawn(db.clone(), Duration::from_secs(config.hot_interval_secs));
+    let categorizer = Arc::new(bukuma_api::categorizer::Categorizer::builtin());
+    bukuma_api::categorizer::spawn(db.clone(), categorizer.clone());
     if config.fetch_metadata {
         let fetcher = bukuma_fetch::Fetcher::new(bukuma_fetch::FetchConfig {
             allow_private: config.fetch_allow.clone(),
@@ -41,7 +43,11 @@ pub async fn serve() -> Result<(), AnyError> {
     }
     let bind = config.bind.clone();
     let metrics_bind = config.metrics_bind.clone();
-    let state = web::Data::new(AppState::new(db, config).with_search(search));
+    let state = web::Data::new(
+        AppState::new(db, config)
+            .with_search(search)
+            .with_categorizer(categorizer),
+    );
     bukuma_api::related::spawn(state.db.clone(), state.related.clone());
     let app_state = state.clone();
     let server = HttpServer::new(move || bukuma_api::app(app_state.clone()))
