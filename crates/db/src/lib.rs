@@ -23,8 +23,8 @@ pub use connection::{Backend, ConnectionManager, DbConnection, DbTarget};
 pub use error::DbError;
 pub use pool::{Db, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 pub use queries::{
-    accounts, bookmarks, entries, follows, invites, leases, moderation, mutes, notifications,
-    search, stars, stmt, tags, tokens, users,
+    accounts, bookmarks, entries, follows, hatena, invites, leases, moderation, mutes,
+    notifications, search, stars, stmt, tags, tokens, users,
 };
 pub use time::now_micros;
 // `per_backend!` is defined beside `DbConnection` and exported at the crate root.

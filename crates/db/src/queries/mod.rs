@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod bookmarks;
 pub mod entries;
 pub mod follows;
+pub mod hatena;
 pub mod invites;
 pub mod leases;
 pub mod moderation;

@@ -8,6 +8,7 @@ mod bookmarks;
 mod concurrency;
 mod entries;
 mod follows;
+mod hatena;
 mod invites;
 mod moderation;
 mod mutes;
