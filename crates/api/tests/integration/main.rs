@@ -8,6 +8,7 @@ mod concurrency;
 mod errors;
 mod feeds;
 mod hardening;
+mod hatena;
 mod import_export;
 mod metadata;
 mod nul;
