@@ -146,6 +146,17 @@ pub fn api_cors() -> Cors {
         .max_age(3600)
 }
 
+/// CORS of the public read-only endpoints (Hatena-compatible counts and
+/// entry data, the bookmark button's script): any origin may `GET` them,
+/// never with credentials, so any page can show its bookmark counts.
+pub fn public_read_cors() -> Cors {
+    Cors::default()
+        .allow_any_origin()
+        .send_wildcard()
+        .allowed_methods(["GET"])
+        .max_age(86_400)
+}
+
 /// Middleware of the cookie routes: a 403 for a request whose `Origin` is
 /// not this server's own (a page elsewhere posting with the user's cookie).
 pub async fn same_origin_only<B: MessageBody>(

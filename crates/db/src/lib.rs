@@ -27,7 +27,7 @@ pub use error::DbError;
 pub use pool::{Db, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 pub use queries::related;
 pub use queries::{
-    accounts, bookmarks, categories, entries, follows, invites, leases, moderation, mutes,
+    accounts, bookmarks, categories, entries, follows, hatena, invites, leases, moderation, mutes,
     notifications, search, stars, stmt, tags, tokens, users,
 };
 pub use time::now_micros;

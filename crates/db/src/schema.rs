@@ -327,6 +327,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    hatena_apps (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        scope -> Text,
+        consumer_key -> Text,
+        access_token -> Text,
+        secret_seed -> Text,
+        created_at -> BigInt,
+        last_used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     category_history (id) {
         id -> BigInt,
         entry_id -> BigInt,
@@ -338,11 +352,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    hatena_nonces (app_id, nonce, sent_at) {
+        app_id -> BigInt,
+        nonce -> Text,
+        sent_at -> BigInt,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(reports -> report_cases (case_id));
 diesel::joinable!(notification_actors -> notifications (notification_id));
 diesel::joinable!(notification_actors -> users (actor_id));
+diesel::joinable!(hatena_apps -> users (user_id));
+diesel::joinable!(hatena_nonces -> hatena_apps (app_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -375,4 +399,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     related_progress,
     category_suggestions,
     category_history,
+    hatena_apps,
+    hatena_nonces,
 );

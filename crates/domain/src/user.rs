@@ -40,6 +40,19 @@ pub const RESERVED_USERNAMES: &[&str] = &[
     "tags",
     "user",
     "users",
+    // Hatena-compatible endpoints and the paths their clients expect.
+    "apps",
+    "atom",
+    "bookmark",
+    "bookmarks",
+    "button",
+    "button.js",
+    "categories",
+    "category",
+    "count",
+    "oauth",
+    "rest",
+    "rss",
 ];
 
 pub const USERNAME_MIN: usize = 3;
@@ -304,6 +317,30 @@ mod tests {
                 "{name:?}"
             );
         }
+    }
+
+    #[test]
+    fn hatena_compatible_paths_are_not_usernames() {
+        for name in [
+            "count",
+            "Count",
+            "entry",
+            "rest",
+            "search",
+            "hot",
+            "new",
+            "categories",
+            "oauth",
+            "button",
+        ] {
+            assert_eq!(
+                Username::parse(name),
+                Err(UsernameError::Reserved),
+                "{name}"
+            );
+        }
+        // `button.js` cannot be a username anyway: '.' is not allowed.
+        assert_eq!(Username::parse("button.js"), Err(UsernameError::Characters));
     }
 
     #[test]

@@ -39,3 +39,28 @@ pub fn successor_secret(key: &[u8], presented: &str) -> String {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     )
 }
+
+/// The consumer secret and access token secret of a Hatena-compatible app:
+/// derived from the app's stored random seed under the server's key, so
+/// that the server can sign as the client does while the database holds
+/// neither secret (a copy of it alone cannot forge requests).
+pub fn hatena_app_secrets(key: &[u8], seed: &str) -> (String, String) {
+    let derive = |label: &[u8]| {
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
+        mac.update(b"bukuma hatena app\0");
+        mac.update(label);
+        mac.update(b"\0");
+        mac.update(seed.as_bytes());
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    };
+    (derive(b"consumer secret"), derive(b"token secret"))
+}
+
+/// A random public identifier (an app's consumer key or access token):
+/// 128 bits, URL-safe.
+pub fn new_identifier() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}

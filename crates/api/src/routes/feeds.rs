@@ -63,7 +63,7 @@ struct Feed {
 
 /// The server's public address: `BUKUMA_PUBLIC_URL`, else the request's
 /// (forwarded by a trusted proxy, or this connection's own).
-fn base_url(state: &AppState, req: &HttpRequest) -> String {
+pub(super) fn base_url(state: &AppState, req: &HttpRequest) -> String {
     state
         .config
         .public_url
@@ -71,14 +71,14 @@ fn base_url(state: &AppState, req: &HttpRequest) -> String {
         .unwrap_or_else(|| state.proxies.origin(req))
 }
 
-fn time(micros: i64) -> DateTime<FixedOffset> {
+pub(super) fn time(micros: i64) -> DateTime<FixedOffset> {
     ts(micros).fixed_offset()
 }
 
 /// `s` without the characters XML 1.0 forbids. Stored text holds none (the
 /// domain strips them on the way in); this keeps rows stored before that rule,
 /// or by any other path, from making a whole feed ill-formed.
-fn xml_safe(s: String) -> String {
+pub(super) fn xml_safe(s: String) -> String {
     if s.chars().all(is_xml_char) {
         s
     } else {
@@ -112,7 +112,7 @@ impl Feed {
 
 /// Plain text as HTML: RSS readers render `<description>` as HTML, so a
 /// comment or page summary is escaped to show as the text it is.
-fn html_text(s: &str) -> String {
+pub(super) fn html_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

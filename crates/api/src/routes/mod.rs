@@ -9,6 +9,8 @@ pub mod comments;
 pub mod entries;
 pub mod feeds;
 pub mod follows;
+pub mod hatena;
+pub mod hatena_apps;
 pub mod health;
 pub mod invites;
 pub mod me;
@@ -60,6 +62,9 @@ endpoints![
     me::list_tokens,
     me::create_token,
     me::delete_token,
+    hatena_apps::list,
+    hatena_apps::create,
+    hatena_apps::delete,
     notifications::list,
     notifications::mark_read,
     notifications::unread_count,
@@ -184,6 +189,8 @@ async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> 
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(pinboard::configure);
+    // Hatena-compatible APIs, before the SPA's catch-all; not part of the JSON API.
+    cfg.configure(hatena::configure);
     // Feeds, before the SPA's catch-all; they are not part of the JSON API.
     cfg.service(resource("/hot.{format:rss|atom}").route(web::get().to(feeds::hot)))
         .service(resource("/new.{format:rss|atom}").route(web::get().to(feeds::newest)))

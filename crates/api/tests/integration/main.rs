@@ -9,6 +9,7 @@ mod concurrency;
 mod errors;
 mod feeds;
 mod hardening;
+mod hatena;
 mod import_export;
 mod metadata;
 mod nul;

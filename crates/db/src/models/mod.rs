@@ -4,6 +4,7 @@
 mod bookmark;
 mod entry;
 mod follow;
+mod hatena;
 mod invite;
 mod moderation;
 mod mute;
@@ -14,6 +15,7 @@ mod user;
 pub use bookmark::{split_tags, Bookmark, BookmarkView, CommentView};
 pub use entry::{CategorySource, Entry, EntryView};
 pub use follow::{EntryBookmark, FollowOutcome, FollowView, MyHotEntry};
+pub use hatena::{HatenaApp, NewHatenaApp};
 pub use invite::Invite;
 pub use moderation::{CaseView, LogRow, LogView, Report, ReportCase, ReportView, TargetSummary};
 pub use mute::{MuteList, MuteOutcome, Muted};

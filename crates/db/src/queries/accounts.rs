@@ -10,9 +10,9 @@ use crate::queries::notifications::{self as notify, Subject};
 use crate::queries::write_options::WriteOptions;
 use crate::queries::{bookmarks as bookmark_writes, follows as follow_writes};
 use crate::schema::{
-    api_tokens, bookmarks, follows, notification_actors, notification_counts, notifications,
-    refresh_tokens, report_cases, reports, site_mutes, stars, user_mutes, user_sites, user_tags,
-    users, word_mutes,
+    api_tokens, bookmarks, follows, hatena_apps, notification_actors, notification_counts,
+    notifications, refresh_tokens, report_cases, reports, site_mutes, stars, user_mutes,
+    user_sites, user_tags, users, word_mutes,
 };
 
 /// What deleting an account removed.
@@ -123,6 +123,7 @@ pub fn delete_account(
     diesel::delete(word_mutes::table.filter(word_mutes::user_id.eq(id))).execute(conn)?;
     diesel::delete(site_mutes::table.filter(site_mutes::user_id.eq(id))).execute(conn)?;
     diesel::delete(api_tokens::table.filter(api_tokens::user_id.eq(id))).execute(conn)?;
+    diesel::delete(hatena_apps::table.filter(hatena_apps::user_id.eq(id))).execute(conn)?;
     diesel::delete(refresh_tokens::table.filter(refresh_tokens::user_id.eq(id))).execute(conn)?;
     // Empty by now (their counts fell to zero with the bookmarks); deleted
     // so that no row can outlive the user.

@@ -5,6 +5,7 @@ pub mod bookmarks;
 pub mod categories;
 pub mod entries;
 pub mod follows;
+pub mod hatena;
 pub mod invites;
 pub mod leases;
 pub mod moderation;

@@ -9,6 +9,7 @@ mod categories;
 mod concurrency;
 mod entries;
 mod follows;
+mod hatena;
 mod invites;
 mod moderation;
 mod mutes;

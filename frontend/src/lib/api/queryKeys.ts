@@ -22,6 +22,8 @@ export const queryKeys = {
   myBookmark: [...bookmarkViews, 'my-bookmark'] as const,
   /** The signed-in user's API tokens. */
   tokens: ['tokens'] as const,
+  /** The signed-in user's Hatena-compatible apps (OAuth credentials). */
+  hatenaApps: ['hatena-apps'] as const,
   /** Who may sign up on this server. */
   registration: ['registration'] as const,
   /** The signed-in user's own account (`GET /me`: their role). */

@@ -9,6 +9,7 @@ function settingsHandlers() {
   return [
     signedIn(),
     http.get('*/api/v1/me/tokens', () => HttpResponse.json({ items: [] })),
+    http.get('*/api/v1/me/hatena-apps', () => HttpResponse.json({ items: [] })),
     http.get('*/api/v1/me/mutes', () => HttpResponse.json({ users: [], words: [], sites: [] })),
     http.get('*/api/v1/users/alice/tags', () =>
       HttpResponse.json({ items: [{ tag: 'js', count: 3 }, { tag: 'javascript', count: 1 }] }),

@@ -6,6 +6,7 @@ import { paths } from '@/config/paths';
 import { LanguageSwitcher } from '@/components/LanguageSwitcher';
 import { AccountSection } from '../components/AccountSection';
 import { BookmarkletSection } from '../components/BookmarkletSection';
+import { HatenaAppsSection } from '../components/HatenaAppsSection';
 import { MutesSection } from '../components/MutesSection';
 import { ProfileSection } from '../components/ProfileSection';
 import { TagsSection } from '../components/TagsSection';
@@ -28,6 +29,7 @@ export function SettingsPage() {
         <>
           <ProfileSection key={user.id} user={user} />
           <TokensSection />
+          <HatenaAppsSection />
           <TagsSection username={user.username} />
           <MutesSection />
           <BookmarkletSection />

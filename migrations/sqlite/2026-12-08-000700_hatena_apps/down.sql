@@ -1,0 +1,2 @@
+DROP TABLE hatena_nonces;
+DROP TABLE hatena_apps;
