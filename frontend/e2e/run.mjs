@@ -414,7 +414,7 @@ test('edit my bookmark in place and then delete it', async () => {
 test('settings: an API token is shown once, works, and can be revoked', async () => {
   await page.goto('/settings');
   await page.getByLabel('Token name').fill('cli');
-  await page.getByLabel('Scope').selectOption('write');
+  await page.getByLabel('Scope', { exact: true }).selectOption('write');
   await page.getByRole('button', { name: 'Create token' }).click();
   const token = (await page.getByTestId('new-token').textContent())?.trim() ?? '';
   assert(token.length > 10, 'the new token is shown');
@@ -523,6 +523,42 @@ test('hot, new, tag and site pages list entries', async () => {
   await page.locator('.entry-card').first().waitFor();
   await page.getByRole('button', { name: /Account menu/ }).waitFor();
   await shot(page, 'hot');
+});
+
+test('category tabs on the hot and new lists, and a category suggestion', async () => {
+  await page.goto('/hot');
+  const tabs = page.getByRole('navigation', { name: 'Categories' });
+  await tabs.getByRole('link', { name: 'Technology' }).click();
+  await page.waitForURL(/\/hot\/it$/);
+  assert(
+    (await tabs.getByRole('link', { name: 'Technology' }).getAttribute('aria-current')) === 'page',
+    'the Technology tab is the current one',
+  );
+  await page.goto('/new/game');
+  assert(
+    (await page.getByRole('navigation', { name: 'Categories' }).getByRole('link', { name: 'Anime & Games' }).getAttribute('aria-current')) ===
+      'page',
+    'the Anime & Games tab is the current one on /new/game',
+  );
+  await page.goto(`/entry/${entryId}`);
+  await page.getByRole('combobox', { name: 'Suggest a category' }).selectOption('fun');
+  await page.getByRole('button', { name: 'Suggest', exact: true }).click();
+  await page.getByText('Thanks! Suggestions for Fun: 1').waitFor();
+  const history = await fetch(`${base}/api/v1/entries/${entryId}/category-history`);
+  assert(history.status === 200, `the category history answers (got ${history.status})`);
+});
+
+test('settings: a Hatena-compatible app gets OAuth credentials and is revoked', async () => {
+  await page.goto('/settings');
+  await page.getByLabel('App name').fill('hatebu-cli');
+  await page.getByLabel('App scope').selectOption('write');
+  await page.getByRole('button', { name: 'Create app' }).click();
+  for (const field of ['consumer_key', 'consumer_secret', 'access_token', 'access_token_secret']) {
+    const value = (await page.getByTestId(`hatena-${field}`).textContent())?.trim() ?? '';
+    assert(value.length >= 16, `${field} is shown`);
+  }
+  await page.getByRole('button', { name: 'Revoke app hatebu-cli' }).click();
+  await page.getByText('No apps yet.').waitFor();
 });
 
 test('a 360 px phone screen has no horizontal scroll', async () => {
