@@ -7,7 +7,7 @@ BIN_DEBUG := target/debug/bukuma
 BIN_RELEASE := target/release/bukuma
 
 .PHONY: run test build frontend frontend-deps openapi check-fmt clippy domain-purity \
-        test-rust test-frontend e2e schemathesis pinboard-client feeds-check abuse ensure-postgres fmt clean \
+        test-rust test-frontend e2e schemathesis pinboard-client hatena-client feeds-check abuse ensure-postgres fmt clean \
         bench bench-quick bench-smoke
 
 ## run: build everything and serve the app with the SPA on ./data (SQLite)
@@ -17,7 +17,7 @@ run: frontend
 
 ## test: every check and test (needs PostgreSQL on 127.0.0.1:5432, see README);
 ## the web app is built before the Rust tests, one of which serves it from the binary
-test: ensure-postgres check-fmt clippy domain-purity frontend test-rust bench-smoke test-frontend schemathesis pinboard-client feeds-check abuse
+test: ensure-postgres check-fmt clippy domain-purity frontend test-rust bench-smoke test-frontend schemathesis pinboard-client hatena-client feeds-check abuse
 	@echo "make test: all checks passed"
 
 build:
@@ -69,6 +69,11 @@ schemathesis:
 pinboard-client:
 	$(CARGO) build -p bukuma-api
 	BUKUMA_BIN=$(BIN_DEBUG) bash scripts/pinboard-client.sh
+
+## hatena-client: drive the Hatena-compatible APIs with requests-oauthlib and feedparser from PyPI
+hatena-client:
+	$(CARGO) build -p bukuma-api
+	BUKUMA_BIN=$(BIN_DEBUG) bash scripts/hatena-client.sh
 
 ## feeds-check: a live server's RSS/Atom feeds, parsed with Python's feedparser
 feeds-check:

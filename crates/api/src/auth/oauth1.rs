@@ -1,16 +1,16 @@
 //! OAuth 1.0a request signatures (RFC 5849, HMAC-SHA1), as the
 //! Hatena-compatible REST API's clients sign their requests: the protocol
-//! parameters of a request, its signature base string, and the check of a
-//! signature against the secrets of the app that claims to have made it.
+//! parameters of a request and the check of a signature against the
+//! secrets of the app that claims to have made it.
 //!
-//! No maintained crate verifies OAuth 1.0a signatures on the server side
-//! (those on crates.io sign client requests), so this is `hmac` + `sha1`
-//! over the base string of RFC 5849 section 3.4.1.
+//! The signature itself (base string, HMAC-SHA1, base64) is computed by
+//! the `oauth1-request` crate, which signs a request for given
+//! credentials, nonce and timestamp; the server signs what the client
+//! sent and compares. Reading the `Authorization` header and the limits
+//! on parameters are this module's own (the crate only writes headers).
 
 use base64::Engine;
-use hmac::{Hmac, Mac};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use sha1::Sha1;
 
 /// Longest value of one protocol parameter considered (a nonce, a key, a signature).
 pub const MAX_PARAM_LEN: usize = 256;
@@ -131,8 +131,10 @@ pub fn credentials(params: &[(String, String)]) -> Result<Credentials, OAuthErro
         Err(e) => return Err(e),
     }
     let timestamp = one(params, "oauth_timestamp")?;
+    // Canonical digits only: the signer writes the number back.
     if timestamp.is_empty()
         || timestamp.len() > 12
+        || timestamp.starts_with('0')
         || !timestamp.bytes().all(|b| b.is_ascii_digit())
     {
         return Err(OAuthError::Timestamp);
@@ -146,30 +148,6 @@ pub fn credentials(params: &[(String, String)]) -> Result<Credentials, OAuthErro
     })
 }
 
-/// The signature base string of RFC 5849 section 3.4.1: the method, the
-/// base string URI (`scheme://host[:port]/path`, lower-case scheme and
-/// host, no default port, no query) and every parameter but
-/// `oauth_signature`, encoded, sorted and joined.
-pub fn base_string(method: &str, base_uri: &str, params: &[(String, String)]) -> String {
-    let mut pairs: Vec<(String, String)> = params
-        .iter()
-        .filter(|(k, _)| k != "oauth_signature")
-        .map(|(k, v)| (encode(k), encode(v)))
-        .collect();
-    pairs.sort();
-    let normalized = pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&");
-    format!(
-        "{}&{}&{}",
-        method.to_ascii_uppercase(),
-        encode(base_uri),
-        encode(&normalized)
-    )
-}
-
 /// The base string URI of a request to `path` on the server at `origin`
 /// (`scheme://host[:port]` with an optional path prefix), normalized as
 /// RFC 5849 section 3.4.1.2 says. `None` when `origin` is not a URL.
@@ -181,34 +159,126 @@ pub fn base_uri(origin: &str, path: &str) -> Option<String> {
     Some(format!("{}://{host}{port}{prefix}{path}", url.scheme()))
 }
 
-type HmacSha1 = Hmac<Sha1>;
+/// The protocol parameters `oauth1-request` writes itself from its
+/// credentials and options; every other parameter is passed to it as sent.
+const SIGNED_BY_CRATE: [&str; 7] = [
+    "oauth_consumer_key",
+    "oauth_nonce",
+    "oauth_signature",
+    "oauth_signature_method",
+    "oauth_timestamp",
+    "oauth_token",
+    "oauth_version",
+];
 
-fn mac(consumer_secret: &str, token_secret: &str, base: &str) -> HmacSha1 {
-    let key = format!("{}&{}", encode(consumer_secret), encode(token_secret));
-    let mut mac =
-        <HmacSha1 as Mac>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
-    mac.update(base.as_bytes());
-    mac
+/// The request's other parameters, in the order of RFC 5849 section
+/// 3.4.1.3.2 (encoded names, then encoded values), fed to the crate's
+/// signer with its own `oauth_*` parameters in their places.
+struct SortedParams(Vec<(String, String)>);
+
+impl oauth1_request::Request for SortedParams {
+    fn serialize<S: oauth1_request::serializer::Serializer>(&self, mut s: S) -> S::Output {
+        let mut own = [
+            ("oauth_callback", S::serialize_oauth_callback as fn(&mut S)),
+            ("oauth_consumer_key", S::serialize_oauth_consumer_key),
+            ("oauth_nonce", S::serialize_oauth_nonce),
+            (
+                "oauth_signature_method",
+                S::serialize_oauth_signature_method,
+            ),
+            ("oauth_timestamp", S::serialize_oauth_timestamp),
+            ("oauth_token", S::serialize_oauth_token),
+            ("oauth_verifier", S::serialize_oauth_verifier),
+            ("oauth_version", S::serialize_oauth_version),
+        ]
+        .into_iter()
+        .peekable();
+        for (key, value) in &self.0 {
+            while let Some((_, put)) = own.next_if(|(name, _)| *name < key.as_str()) {
+                put(&mut s);
+            }
+            // The crate writes keys into the base string as given (it
+            // expects names that need no encoding), so give the name
+            // encoded twice, as the base string holds it; the value is
+            // given encoded once and the crate encodes it again.
+            s.serialize_parameter_encoded(&encode(key), value);
+        }
+        own.for_each(|(_, put)| put(&mut s));
+        s.end()
+    }
 }
 
-/// The HMAC-SHA1 signature of `base`, base64 (RFC 5849 section 3.4.2).
-pub fn sign(consumer_secret: &str, token_secret: &str, base: &str) -> String {
-    base64::engine::general_purpose::STANDARD.encode(
-        mac(consumer_secret, token_secret, base)
-            .finalize()
-            .into_bytes(),
-    )
+/// The HMAC-SHA1 signature (base64) that `oauth1-request` computes for a
+/// request of `method` to `base_uri` with `params` (query, form and
+/// protocol parameters; `oauth_signature` and `realm` are left out) under
+/// the two secrets, with the request's own key, token, nonce and
+/// timestamp, and `oauth_version` if it was sent. `None` when the
+/// timestamp is not one the crate can sign (zero).
+pub fn signature(
+    method: &str,
+    base_uri: &str,
+    params: &[(String, String)],
+    creds: &Credentials,
+    consumer_secret: &str,
+    token_secret: &str,
+) -> Option<String> {
+    let timestamp = std::num::NonZeroU64::new(u64::try_from(creds.timestamp).ok()?)?;
+    let mut rest: Vec<(String, String)> = params
+        .iter()
+        .filter(|(k, _)| !SIGNED_BY_CRATE.contains(&k.as_str()))
+        .map(|(k, v)| (encode(k), encode(v)))
+        .collect();
+    rest.sort();
+    let mut options = oauth1_request::serializer::auth::Options::new();
+    options
+        .nonce(creds.nonce.as_str())
+        .timestamp(timestamp)
+        .version(params.iter().any(|(k, _)| k == "oauth_version"));
+    let header = oauth1_request::Request::serialize(
+        &SortedParams(rest),
+        oauth1_request::serializer::auth::Authorizer::authorization(
+            &method.to_ascii_uppercase(),
+            base_uri,
+            oauth1_request::Credentials::new(creds.consumer_key.as_str(), consumer_secret),
+            Some(oauth1_request::Credentials::new(
+                creds.token.as_str(),
+                token_secret,
+            )),
+            &options,
+            oauth1_request::HMAC_SHA1,
+        ),
+    );
+    // The header ends with `oauth_signature="<percent-encoded base64>"`.
+    let (_, quoted) = header.rsplit_once("oauth_signature=\"")?;
+    decode(quoted.strip_suffix('"')?).ok()
 }
 
-/// Whether `signature` (base64) signs `base` under the two secrets,
-/// compared in constant time.
-pub fn verify(consumer_secret: &str, token_secret: &str, base: &str, signature: &str) -> bool {
-    let Ok(given) = base64::engine::general_purpose::STANDARD.decode(signature.trim()) else {
+/// Whether the signature the client sent (`creds.signature`) is the one
+/// [`signature`] computes for the request, compared in constant time.
+pub fn verify(
+    method: &str,
+    base_uri: &str,
+    params: &[(String, String)],
+    creds: &Credentials,
+    consumer_secret: &str,
+    token_secret: &str,
+) -> bool {
+    let b64 = &base64::engine::general_purpose::STANDARD;
+    let Ok(given) = b64.decode(creds.signature.trim()) else {
         return false;
     };
-    mac(consumer_secret, token_secret, base)
-        .verify_slice(&given)
-        .is_ok()
+    let Some(expected) = signature(
+        method,
+        base_uri,
+        params,
+        creds,
+        consumer_secret,
+        token_secret,
+    )
+    .and_then(|s| b64.decode(s).ok()) else {
+        return false;
+    };
+    subtle::ConstantTimeEq::ct_eq(given.as_slice(), expected.as_slice()).into()
 }
 
 #[cfg(test)]
@@ -219,6 +289,15 @@ mod tests {
         list.iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
+    }
+
+    /// HMAC-SHA1 of a base string written out by hand, base64: what the
+    /// crate's signature must equal.
+    fn hmac_sha1(key: &str, base: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(key.as_bytes()).expect("any key");
+        mac.update(base.as_bytes());
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
     }
 
     /// The example of RFC 5849 section 1.2 (a photo request, signed with
@@ -240,51 +319,58 @@ mod tests {
         assert_eq!(c.consumer_key, "dpf43f3p2l4k3l03");
         assert_eq!(c.timestamp, 137_131_202);
         let uri = base_uri("http://photos.example.net", "/photos").expect("uri");
-        let base = base_string("GET", &uri, &params);
+        let (cs, ts) = ("kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
         assert_eq!(
-            base,
-            "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26\
-             oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3DchapoH%26\
-             oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131202%26\
-             oauth_token%3Dnnch734d00sl2jdk%26size%3Doriginal"
+            signature("GET", &uri, &params, &c, cs, ts).as_deref(),
+            Some("MdpQcU8iPSUjWoN/UDMsK2sui9I=")
         );
-        assert_eq!(
-            sign("kd94hf93k423kf44", "pfkkdhi9sl3r4s00", &base),
-            "MdpQcU8iPSUjWoN/UDMsK2sui9I="
-        );
-        assert!(verify(
-            "kd94hf93k423kf44",
-            "pfkkdhi9sl3r4s00",
-            &base,
-            &c.signature
-        ));
-        assert!(!verify("kd94hf93k423kf44", "wrong", &base, &c.signature));
-        assert!(!verify(
-            "kd94hf93k423kf44",
-            "pfkkdhi9sl3r4s00",
-            &base,
-            "not base64!"
-        ));
+        assert!(verify("GET", &uri, &params, &c, cs, ts));
+        assert!(!verify("GET", &uri, &params, &c, cs, "wrong"));
+        assert!(!verify("POST", &uri, &params, &c, cs, ts));
+        params.push(("size".into(), "small".into()));
+        assert!(!verify("GET", &uri, &params, &c, cs, ts));
+        params.pop();
+        let bad = Credentials {
+            signature: "not base64!".into(),
+            ..c.clone()
+        };
+        assert!(!verify("GET", &uri, &params, &bad, cs, ts));
+        // `oauth_version` is signed when it was sent.
+        params.push(("oauth_version".into(), "1.0".into()));
+        assert!(!verify("GET", &uri, &params, &c, cs, ts));
     }
 
-    /// RFC 5849 section 3.4.1.3.2: encoded names and values sorted, repeated
-    /// names kept, an empty value kept.
+    /// The example of RFC 5849 section 3.4.1: repeated names, an empty
+    /// value, names and values that need encoding, `oauth_version` absent.
+    /// The RFC gives its base string; the signature must be the HMAC of it.
     #[test]
-    fn parameters_are_encoded_then_sorted() {
-        let base = base_string(
-            "post",
-            "https://h.example/x",
-            &pairs(&[
-                ("b", "2 q"),
-                ("a", "3"),
-                ("a", "1"),
-                ("c", ""),
-                ("a2", "~*"),
-            ]),
-        );
+    fn rfc_5849_section_3_4_1_base_string_is_signed() {
+        let mut params = pairs(&[
+            ("b5", "=%3D"),
+            ("a3", "a"),
+            ("c@", ""),
+            ("a2", "r b"),
+            ("c2", ""),
+            ("a3", "2 q"),
+        ]);
+        params.extend(pairs(&[
+            ("oauth_consumer_key", "9djdj82h48djs9d2"),
+            ("oauth_token", "kkk9d7dh3k39sjv7"),
+            ("oauth_signature_method", "HMAC-SHA1"),
+            ("oauth_timestamp", "137131201"),
+            ("oauth_nonce", "7d8f3e4a"),
+            ("oauth_signature", "bYT5CMsGcbgUdFHObYMEfcx6bsw="),
+        ]));
+        let base = "POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q\
+                    %26a3%3Da%26b5%3D%253D%25253D%26c%2540%3D%26c2%3D%26oauth_consumer_key\
+                    %3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_method\
+                    %3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk9d7dh3k39sjv7";
+        let c = credentials(&params).expect("credentials");
+        let uri = base_uri("HTTP://Example.com:80", "/request").expect("uri");
+        assert_eq!(uri, "http://example.com/request");
         assert_eq!(
-            base,
-            "POST&https%3A%2F%2Fh.example%2Fx&a%3D1%26a%3D3%26a2%3D~%252A%26b%3D2%2520q%26c%3D"
+            signature("post", &uri, &params, &c, "cs &", "ts~").as_deref(),
+            Some(hmac_sha1("cs%20%26&ts~", base).as_str())
         );
     }
 
@@ -317,8 +403,10 @@ mod tests {
         ]);
         assert_eq!(credentials(&p), Err(OAuthError::Method));
         p[5].1 = "HMAC-SHA1".into();
-        p[3].1 = "-1".into();
-        assert_eq!(credentials(&p), Err(OAuthError::Timestamp));
+        for bad in ["-1", "01", ""] {
+            p[3].1 = bad.into();
+            assert_eq!(credentials(&p), Err(OAuthError::Timestamp));
+        }
         p[3].1 = "1".into();
         p.push(("oauth_nonce".into(), "again".into()));
         assert_eq!(credentials(&p), Err(OAuthError::Repeated("oauth_nonce")));

@@ -186,8 +186,8 @@ async fn by_signature(
     let origin = super::base_url(state, req);
     let uri = oauth1::base_uri(&origin, req.path())
         .ok_or_else(|| ApiError::Internal(format!("server address {origin:?} is not a URL")))?;
-    let base = oauth1::base_string(req.method().as_str(), &uri, &all);
-    if !oauth1::verify(&consumer_secret, &token_secret, &base, &creds.signature) {
+    let method = req.method().as_str();
+    if !oauth1::verify(method, &uri, &all, &creds, &consumer_secret, &token_secret) {
         return Err(unauthorized("invalid OAuth signature"));
     }
     let (app_id, nonce, sent_at) = (app.id, creds.nonce, creds.timestamp);
