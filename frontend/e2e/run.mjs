@@ -534,6 +534,7 @@ test('category tabs on the hot and new lists, and a category suggestion', async 
     (await tabs.getByRole('link', { name: 'Technology' }).getAttribute('aria-current')) === 'page',
     'the Technology tab is the current one',
   );
+  await shot(page, 'hot-category');
   await page.goto('/new/game');
   assert(
     (await page.getByRole('navigation', { name: 'Categories' }).getByRole('link', { name: 'Anime & Games' }).getAttribute('aria-current')) ===
@@ -544,6 +545,7 @@ test('category tabs on the hot and new lists, and a category suggestion', async 
   await page.getByRole('combobox', { name: 'Suggest a category' }).selectOption('fun');
   await page.getByRole('button', { name: 'Suggest', exact: true }).click();
   await page.getByText('Thanks! Suggestions for Fun: 1').waitFor();
+  await shot(page, 'entry-suggest-category');
   const history = await fetch(`${base}/api/v1/entries/${entryId}/category-history`);
   assert(history.status === 200, `the category history answers (got ${history.status})`);
 });
@@ -557,6 +559,11 @@ test('settings: a Hatena-compatible app gets OAuth credentials and is revoked', 
     const value = (await page.getByTestId(`hatena-${field}`).textContent())?.trim() ?? '';
     assert(value.length >= 16, `${field} is shown`);
   }
+  await shot(page, 'settings-hatena-app');
+  await page.setViewportSize({ width: 360, height: 740 });
+  await shot(page, 'mobile-settings-hatena-app');
+  await noHorizontalScroll(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByRole('button', { name: 'Revoke app hatebu-cli' }).click();
   await page.getByText('No apps yet.').waitFor();
 });
@@ -567,6 +574,7 @@ test('a 360 px phone screen has no horizontal scroll', async () => {
     const pm = await ctxM.newPage();
     for (const [path, name] of [
       ['/', 'mobile-hot'],
+      ['/hot/it', 'mobile-hot-category'],
       [`/entry/${entryId}`, 'mobile-entry'],
       ['/bob', 'mobile-user'],
       ['/login', 'mobile-login'],
