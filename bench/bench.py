@@ -19,6 +19,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -35,8 +36,9 @@ RESULTS = os.path.join(BENCH, "results")
 # The search index of the working copy of a dataset.
 RUN_SEARCH_DIR = os.path.join(DATA, "run.search")
 
-# Bump together with bukuma_seed::GENERATOR_VERSION so cached datasets are rebuilt.
-DATASET_VERSION = 4
+# Bump with bukuma_seed::GENERATOR_VERSION, or when the preparation of a
+# cached dataset changes, so cached datasets are rebuilt.
+DATASET_VERSION = 5
 PASSWORD = "bench-password"
 
 PROFILES = {
@@ -173,12 +175,17 @@ def prepare_dataset(backend, binary, prof, args):
     if backend == "sqlite":
         pristine = os.path.join(DATA, f"sqlite-{name}.sqlite3")
         manifest = os.path.join(DATA, f"sqlite-{name}.manifest")
-        ok = os.path.join(manifest, "seed.txt")
+        ok = os.path.join(manifest, "categorized.json")
         if fresh or not (os.path.exists(pristine) and os.path.exists(ok)):
             for suffix in ("", "-wal", "-shm"):
                 if os.path.exists(pristine + suffix):
                     os.remove(pristine + suffix)
             seed(binary, f"sqlite://{pristine}", prof, manifest, args.seed)
+            categorized = categorize(binary, f"sqlite://{pristine}", backend)
+            # The copy below takes the main file alone: everything out of the WAL.
+            with sqlite3.connect(pristine) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            keep_categorized(manifest, categorized)
         else:
             log(f"reusing {os.path.relpath(pristine, ROOT)}")
         work = os.path.join(DATA, "run.sqlite3")
@@ -194,11 +201,16 @@ def prepare_dataset(backend, binary, prof, args):
         return f"sqlite://{work}", manifest, cleanup
     db = "bukuma_bench_" + name.replace("-", "_")
     manifest = os.path.join(DATA, f"pg-{name}.manifest")
-    ok = os.path.join(manifest, "seed.txt")
+    ok = os.path.join(manifest, "categorized.json")
     if fresh or not (pg_exists(db) and os.path.exists(ok)):
         psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
         psql(f"CREATE DATABASE {db}")
         seed(binary, pg_url(db), prof, manifest, args.seed)
+        categorized = categorize(binary, pg_url(db), backend)
+        # The backfill rewrote every entry row: vacuumed now rather than by
+        # autovacuum during the scenarios.
+        run(["psql", pg_url(db).split("?")[0], "-v", "ON_ERROR_STOP=1", "-qc", "VACUUM ANALYZE"])
+        keep_categorized(manifest, categorized)
     else:
         log(f"reusing PostgreSQL database {db}")
     work = "bukuma_bench_run"
@@ -570,9 +582,9 @@ def check_related(base, manifest):
 
 
 def categorize(binary, url, backend):
-    """Classifies the copy's entries that have no category yet, as a server
-    that has been running would have them (`bukuma categories backfill`),
-    so that the server's categories job has nothing left to do during the
+    """Classifies a freshly seeded dataset's entries, as a server that has
+    been running would have them (`bukuma categories backfill`), so that
+    the server's categories job has nothing left to do during the
     scenarios. Without a usable category model it says so and goes on: the
     category lists are then empty."""
     started = time.time()
@@ -586,6 +598,18 @@ def categorize(binary, url, backend):
         return {"ok": False, "seconds": time.time() - started, "error": last[:300]}
     log(f"{backend}: entries categorized in {time.time() - started:.1f}s")
     return {"ok": True, "seconds": time.time() - started, "error": ""}
+
+
+def keep_categorized(manifest, categorized):
+    """Records how a cached dataset's classification went; written last, so
+    a dataset without it is rebuilt."""
+    with open(os.path.join(manifest, "categorized.json"), "w") as f:
+        json.dump(categorized, f)
+
+
+def categorized_of(manifest):
+    with open(os.path.join(manifest, "categorized.json")) as f:
+        return json.load(f)
 
 
 def log_memory(server, backend, key, res):
@@ -606,7 +630,7 @@ def bench_backend(backend, binary, prof, args):
         search_dir, search_index = prepare_search(backend, binary, url, manifest, args.server_env)
         recompute_hot(binary, url, backend)
         recompute_related(binary, url, backend)
-        categorized = categorize(binary, url, backend)
+        categorized = categorized_of(manifest)
         log(f"{backend}: starting the server")
         server = Server(binary, url, backend, search_dir, args.server_env)
         with open(os.path.join(manifest, "users.txt")) as f:
