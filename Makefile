@@ -8,7 +8,7 @@ BIN_RELEASE := target/release/bukuma
 
 .PHONY: run test build frontend frontend-deps openapi check-fmt clippy domain-purity \
         test-rust test-frontend e2e schemathesis pinboard-client hatena-client feeds-check abuse ensure-postgres fmt clean \
-        bench bench-quick bench-smoke cluster-up cluster-down
+        bench bench-quick bench-smoke cluster-up cluster-down cluster-check
 
 ## run: build everything and serve the app with the SPA on ./data (SQLite)
 run: frontend
@@ -109,6 +109,11 @@ cluster-up:
 ## cluster-down: stop everything cluster-up started (the data stays; `deploy/cluster.sh purge` deletes it)
 cluster-down:
 	bash deploy/cluster.sh down
+
+## cluster-check: read-your-writes through haproxy with a lagging replica, stopped half-way (~1 min)
+cluster-check:
+	$(CARGO) build -p bukuma-api $(if $(filter release,$(CLUSTER_PROFILE)),--release,)
+	BUKUMA_BIN=$(abspath target/$(CLUSTER_PROFILE)/bukuma) bash deploy/check.sh
 
 fmt:
 	$(CARGO) fmt --all
