@@ -8,7 +8,7 @@ BIN_RELEASE := target/release/bukuma
 
 .PHONY: run test build frontend frontend-deps openapi check-fmt clippy domain-purity \
         test-rust test-frontend e2e schemathesis pinboard-client hatena-client feeds-check abuse ensure-postgres fmt clean \
-        bench bench-quick bench-smoke
+        bench bench-quick bench-smoke cluster-up cluster-down cluster-check
 
 ## run: build everything and serve the app with the SPA on ./data (SQLite)
 run: frontend
@@ -97,6 +97,23 @@ bench-quick: ensure-postgres
 ## bench-smoke: 1 000 bookmarks, ~1 s per scenario, fails on any error (debug build)
 bench-smoke: ensure-postgres
 	bash bench/run.sh smoke
+
+## cluster-up: haproxy on 127.0.0.1:8090 in front of three `bukuma serve`, a PostgreSQL
+## primary (5433) and a streaming replica (5434), state in target/cluster (deploy/README.md);
+## CLUSTER_PROFILE=release for a release build
+CLUSTER_PROFILE ?= debug
+cluster-up:
+	$(CARGO) build -p bukuma-api $(if $(filter release,$(CLUSTER_PROFILE)),--release,)
+	BUKUMA_BIN=$(abspath target/$(CLUSTER_PROFILE)/bukuma) bash deploy/cluster.sh up
+
+## cluster-down: stop everything cluster-up started (the data stays; `deploy/cluster.sh purge` deletes it)
+cluster-down:
+	bash deploy/cluster.sh down
+
+## cluster-check: read-your-writes through haproxy with a lagging replica, stopped half-way (~1 min)
+cluster-check:
+	$(CARGO) build -p bukuma-api $(if $(filter release,$(CLUSTER_PROFILE)),--release,)
+	BUKUMA_BIN=$(abspath target/$(CLUSTER_PROFILE)/bukuma) bash deploy/check.sh
 
 fmt:
 	$(CARGO) fmt --all

@@ -10,6 +10,15 @@ use rand::RngCore;
 pub struct Config {
     /// `DATABASE_URL`; default `sqlite://<data dir>/bukuma.sqlite3`.
     pub database_url: String,
+    /// `DATABASE_REPLICA_URL`: a PostgreSQL streaming replica of
+    /// `DATABASE_URL` that takes reads off it (see [`crate::routing`]);
+    /// default none. Refused with SQLite.
+    pub replica_url: Option<String>,
+    /// `BUKUMA_REPLICA_PIN_MS`: how long after a write the writer's reads
+    /// wait for the replica to replay it, going to the primary until then;
+    /// default 10000. A replica further behind than that shows them the data
+    /// of before their write.
+    pub replica_pin_ms: u64,
     /// `BUKUMA_BIND`; default `127.0.0.1:8080`.
     pub bind: String,
     /// `BUKUMA_DATA_DIR`; default `data`.
@@ -186,6 +195,8 @@ impl Config {
         };
         Ok(Config {
             database_url,
+            replica_url: var("DATABASE_REPLICA_URL"),
+            replica_pin_ms: parsed("BUKUMA_REPLICA_PIN_MS", 10_000u64)?.clamp(100, 600_000),
             bind: var("BUKUMA_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             static_dir: var("BUKUMA_STATIC_DIR").map(PathBuf::from),
             cookie_secure: parsed("BUKUMA_COOKIE_SECURE", false)?,
@@ -252,6 +263,8 @@ impl Config {
         rand::rng().fill_bytes(&mut secret);
         Config {
             database_url: database_url.to_owned(),
+            replica_url: None,
+            replica_pin_ms: 10_000,
             bind: "127.0.0.1:0".into(),
             data_dir: std::env::temp_dir(),
             // Tests that search give each app a directory of its own.

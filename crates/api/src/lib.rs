@@ -25,6 +25,7 @@ pub mod openapi;
 pub mod rate_limit;
 pub mod related;
 pub mod routes;
+pub mod routing;
 pub mod spa;
 pub mod state;
 pub mod suspension;

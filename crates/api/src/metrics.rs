@@ -127,6 +127,11 @@ fn render(state: &AppState) -> Result<HttpResponse, ApiError> {
     metrics::gauge!("bukuma_db_pool_max").set(f64::from(state.config.pool_size));
     metrics::gauge!("bukuma_db_write_queue_depth").set(state.db.write_queue_depth() as f64);
     metrics::gauge!("bukuma_db_readers_waiting").set(state.readers_waiting() as f64);
+    if let Some(replica) = state.db.replica_stats() {
+        // Counters kept by the pool; exported as they stand now.
+        metrics::gauge!("bukuma_db_replica_reads").set(replica.reads as f64);
+        metrics::gauge!("bukuma_db_replica_fallbacks").set(replica.fallbacks as f64);
+    }
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))

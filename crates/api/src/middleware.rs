@@ -33,9 +33,12 @@ where
     Ok(next.call(req).await?.map_into_left_body())
 }
 
-/// Middleware: after a request that may write (any method but `GET`,
-/// `HEAD`, `OPTIONS` and `TRACE`) by a signed-in caller, tells the read cache
-/// that they wrote, so their next reads see what they wrote.
+/// Middleware: decides where the request's reads go when there is a
+/// replica ([`crate::routing`]); after a request that wrote (any method but
+/// `GET`, `HEAD`, `OPTIONS` and `TRACE`, or one whose handler wrote) by a
+/// signed-in caller, tells the read cache that they wrote, so their next
+/// reads see what they wrote, and with a replica notes the write for every
+/// process and in the response's `bukuma_rw` cookie.
 pub async fn note_writers<B>(
     req: ServiceRequest,
     next: Next<B>,
@@ -43,16 +46,33 @@ pub async fn note_writers<B>(
 where
     B: MessageBody,
 {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let replica = state.as_ref().is_some_and(|s| s.db.has_replica());
+    let route = std::rc::Rc::new(match &state {
+        Some(state) if replica => {
+            crate::routing::Route::of(req.request(), &state.config.jwt_secret)
+        }
+        _ => crate::routing::Route::default(),
+    });
     let writes = !req.method().is_safe();
-    let res = next.call(req).await?;
-    if writes {
+    let mut res = crate::routing::scope(route.clone(), next.call(req)).await?;
+    if writes || (replica && route.writes()) {
         let writer = res
             .request()
             .extensions()
             .get::<Principal>()
             .map(|p| p.user_id);
-        if let (Some(id), Some(state)) = (writer, res.request().app_data::<web::Data<AppState>>()) {
-            state.reads.wrote(id).await;
+        if let (Some(id), Some(state)) = (writer, state) {
+            if let Some(lsn) = state.wrote(id).await {
+                let secure = state.config.cookie_secure || state.proxies.is_https(res.request());
+                let cookie = crate::routing::cookie(
+                    &state.config.jwt_secret,
+                    lsn,
+                    i64::try_from(state.config.replica_pin_ms.div_ceil(1000)).unwrap_or(60),
+                    secure,
+                );
+                let _ = res.response_mut().add_cookie(&cookie);
+            }
         }
     }
     Ok(res)

@@ -161,7 +161,53 @@ impl AppState {
             }
         };
         let db = self.db.clone();
-        Ok(web::block(move || db.read(f)).await??)
+        if !db.has_replica() {
+            return Ok(web::block(move || db.read(f)).await??);
+        }
+        match crate::routing::target(db.recent_writers()) {
+            crate::routing::Target::Primary => Ok(web::block(move || db.read(f)).await??),
+            crate::routing::Target::Replica(after) => {
+                Ok(web::block(move || db.read_replica(after, f)).await??)
+            }
+        }
+    }
+
+    /// Notes that `user` has just written: the read cache serves them what
+    /// was read after it and, with a replica, their reads through any
+    /// process wait for the replica to replay it. Returns the primary's log
+    /// position their reads must see (`None` without a replica, or when it
+    /// could not be read: the cache's note then bounds what they miss).
+    pub async fn wrote(&self, user: UserId) -> Option<i64> {
+        self.reads.wrote(user).await;
+        if !self.db.has_replica() {
+            return None;
+        }
+        let db = self.db.clone();
+        match web::block(move || db.note_write(user.0)).await {
+            Ok(Ok(lsn)) => {
+                // For a client that keeps no cookie (an API client), the note
+                // reaches the other processes meanwhile.
+                actix_web::rt::time::sleep(bukuma_db::replica::NOTE_DELIVERY).await;
+                lsn
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "could not note a write for the replica's readers");
+                None
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not note a write for the replica's readers");
+                None
+            }
+        }
+    }
+
+    /// Runs read-only queries on the primary, whatever the request.
+    pub async fn read_primary<T: Send + 'static>(
+        &self,
+        f: impl FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let _primary = crate::routing::PrimaryLoad::start();
+        self.read(f).await
     }
 
     /// The cached response to a public read for `viewer` (signed in or not), or
@@ -176,6 +222,8 @@ impl AppState {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<web::Bytes, ApiError>>,
     {
+        // Kept responses are read on the primary (see `crate::routing`).
+        let _primary = crate::routing::PrimaryLoad::start();
         self.reads
             .get_or_load(self.db.versions(), key, viewer, load)
             .await
@@ -205,6 +253,7 @@ impl AppState {
         &self,
         f: impl FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
     ) -> Result<T, ApiError> {
+        crate::routing::wrote();
         let db = self.db.clone();
         Ok(web::block(move || db.write_batched(f)).await??)
     }
@@ -215,6 +264,7 @@ impl AppState {
         &self,
         f: impl FnMut(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
     ) -> Result<T, ApiError> {
+        crate::routing::wrote();
         let db = self.db.clone();
         Ok(web::block(move || db.write_autocommit(f)).await??)
     }

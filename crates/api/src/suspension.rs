@@ -50,8 +50,9 @@ impl Suspensions {
         if let Some(known) = self.known.get(&user).await {
             return Ok(known);
         }
+        // Kept, and deciding who may act: read on the primary.
         let found = state
-            .read(move |c| bukuma_db::users::session_state(c, user))
+            .read_primary(move |c| bukuma_db::users::session_state(c, user))
             .await?
             .map(|(suspended_at, gen)| (suspended_at.is_some(), gen));
         self.known.insert(user, found).await;

@@ -8,6 +8,11 @@
 //! sender is stuck), and the listener applies what arrives within
 //! [`POLL`]. A listener that lost its connection bumps every version once
 //! it is back, since it may have missed some.
+//!
+//! The listener also hears which users wrote through the other processes
+//! (on [`crate::replica::CHANNEL`], see [`Db::note_write`](crate::Db::note_write)),
+//! so that their reads wait for the replica to replay their writes whichever
+//! process serves them.
 
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Arc;
@@ -20,6 +25,7 @@ use diesel::sql_types::{Integer, Text};
 
 use crate::connection::{ConnectionManager, DbConnection};
 use crate::error::DbError;
+use crate::replica::RecentWriters;
 use crate::versions::{Versions, SLOT_COUNT};
 
 const CHANNEL: &str = "bukuma_versions";
@@ -72,6 +78,7 @@ struct Pid {
 pub(crate) fn start(
     manager: ConnectionManager,
     versions: Arc<Versions>,
+    writers: Arc<RecentWriters>,
 ) -> Result<CacheSync, DbError> {
     let stop = Arc::new(AtomicBool::new(false));
     // The sender's backend pid: the listener skips what this process sent.
@@ -97,7 +104,7 @@ pub(crate) fn start(
         let (stop, versions) = (stop.clone(), versions.clone());
         std::thread::Builder::new()
             .name("cache-sync-listen".to_owned())
-            .spawn(move || run_listener(listener, &manager, &versions, &stop, &own_pid))
+            .spawn(move || run_listener(listener, &manager, &versions, &writers, &stop, &own_pid))
             .map_err(|e| DbError::Config(format!("cannot start cache sync: {e}")))?
     };
     Ok(CacheSync {
@@ -115,6 +122,7 @@ fn backend_pid(conn: &mut PgConnection) -> Result<i32, DbError> {
 
 fn listen(conn: &mut PgConnection) -> Result<(), DbError> {
     diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(conn)?;
+    diesel::sql_query(format!("LISTEN {}", crate::replica::CHANNEL)).execute(conn)?;
     Ok(())
 }
 
@@ -208,6 +216,7 @@ fn run_listener(
     mut conn: PgConnection,
     manager: &ConnectionManager,
     versions: &Versions,
+    writers: &RecentWriters,
     stop: &AtomicBool,
     own_pid: &AtomicI32,
 ) {
@@ -215,6 +224,7 @@ fn run_listener(
         let mut failed = None;
         for n in conn.notifications_iter() {
             match n {
+                Ok(n) if n.channel == crate::replica::CHANNEL => writers.apply(&n.payload),
                 Ok(n) if n.process_id == own_pid.load(Ordering::Acquire) => {}
                 Ok(n) => apply(versions, &n.payload),
                 Err(e) => {
@@ -237,6 +247,7 @@ fn run_listener(
             };
             // Whatever was sent meanwhile is lost.
             versions.bump_all();
+            writers.hold_everyone();
             continue;
         }
         std::thread::sleep(POLL);

@@ -14,6 +14,7 @@ mod fixups;
 pub mod models;
 mod pool;
 mod queries;
+pub mod replica;
 pub mod schema;
 mod sqlite;
 #[cfg(feature = "testing")]

@@ -11,6 +11,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use crate::connection::{Backend, ConnectionManager, DbConnection, DbTarget};
 use crate::error::DbError;
 use crate::per_backend;
+use crate::replica::{RecentWriters, Replica, ReplicaStats};
 use crate::sqlite::batch::Batcher;
 use crate::versions::Versions;
 
@@ -48,6 +49,10 @@ pub struct Db {
     batcher: Option<Arc<Batcher>>,
     /// Writes run again after a serialisation failure or deadlock.
     retried: Arc<AtomicU64>,
+    /// A PostgreSQL streaming replica for [`Db::read_replica`], if configured.
+    replica: Option<Arc<Replica>>,
+    /// Who wrote lately, through this process or another.
+    writers: Arc<RecentWriters>,
 }
 
 impl std::fmt::Debug for Db {
@@ -124,7 +129,85 @@ impl Db {
             versions,
             batcher,
             retried: Arc::default(),
+            replica: None,
+            writers: Arc::default(),
         })
+    }
+
+    /// [`Db::connect`] with a streaming replica of the PostgreSQL primary
+    /// at `replica_url` (`DATABASE_REPLICA_URL`) for [`Db::read_replica`];
+    /// a writer's note is kept `keep` (see [`RecentWriters`]). The replica
+    /// need not be up yet. SQLite has no replica: one is refused.
+    pub fn connect_with_replica(
+        url: &str,
+        replica_url: Option<&str>,
+        max_size: u32,
+        keep: Duration,
+    ) -> Result<Self, DbError> {
+        let replica = match replica_url {
+            None => None,
+            Some(r) => match (DbTarget::parse(url)?, DbTarget::parse(r)) {
+                (DbTarget::Postgres(_), Ok(target @ DbTarget::Postgres(_))) => Some(target),
+                _ => {
+                    return Err(DbError::Config(
+                        "DATABASE_REPLICA_URL needs PostgreSQL: both it and DATABASE_URL \
+                         must be postgres://… URLs (SQLite has no replicas; unset it)"
+                            .to_owned(),
+                    ))
+                }
+            },
+        };
+        let mut db = Db::connect(url, max_size)?;
+        db.writers = Arc::new(RecentWriters::new(keep));
+        db.replica =
+            replica.map(|target| Arc::new(Replica::new(ConnectionManager::new(target), max_size)));
+        Ok(db)
+    }
+
+    /// Whether reads may go to a replica.
+    pub fn has_replica(&self) -> bool {
+        self.replica.is_some()
+    }
+
+    /// Reads that ran on the replica and those sent to the primary instead.
+    pub fn replica_stats(&self) -> Option<ReplicaStats> {
+        self.replica.as_ref().map(|r| r.stats())
+    }
+
+    /// Who wrote lately (see [`RecentWriters`]).
+    pub fn recent_writers(&self) -> &RecentWriters {
+        &self.writers
+    }
+
+    /// Runs read-only work as [`Db::read`] does, on the replica when there
+    /// is one that is up and has replayed the log position `after` (a
+    /// reader's last write, see [`Db::note_write`]); on the primary
+    /// otherwise, also when the replica fails the read for a reason of its
+    /// own (gone, or a conflict with its replay).
+    pub fn read_replica<T>(
+        &self,
+        after: Option<i64>,
+        mut f: impl FnMut(&mut DbConnection) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        if let Some(replica) = &self.replica {
+            if let Some(result) = replica.try_read(after, &mut f) {
+                return result;
+            }
+        }
+        self.read(f)
+    }
+
+    /// After a write of `user` has committed: notes the primary's log
+    /// position, which `user`'s reads must see, here and (by `NOTIFY`) in
+    /// every other process on the database; returns it. `None` without a
+    /// replica, where every read sees every write.
+    pub fn note_write(&self, user: i64) -> Result<Option<i64>, DbError> {
+        if self.replica.is_none() {
+            return Ok(None);
+        }
+        let lsn = self.read(|c| crate::replica::note_write(c, user))?;
+        self.writers.wrote(user, lsn);
+        Ok(Some(lsn))
     }
 
     pub fn backend(&self) -> Backend {
@@ -139,9 +222,12 @@ impl Db {
     pub fn start_cache_sync(&self) -> Result<Option<crate::CacheSync>, DbError> {
         match self.backend {
             Backend::Sqlite => Ok(None),
-            Backend::Postgres => {
-                crate::cache_sync::start(self.manager.clone(), self.versions.clone()).map(Some)
-            }
+            Backend::Postgres => crate::cache_sync::start(
+                self.manager.clone(),
+                self.versions.clone(),
+                self.writers.clone(),
+            )
+            .map(Some),
         }
     }
 

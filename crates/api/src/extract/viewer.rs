@@ -59,9 +59,10 @@ impl FromRequest for Viewer {
         let req = req.clone();
         Box::pin(async move {
             let viewer = Self::resolve(credential, state).await?;
-            // For `note_writers`.
+            // For `note_writers`, and for the replica's reads.
             if let Some(p) = viewer.0 {
                 req.extensions_mut().insert(p);
+                crate::routing::set_viewer(p.user_id);
             }
             Ok(viewer)
         })

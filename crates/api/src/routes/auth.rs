@@ -60,6 +60,15 @@ fn session_response(
         state.config.access_token_secs,
     )?;
     let cookie = refresh_cookie(state, req, &refresh_token, state.config.refresh_token_days);
+    // With a replica, `note_writers` notes the new session's user as a
+    // writer, so that their first reads wait for the replica to have
+    // their account.
+    if state.db.has_replica() {
+        actix_web::HttpMessage::extensions_mut(req).insert(crate::extract::Principal {
+            user_id: user.id,
+            scope: bukuma_domain::Scope::Write,
+        });
+    }
     Ok(HttpResponse::build(status)
         .cookie(cookie)
         .insert_header(("Cache-Control", "no-store"))

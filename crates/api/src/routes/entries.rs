@@ -95,7 +95,11 @@ pub async fn hot(
         None => &state.hot_pages,
     };
     let body = match after {
-        None => pages.get_or_fill(state.db.versions(), limit, load).await?,
+        None => {
+            // Kept pages are read on the primary (see `crate::routing`).
+            let _primary = crate::routing::PrimaryLoad::start();
+            pages.get_or_fill(state.db.versions(), limit, load).await?
+        }
         Some(_) => load().await?,
     };
     Ok(json_response(body))

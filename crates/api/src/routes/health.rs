@@ -33,8 +33,9 @@ pub async fn healthz() -> HttpResponse {
 )]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     check_free_space(&state).await?;
+    // The primary: a server that cannot write is not ready, whatever the replica.
     state
-        .read(|c| {
+        .read_primary(|c| {
             c.batch_execute("SELECT 1")
                 .map_err(bukuma_db::DbError::from)
         })

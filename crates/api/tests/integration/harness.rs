@@ -192,6 +192,21 @@ impl TestApp {
         (first, second)
     }
 
+    /// The app on a new PostgreSQL database with `replica_url(url)` as its
+    /// replica (`DATABASE_REPLICA_URL`).
+    pub async fn with_replica(replica_url: impl FnOnce(&str) -> String) -> Self {
+        let t = TestDb::new(Backend::Postgres);
+        let url = t.url.clone();
+        let db = Db::connect_with_replica(
+            &url,
+            Some(&replica_url(&url)),
+            4,
+            std::time::Duration::from_secs(10),
+        )
+        .expect("connect with a replica");
+        Self::on(db, &url, Some(t), None, |_| {}).await
+    }
+
     async fn on(
         db: Db,
         url: &str,

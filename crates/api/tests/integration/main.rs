@@ -17,6 +17,7 @@ mod openapi;
 mod pinboard;
 mod proxies;
 mod read_cache;
+mod replica;
 mod routes;
 mod search_processes;
 mod visibility;

@@ -16,6 +16,7 @@ mod mutes;
 mod notifications;
 mod postgres;
 mod related;
+mod replica;
 mod search;
 mod sqlite;
 mod stars;

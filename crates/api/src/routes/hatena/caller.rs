@@ -218,5 +218,6 @@ async fn by_signature(
     };
     // For `note_writers`, as the Bearer extractor does.
     req.extensions_mut().insert(principal);
+    crate::routing::set_viewer(user_id);
     Ok(principal)
 }

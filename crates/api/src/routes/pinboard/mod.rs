@@ -194,6 +194,7 @@ async fn call(
     p: &Params,
 ) -> Result<Reply, Failure> {
     let caller = authenticate(state, req, p).await?;
+    crate::routing::set_viewer(caller.user_id);
     if m.writes() && !caller.scope.can_write() {
         return Err(Failure::ReadOnly);
     }
@@ -228,7 +229,7 @@ async fn call(
     // A writing call marks the caller as a writer, failed or not: for a
     // short while their reads skip responses cached before it.
     if m.writes() {
-        state.reads.wrote(caller.user_id).await;
+        state.wrote(caller.user_id).await;
     }
     reply
 }

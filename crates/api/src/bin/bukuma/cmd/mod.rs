@@ -17,7 +17,12 @@ pub type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The configured database, migrated.
 pub fn open_db(config: &Config) -> Result<Db, AnyError> {
-    let db = Db::connect(&config.database_url, config.pool_size)?;
+    let db = Db::connect_with_replica(
+        &config.database_url,
+        config.replica_url.as_deref(),
+        config.pool_size,
+        std::time::Duration::from_millis(config.replica_pin_ms),
+    )?;
     db.migrate()?;
     Ok(db)
 }
