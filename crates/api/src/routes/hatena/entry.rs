@@ -80,19 +80,13 @@ fn title_of(e: &bukuma_db::models::Entry) -> String {
 }
 
 /// The entries related to `entry`, most related first, at most
-/// [`MAX_RELATED`]: the one place `/entry/json` learns them from.
-/// Lists the background job has not computed yet are asked for and empty.
-async fn related_entries(state: &AppState, entry: EntryId) -> Result<Vec<EntryView>, ApiError> {
-    let (computed, list) = state
-        .read(move |c| {
-            let computed = related::computed_at(c, entry)?.is_some();
-            Ok((computed, related::related_for(c, entry, MAX_RELATED)?))
-        })
-        .await?;
-    if !computed {
-        state.related.request(entry);
-    }
-    Ok(list)
+/// [`MAX_RELATED`], and whether the background job has computed them yet.
+fn related_entries(
+    c: &mut bukuma_db::DbConnection,
+    entry: EntryId,
+) -> Result<(bool, Vec<EntryView>), bukuma_db::DbError> {
+    let computed = related::computed_at(c, entry)?.is_some();
+    Ok((computed, related::related_for(c, entry, MAX_RELATED)?))
 }
 
 /// The entry of the URL with its newest public bookmarks, and its related
@@ -111,16 +105,24 @@ async fn load(
             };
             // Public bookmarks of users not suspended, none an admin hid.
             let page = follows::entry_bookmarks(c, view.entry.id, None, None, MAX_BOOKMARKS)?;
-            Ok(Some((view, page.items)))
+            let related = if with_related {
+                Some(related_entries(c, view.entry.id)?)
+            } else {
+                None
+            };
+            Ok(Some((view, page.items, related)))
         })
         .await?;
-    let Some((view, bookmarks)) = found else {
+    let Some((view, bookmarks, related)) = found else {
         return Ok(None);
     };
     let base = base_url(state, req);
     let e = view.entry;
-    let related = if with_related {
-        let list = related_entries(state, e.id).await?;
+    let related = if let Some((computed, list)) = related {
+        if !computed {
+            // Empty for now; the job's next round computes it.
+            state.related.request(e.id);
+        }
         Some(
             list.into_iter()
                 .take(MAX_RELATED)
