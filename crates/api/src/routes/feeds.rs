@@ -542,28 +542,7 @@ pub async fn category_hot(
     req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (slug, ext) = path.into_inner();
-    let format = FeedFormat::parse(&ext)?;
-    let category = feed_category(&slug)?;
-    let page = state
-        .read(move |c| entries::category_hot(c, category, None, FEED_ITEMS))
-        .await?;
-    let base = base_url(&state, &req);
-    let slug = category.slug();
-    render(
-        Feed {
-            title: format!("bukuma: hot entries – {}", category.name_en()),
-            link: format!("{base}/hot/{slug}"),
-            self_url: format!("{base}/hot/{slug}.{ext}"),
-            description: format!(
-                "Entries of {} ({}) people are bookmarking now",
-                category.name_en(),
-                category.name_ja()
-            ),
-            items: entry_items(&base, page.items, false),
-        },
-        format,
-    )
+    category_feed(state, req, path, false).await
 }
 
 /// `/new/{category}.rss|atom`: new entries of one category.
@@ -572,25 +551,46 @@ pub async fn category_newest(
     req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
+    category_feed(state, req, path, true).await
+}
+
+/// The hot list (`new` false) or the new list of the category the path names.
+async fn category_feed(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    new: bool,
+) -> Result<HttpResponse, ApiError> {
     let (slug, ext) = path.into_inner();
     let format = FeedFormat::parse(&ext)?;
     let category = feed_category(&slug)?;
     let page = state
-        .read(move |c| entries::category_newest(c, category, None, FEED_ITEMS))
+        .read(move |c| {
+            if new {
+                entries::category_newest(c, category, None, FEED_ITEMS)
+            } else {
+                entries::category_hot(c, category, None, FEED_ITEMS)
+            }
+        })
         .await?;
     let base = base_url(&state, &req);
     let slug = category.slug();
+    let (list, what) = if new {
+        ("new", "that recently reached a few bookmarks")
+    } else {
+        ("hot", "people are bookmarking now")
+    };
     render(
         Feed {
-            title: format!("bukuma: new entries – {}", category.name_en()),
-            link: format!("{base}/new/{slug}"),
-            self_url: format!("{base}/new/{slug}.{ext}"),
+            title: format!("bukuma: {list} entries – {}", category.name_en()),
+            link: format!("{base}/{list}/{slug}"),
+            self_url: format!("{base}/{list}/{slug}.{ext}"),
             description: format!(
-                "Entries of {} ({}) that recently reached a few bookmarks",
+                "Entries of {} ({}) {what}",
                 category.name_en(),
                 category.name_ja()
             ),
-            items: entry_items(&base, page.items, true),
+            items: entry_items(&base, page.items, new),
         },
         format,
     )
