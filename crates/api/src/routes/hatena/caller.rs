@@ -177,8 +177,14 @@ async fn by_signature(
         return Err(unauthorized("empty oauth_nonce"));
     }
     let (key, token) = (creds.consumer_key.clone(), creds.token.clone());
-    let app = state
-        .read(move |c| hatena::find_app(c, &key, &token))
+    let (app, suspended) = state
+        .read(move |c| {
+            let Some(app) = hatena::find_app(c, &key, &token)? else {
+                return Ok(None);
+            };
+            let suspended = moderation::suspended_at(c, app.user_id)?.is_some();
+            Ok(Some((app, suspended)))
+        })
         .await?
         .ok_or_else(|| unauthorized("unknown oauth_consumer_key or oauth_token"))?;
     let (consumer_secret, token_secret) =
@@ -204,20 +210,15 @@ async fn by_signature(
     if !fresh {
         return Err(unauthorized("this oauth_nonce was used already"));
     }
-    let user_id = app.user_id;
-    if state
-        .read(move |c| moderation::suspended_at(c, user_id))
-        .await?
-        .is_some()
-    {
+    if suspended {
         return Err(ApiError::Suspended(crate::routes::auth::SUSPENDED.into()));
     }
     let principal = Principal {
-        user_id,
+        user_id: app.user_id,
         scope: Scope::from_db(&app.scope).unwrap_or(Scope::Read),
     };
     // For `note_writers`, as the Bearer extractor does.
     req.extensions_mut().insert(principal);
-    crate::routing::set_viewer(user_id);
+    crate::routing::set_viewer(principal.user_id);
     Ok(principal)
 }
