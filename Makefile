@@ -8,7 +8,7 @@ BIN_RELEASE := target/release/bukuma
 
 .PHONY: run test build frontend frontend-deps openapi check-fmt clippy domain-purity \
         test-rust test-frontend e2e schemathesis pinboard-client hatena-client feeds-check abuse ensure-postgres fmt clean \
-        bench bench-quick bench-smoke cluster-up cluster-down cluster-check
+        bench bench-quick bench-10m bench-smoke cluster-up cluster-down cluster-check
 
 ## run: build everything and serve the app with the SPA on ./data (SQLite)
 run: frontend
@@ -93,6 +93,10 @@ bench: ensure-postgres
 ## bench-quick: the same at 100 000 bookmarks (~4 min)
 bench-quick: ensure-postgres
 	bash bench/run.sh quick
+
+## bench-10m: the same at 10 000 000 bookmarks and 100 000 users (seeding once ~30 min)
+bench-10m: ensure-postgres
+	bash bench/run.sh 10m
 
 ## bench-smoke: 1 000 bookmarks, ~1 s per scenario, fails on any error (debug build)
 bench-smoke: ensure-postgres

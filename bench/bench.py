@@ -44,6 +44,8 @@ PASSWORD = "bench-password"
 PROFILES = {
     # users, bookmarks, seconds per scenario, seconds of mixed load, seconds of /healthz
     "full": dict(users=10_000, bookmarks=1_000_000, duration=20, mixed=60, healthz=10, logins=200),
+    # Search and list growth at ten times the full size (issue 25); not in `make bench`.
+    "10m": dict(users=100_000, bookmarks=10_000_000, duration=20, mixed=60, healthz=10, logins=200),
     "quick": dict(users=2_000, bookmarks=100_000, duration=10, mixed=20, healthz=5, logins=100),
     "smoke": dict(users=50, bookmarks=1_000, duration=1, mixed=2, healthz=1, logins=10),
 }
