@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: bench/run.sh full|quick|smoke [bench.py options, e.g. --backends sqlite]
+# Usage: bench/run.sh full|10m|quick|smoke [bench.py options, e.g. --backends sqlite]
 # Builds the server, makes sure wrk is there, and runs bench/bench.py.
 # full/quick use a release build; smoke (part of `make test`) the debug build.
 set -euo pipefail
