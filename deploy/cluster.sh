@@ -8,6 +8,9 @@
 #   deploy/cluster.sh status   what runs
 #   deploy/cluster.sh purge    stop, then delete the state directory
 #   deploy/cluster.sh stop-replica | start-replica   (for failover tests)
+#   deploy/cluster.sh kill-server N      kill -9 bukuma N (1-3)
+#   deploy/cluster.sh start-servers      start the servers that are not running
+#   deploy/cluster.sh restart-primary [S]  stop the primary, start it S s later
 #
 # Everything lives in the state directory (default target/cluster): the two
 # PostgreSQL data directories (owned by the `postgres` user when run as
@@ -262,8 +265,23 @@ case "${1:-}" in
     ;;
   stop-replica) pg_stop "$state/pg/replica" && say "stopped the replica" ;;
   start-replica) start_replica && say "started the replica" ;;
+  kill-server)
+    n=${2:?usage: $0 kill-server 1|2|3}
+    alive "$state/bukuma$n.pid" || die "bukuma$n is not running"
+    kill -KILL "$(cat "$state/bukuma$n.pid")"
+    say "killed bukuma$n (SIGKILL)"
+    ;;
+  start-servers) start_servers ;;
+  restart-primary)
+    away=${2:-0}
+    pg_stop "$state/pg/primary"
+    say "stopped the primary; starting it again in ${away} s"
+    sleep "$away"
+    pg_start "$state/pg/primary" "$primary_port" "$state/pg/primary.log"
+    say "started the primary"
+    ;;
   *)
-    echo "usage: $0 up|down|status|purge|stop-replica|start-replica" >&2
+    echo "usage: $0 up|down|status|purge|stop-replica|start-replica|kill-server N|start-servers|restart-primary [SECONDS]" >&2
     exit 2
     ;;
 esac

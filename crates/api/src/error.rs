@@ -158,25 +158,33 @@ impl ResponseError for ApiError {
         if status == StatusCode::UNAUTHORIZED {
             res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        if let ApiError::TooManyRequests {
-            retry_after_secs, ..
-        } = self
-        {
-            res.insert_header((header::RETRY_AFTER, (*retry_after_secs).max(1)));
+        match self {
+            ApiError::TooManyRequests {
+                retry_after_secs, ..
+            } => {
+                res.insert_header((header::RETRY_AFTER, (*retry_after_secs).max(1)));
+            }
+            ApiError::Unavailable(_) => {
+                res.insert_header((header::RETRY_AFTER, UNAVAILABLE_RETRY_SECS));
+            }
+            _ => {}
         }
         res.json(problem)
     }
 }
+
+/// `Retry-After` of a 503: a database restart or failover takes seconds.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 1;
 
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::NotFound => ApiError::NotFound("not found".into()),
             DbError::Conflict(msg) => ApiError::Conflict(msg.into()),
-            DbError::Pool(e) => ApiError::Unavailable(format!("database unavailable: {e}")),
-            DbError::Connection(e) => ApiError::Unavailable(format!("database unavailable: {e}")),
-            // Another write of the batch, or the commit, failed: this one may be sent again.
-            DbError::Batch(e) => ApiError::Unavailable(format!("database unavailable: {e}")),
+            // The server restarting or unreachable, the pool exhausted, or
+            // (DbError::Batch) another write of the batch or the commit
+            // failed: the request may be sent again.
+            e if e.is_unavailable() => ApiError::Unavailable(format!("database unavailable: {e}")),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -6,6 +6,7 @@
 //! process on SQLite, retried on PostgreSQL serialisation failures and
 //! deadlocks). Row structs live in [`models`], the diesel schema in [`schema`].
 
+pub mod audit;
 pub mod backup;
 mod cache_sync;
 mod connection;

@@ -104,7 +104,10 @@ impl Db {
         }
         let pool = r2d2::Pool::builder()
             .max_size(max_size.max(1))
-            .connection_timeout(Duration::from_secs(10))
+            // A request waits this long for a connection before it gets a
+            // 503: within the 10 s a client or proxy waits, and short while
+            // the database restarts and no connection can be made.
+            .connection_timeout(Duration::from_secs(5))
             // Testing each connection on checkout would cost PostgreSQL a
             // round trip per request; one
             // whose server hung up is replaced when it fails instead, see

@@ -3,9 +3,11 @@
 
 mod harness;
 
+mod audit_command;
 mod backup;
 mod cache_sync;
 mod concurrency;
+mod db_restart;
 mod errors;
 mod feeds;
 mod hardening;

@@ -3,7 +3,7 @@
 //! runs a test on both, builders for the rows tests start from, and a
 //! recount of every stored counter.
 
-pub mod audit;
+pub use crate::audit;
 pub mod builders;
 mod harness;
 

@@ -93,6 +93,10 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Recount every stored counter (bookmark, star, tag, follow and
+    /// notification counts) from the rows it counts; prints each difference
+    /// and fails when there is one.
+    Audit,
     /// Fill an empty database with a deterministic synthetic dataset (benchmarks).
     /// Every user's password is `bench-password`.
     Seed(cmd::seed::SeedArgs),
@@ -216,6 +220,7 @@ fn run(command: Command) -> Result<(), AnyError> {
         Command::Backup { file } => cmd::backup::backup(&file),
         Command::Restore { file, force } => cmd::backup::restore(&file, force),
         Command::Seed(args) => cmd::seed::seed(args),
+        Command::Audit => cmd::audit::audit(),
         Command::Categories {
             command: CategoriesCommand::Eval,
         } => cmd::categories::eval(),

@@ -87,6 +87,12 @@ impl Failure {
                 let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
                 headers.insert(header::RETRY_AFTER, secs.max(1).into());
             }
+            Failure::Unavailable(_) => {
+                headers.insert(
+                    header::RETRY_AFTER,
+                    crate::error::UNAVAILABLE_RETRY_SECS.into(),
+                );
+            }
             _ => {}
         }
         res

@@ -1,5 +1,6 @@
 //! The subcommands of `bukuma`, one module each, and what they share.
 
+pub mod audit;
 pub mod backup;
 pub mod categories;
 pub mod invite;
