@@ -89,10 +89,14 @@ fn tags_of(conn: &mut DbConnection, id: EntryId) -> Result<Vec<String>, DbError>
 /// Up to `limit` entries due to be classified, newest first (new entries
 /// before a backfill of old ones).
 pub fn due(conn: &mut DbConnection, limit: i64) -> Result<Vec<DueEntry>, DbError> {
+    let ids = due_ids(conn, limit)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let rows: Vec<(EntryId, Option<i64>, String, String, String)> = entries::table
+        .filter(entries::id.eq_any(&ids))
         .filter(Condition(DUE))
         .order(entries::id.desc())
-        .limit(limit)
         .select((
             entries::id,
             entries::category_due,
@@ -117,14 +121,36 @@ pub fn due(conn: &mut DbConnection, limit: i64) -> Result<Vec<DueEntry>, DbError
         .collect()
 }
 
+/// The newest `limit` entries due, by the partial index `entries_category_due`.
+/// SQLite is told to use it: with statistics taken while most entries were
+/// due, its planner would rather walk the table from the newest entry down,
+/// past every entry classified so far, which makes a backfill of millions
+/// of entries quadratic.
+fn due_ids(conn: &mut DbConnection, limit: i64) -> Result<Vec<EntryId>, DbError> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: EntryId,
+    }
+    let sql = match conn {
+        DbConnection::Sqlite(_) => {
+            "SELECT id FROM entries INDEXED BY entries_category_due \
+             WHERE category_due IS NOT NULL ORDER BY id DESC LIMIT ?"
+        }
+        DbConnection::Pg(_) => {
+            "SELECT id FROM entries WHERE category_due IS NOT NULL ORDER BY id DESC LIMIT ?"
+        }
+    };
+    Ok(Stmt::new(sql, &[Arg::Int(limit)])
+        .load::<Id>(conn)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect())
+}
+
 /// Whether any entry is due to be classified.
 pub fn any_due(conn: &mut DbConnection) -> Result<bool, DbError> {
-    Ok(entries::table
-        .filter(Condition(DUE))
-        .select(entries::id)
-        .first::<EntryId>(conn)
-        .optional()?
-        .is_some())
+    Ok(!due_ids(conn, 1)?.is_empty())
 }
 
 /// The category of entry `id` and who chose it (`None` when there is no
