@@ -305,7 +305,7 @@ def recovered(out, seconds):
 
 def judge(name, out, lost, undeleted, audit_ok, audit_line, retries, seconds, strict_reads):
     st = out.statuses
-    reads_ok = sum(v for k, v in st.items() if k.startswith("read ") and k.split()[1] in ("200",))
+    reads_ok = st["read 200"]
     writes_ok = len(out.saved) + len(out.deleted)
     read_errors = sum(v for k, v in st.items() if k.startswith("read ") and not k.endswith(" 200"))
     write_errors = sum(v for k, v in st.items() if k.startswith("write ") and k.split()[1] not in ("200", "201", "204", "404"))

@@ -37,8 +37,6 @@ pub const DOCUMENT_TAGS: i64 = 10;
 /// Most changes [`history`] returns, newest first.
 pub const MAX_HISTORY: i64 = 100;
 
-/// Entries due to be classified, flagged in the partial index.
-const DUE: &str = "entries.category_due IS NOT NULL";
 /// Corrections, flagged in the partial index of the history.
 const CORRECTION: &str = "category_history.source <> 'auto'";
 
@@ -87,70 +85,51 @@ fn tags_of(conn: &mut DbConnection, id: EntryId) -> Result<Vec<String>, DbError>
 }
 
 /// Up to `limit` entries due to be classified, newest first (new entries
-/// before a backfill of old ones).
+/// before a backfill of old ones), by the partial index
+/// `entries_category_due`. SQLite is told to use it: with statistics taken
+/// while most entries were due, its planner would rather walk the table
+/// from the newest entry down, past every entry classified so far, which
+/// makes a backfill of millions of entries quadratic.
 pub fn due(conn: &mut DbConnection, limit: i64) -> Result<Vec<DueEntry>, DbError> {
-    let ids = due_ids(conn, limit)?;
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows: Vec<(EntryId, Option<i64>, String, String, String)> = entries::table
-        .filter(entries::id.eq_any(&ids))
-        .filter(Condition(DUE))
-        .order(entries::id.desc())
-        .select((
-            entries::id,
-            entries::category_due,
-            entries::title,
-            entries::summary,
-            entries::domain,
-        ))
-        .load(conn)?;
-    rows.into_iter()
-        .map(|(id, due, title, summary, domain)| {
-            Ok(DueEntry {
-                text: EntryText {
-                    id,
-                    title,
-                    summary,
-                    domain,
-                    tags: tags_of(conn, id)?,
-                },
-                due: due.unwrap_or(0),
-            })
-        })
-        .collect()
-}
-
-/// The newest `limit` entries due, by the partial index `entries_category_due`.
-/// SQLite is told to use it: with statistics taken while most entries were
-/// due, its planner would rather walk the table from the newest entry down,
-/// past every entry classified so far, which makes a backfill of millions
-/// of entries quadratic.
-fn due_ids(conn: &mut DbConnection, limit: i64) -> Result<Vec<EntryId>, DbError> {
     #[derive(QueryableByName)]
-    struct Id {
+    struct Row {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         id: EntryId,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+        category_due: Option<i64>,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        title: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        summary: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        domain: String,
     }
     let sql = match conn {
         DbConnection::Sqlite(_) => {
-            "SELECT id FROM entries INDEXED BY entries_category_due \
+            "SELECT id, category_due, title, summary, domain \
+             FROM entries INDEXED BY entries_category_due \
              WHERE category_due IS NOT NULL ORDER BY id DESC LIMIT ?"
         }
         DbConnection::Pg(_) => {
-            "SELECT id FROM entries WHERE category_due IS NOT NULL ORDER BY id DESC LIMIT ?"
+            "SELECT id, category_due, title, summary, domain FROM entries \
+             WHERE category_due IS NOT NULL ORDER BY id DESC LIMIT ?"
         }
     };
-    Ok(Stmt::new(sql, &[Arg::Int(limit)])
-        .load::<Id>(conn)?
-        .into_iter()
-        .map(|r| r.id)
-        .collect())
-}
-
-/// Whether any entry is due to be classified.
-pub fn any_due(conn: &mut DbConnection) -> Result<bool, DbError> {
-    Ok(!due_ids(conn, 1)?.is_empty())
+    let rows = Stmt::new(sql, &[Arg::Int(limit)]).load::<Row>(conn)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(DueEntry {
+                text: EntryText {
+                    id: r.id,
+                    title: r.title,
+                    summary: r.summary,
+                    domain: r.domain,
+                    tags: tags_of(conn, r.id)?,
+                },
+                due: r.category_due.unwrap_or(0),
+            })
+        })
+        .collect()
 }
 
 /// The category of entry `id` and who chose it (`None` when there is no
