@@ -530,12 +530,15 @@ test('category tabs on the hot and new lists, and a category suggestion', async 
   const tabs = page.getByRole('navigation', { name: 'Categories' });
   await tabs.getByRole('link', { name: 'Technology' }).click();
   await page.waitForURL(/\/hot\/it$/);
+  // The URL changes before the tabs re-render: wait for the mark, then check it.
+  await tabs.locator('a[aria-current="page"]', { hasText: 'Technology' }).waitFor().catch(() => {});
   assert(
     (await tabs.getByRole('link', { name: 'Technology' }).getAttribute('aria-current')) === 'page',
     'the Technology tab is the current one',
   );
   await shot(page, 'hot-category');
   await page.goto('/new/game');
+  await page.locator('nav[aria-label="Categories"] a[aria-current="page"]').first().waitFor().catch(() => {});
   assert(
     (await page.getByRole('navigation', { name: 'Categories' }).getByRole('link', { name: 'Anime & Games' }).getAttribute('aria-current')) ===
       'page',
