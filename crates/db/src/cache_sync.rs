@@ -4,10 +4,12 @@
 //! `pg_notify` on a connection of its own, and applies those the others
 //! send, heard through `LISTEN` on another.
 //!
-//! A write answers once its slots were sent (at most a second when the
-//! sender is stuck), and the listener applies what arrives within
-//! [`POLL`]. A listener that lost its connection bumps every version once
-//! it is back, since it may have missed some.
+//! A write that withdraws something from public view (see
+//! [`crate::versions`]) answers once its slots were sent (at most a second
+//! when the sender is stuck); other writes go out with the sender's next
+//! message. The listener applies what arrives within [`POLL`]. A listener
+//! that lost its connection bumps every version once it is back, since it
+//! may have missed some.
 //!
 //! The listener also hears which users wrote through the other processes
 //! (on [`crate::replica::CHANNEL`], see [`Db::note_write`](crate::Db::note_write)),

@@ -197,8 +197,11 @@ impl Versions {
 
     /// Runs a write on this thread, then bumps the scopes it touched (after
     /// its commit, or its rollback, where a bump costs only a cache miss).
-    /// When other processes share the versions, it returns once they have
-    /// been told (or after [`SHARE_WAIT`] when the sender is stuck).
+    /// When other processes share the versions, a write that withdrew
+    /// something (or touched too much to list) returns once they have been
+    /// told (or after [`SHARE_WAIT`] when the sender is stuck); the others
+    /// go out with the sender's next message, milliseconds later, which the
+    /// read lag of other processes covers anyway.
     pub(crate) fn publish_after<T>(&self, write: impl FnOnce() -> T) -> T {
         discard_touched();
         let out = write();
@@ -209,7 +212,8 @@ impl Versions {
     }
 
     /// Bumps what the current thread's transaction touched, and forgets it.
-    /// Returns the publish number to wait for when the bumps are shared.
+    /// Returns the publish number to wait for when the bumps are shared and
+    /// withdraw something.
     pub(crate) fn publish_touched(&self) -> Option<u64> {
         let touched = TOUCHED.with(|t| std::mem::take(&mut *t.borrow_mut()));
         if touched.overflowed {
@@ -240,7 +244,7 @@ impl Versions {
         outbox.queued += 1;
         let ticket = outbox.queued;
         self.outbox_changed.notify_all();
-        Some(ticket)
+        (touched.overflowed || !touched.withdrawn.is_empty()).then_some(ticket)
     }
 
     /// Starts or stops putting bumps in the outbox for other processes.
@@ -444,5 +448,23 @@ mod tests {
         }
         v.publish_touched();
         assert_ne!(v.get(other), before);
+    }
+
+    #[test]
+    fn only_shared_writes_that_withdraw_wait_for_the_sender() {
+        let v = Versions::default();
+        touch(Scope::User(UserId(1)));
+        assert_eq!(v.publish_touched(), None, "nothing is shared yet");
+        v.set_sharing(true);
+        touch(Scope::User(UserId(1)));
+        assert_eq!(v.publish_touched(), None, "an ordinary write goes on");
+        withdraw(Scope::Entry(EntryId(1)));
+        assert_eq!(v.publish_touched(), Some(2), "a withdrawal waits");
+        for id in 0..=(MAX_TOUCHED as i64) {
+            touch(Scope::User(UserId(id)));
+        }
+        assert_eq!(v.publish_touched(), Some(3), "so does a write of everything");
+        let out = v.take_outgoing(Duration::ZERO).expect("queued");
+        assert_eq!((out.slots, out.upto), (None, 3));
     }
 }
