@@ -8,7 +8,7 @@ BIN_RELEASE := target/release/bukuma
 
 .PHONY: run test build frontend frontend-deps openapi check-fmt clippy domain-purity \
         test-rust test-frontend e2e schemathesis pinboard-client hatena-client feeds-check abuse ensure-postgres fmt clean \
-        bench bench-quick bench-10m bench-cluster bench-smoke cluster-up cluster-down cluster-check cluster-faults
+        bench bench-quick bench-10m bench-hatena bench-cluster bench-smoke cluster-up cluster-down cluster-check cluster-faults
 
 ## run: build everything and serve the app with the SPA on ./data (SQLite)
 run: frontend
@@ -97,6 +97,12 @@ bench-quick: ensure-postgres
 ## bench-10m: the same at 10 000 000 bookmarks and 100 000 users (seeding once ~30 min)
 bench-10m: ensure-postgres
 	bash bench/run.sh 10m
+
+## bench-hatena: Hatena Bookmark's size in 2009, 47 000 000 bookmarks and 300 000 users, with
+## targets spread over every active user and the million most bookmarked entries; runs on the
+## dataset itself (seeding, classifying and indexing once ~1 h on SQLite; see bench/README.md)
+bench-hatena: ensure-postgres
+	bash bench/run.sh hatena
 
 ## bench-cluster: the read scenarios against one server and through haproxy in front of
 ## three (deploy/), side by side, at 1M bookmarks (~12 min + seeding once)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: bench/run.sh full|10m|quick|smoke [bench.py options, e.g. --backends sqlite]
+# Usage: bench/run.sh full|10m|hatena|quick|smoke [bench.py options, e.g. --backends sqlite]
 #        bench/run.sh cluster [bench/cluster.py options, e.g. --profile quick]
 # Builds the server, makes sure wrk is there, and runs bench/bench.py.
 # full/quick use a release build; smoke (part of `make test`) the debug build.

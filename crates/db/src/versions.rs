@@ -463,7 +463,11 @@ mod tests {
         for id in 0..=(MAX_TOUCHED as i64) {
             touch(Scope::User(UserId(id)));
         }
-        assert_eq!(v.publish_touched(), Some(3), "so does a write of everything");
+        assert_eq!(
+            v.publish_touched(),
+            Some(3),
+            "so does a write of everything"
+        );
         let out = v.take_outgoing(Duration::ZERO).expect("queued");
         assert_eq!((out.slots, out.upto), (None, 3));
     }

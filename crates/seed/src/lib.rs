@@ -54,7 +54,7 @@ use crate::generate::{generate, Dataset};
 use crate::load::{load_serial, load_split, main_file, secondary_indexes, SQLITE_LOAD_SETTINGS};
 use crate::words::Vocabulary;
 
-pub use crate::manifest::{write_manifest, Manifest};
+pub use crate::manifest::{write_manifest, Manifest, ManifestSize};
 
 /// Bumped whenever the generated data (or the state it is left in) changes,
 /// so cached datasets are rebuilt. 2: PostgreSQL datasets are vacuumed.
@@ -92,6 +92,8 @@ pub struct SeedConfig {
     /// The caller holds the only connection to the database, so SQLite may
     /// switch its journal off while loading (faster; back to WAL at the end).
     pub exclusive: bool,
+    /// How many users and entries the manifest lists.
+    pub manifest: ManifestSize,
 }
 
 /// Phases reported to the progress callback, with rows done out of a total.
@@ -248,6 +250,6 @@ pub fn seed(
         generate_secs,
         load_secs,
         analyze_secs,
-        manifest: manifest::from_dataset(&data),
+        manifest: manifest::from_dataset(&data, cfg.manifest),
     })
 }

@@ -24,6 +24,26 @@ pub struct Manifest {
     pub user_tags: Vec<(String, String, String)>,
 }
 
+/// How many users and entries a [`Manifest`] lists, at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ManifestSize {
+    /// The most active users.
+    pub users: usize,
+    /// The most bookmarked entries.
+    pub entries: usize,
+}
+
+impl Default for ManifestSize {
+    /// Samples of the busiest users and most bookmarked entries, as the
+    /// `make bench` scenarios read them.
+    fn default() -> Self {
+        ManifestSize {
+            users: 2_000,
+            entries: 20_000,
+        }
+    }
+}
+
 /// Writes the manifest as plain text files in `dir` (one item per line,
 /// tab-separated fields), easy to read from a wrk Lua script.
 pub fn write_manifest(manifest: &Manifest, dir: &Path) -> Result<(), SeedError> {
@@ -55,12 +75,12 @@ pub fn write_manifest(manifest: &Manifest, dir: &Path) -> Result<(), SeedError> 
 }
 
 /// The sample targets of a generated dataset.
-pub(crate) fn from_dataset(data: &Dataset) -> Manifest {
+pub(crate) fn from_dataset(data: &Dataset, size: ManifestSize) -> Manifest {
     let mut by_activity: Vec<usize> = (0..data.totals.users.len())
         .filter(|&u| data.totals.users[u].public_count > 0)
         .collect();
     by_activity.sort_by_key(|&u| (std::cmp::Reverse(data.totals.users[u].public_count), u));
-    by_activity.truncate(2_000);
+    by_activity.truncate(size.users);
     let users: Vec<String> = by_activity
         .iter()
         .map(|&u| data.totals.users[u].username.clone())
@@ -70,7 +90,7 @@ pub(crate) fn from_dataset(data: &Dataset) -> Manifest {
         .filter(|&e| data.totals.entries[e].public_count > 0)
         .collect();
     by_popularity.sort_by_key(|&e| (std::cmp::Reverse(data.totals.entries[e].public_count), e));
-    by_popularity.truncate(20_000);
+    by_popularity.truncate(size.entries);
     let entries: Vec<EntryId> = by_popularity
         .iter()
         .map(|&e| EntryId(e as i64 + 1))

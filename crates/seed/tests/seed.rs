@@ -20,6 +20,7 @@ fn config(seed: u64) -> SeedConfig {
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
         new_entry_threshold: 3,
         exclusive: false,
+        manifest: seed::ManifestSize::default(),
     }
 }
 
@@ -178,6 +179,35 @@ fn the_dataset_has_the_intended_shape(db: &Db) {
     assert!(!report.manifest.user_tags.is_empty());
 }
 both_backends!(the_dataset_has_the_intended_shape);
+
+/// The manifest lists as many of the busiest users and most bookmarked
+/// entries as asked, most first, and the same head whatever its length.
+#[test]
+fn the_manifest_lists_as_many_users_and_entries_as_asked() {
+    let sized = |users, entries| {
+        let t = TestDb::new(Backend::Sqlite);
+        let cfg = SeedConfig {
+            manifest: seed::ManifestSize { users, entries },
+            ..config(5)
+        };
+        let mut conn = t.db.conn().expect("connection");
+        seed::seed(&mut conn, &cfg, &mut |_, _, _| {})
+            .expect("seed")
+            .manifest
+    };
+    let small = sized(5, 10);
+    let large = sized(1_000, 100_000);
+    assert_eq!((small.users.len(), small.entries.len()), (5, 10));
+    // Every user with a public bookmark, every publicly bookmarked entry.
+    assert!(
+        (40..=50).contains(&large.users.len()),
+        "{}",
+        large.users.len()
+    );
+    assert!(large.entries.len() > 100, "{}", large.entries.len());
+    assert_eq!(large.users[..5], small.users[..]);
+    assert_eq!(large.entries[..10], small.entries[..]);
+}
 
 #[test]
 fn the_same_seed_gives_the_same_data_on_both_backends() {

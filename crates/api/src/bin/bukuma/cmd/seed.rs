@@ -16,6 +16,12 @@ pub struct SeedArgs {
     /// Write sample targets for load generators (usernames, entry ids, tags) into this directory.
     #[arg(long)]
     manifest: Option<std::path::PathBuf>,
+    /// The most active users the manifest lists.
+    #[arg(long, default_value_t = bukuma_seed::ManifestSize::default().users)]
+    manifest_users: usize,
+    /// The most bookmarked entries the manifest lists.
+    #[arg(long, default_value_t = bukuma_seed::ManifestSize::default().entries)]
+    manifest_entries: usize,
 }
 
 /// The password of every seeded user.
@@ -35,6 +41,10 @@ pub fn seed(args: SeedArgs) -> Result<(), AnyError> {
         password_hash: auth::hash_password(SEED_PASSWORD).map_err(|e| e.to_string())?,
         new_entry_threshold: config.new_entry_threshold,
         exclusive: true,
+        manifest: seed::ManifestSize {
+            users: args.manifest_users,
+            entries: args.manifest_entries,
+        },
     };
     let bar = indicatif::ProgressBar::new(0).with_style(
         indicatif::ProgressStyle::with_template(
