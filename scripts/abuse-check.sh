@@ -6,11 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The metrics check parses /metrics with the Prometheus client library.
-venv=target/abuse-venv
-if ! "$venv/bin/python" -c 'import prometheus_client' >/dev/null 2>&1; then
-  python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install -q 'prometheus_client>=0.20,<1'
-fi
+. scripts/venv.sh
+python_venv abuse-venv 'prometheus_client>=0.20,<1'
 # Short limits so that the slow-body check finishes in seconds.
 export BUKUMA_BODY_TIMEOUT_SECS=3 BUKUMA_METRICS=true
 shopt -s nullglob
@@ -21,7 +18,7 @@ for check in "${checks[@]}"; do
   name=$(basename "$check" .py)
   if (
     . scripts/serve-temp.sh
-    BASE_URL="$BASE" SERVER_PID="$SERVER_PID" timeout 60 "$venv/bin/python" "$check"
+    BASE_URL="$BASE" SERVER_PID="$SERVER_PID" timeout 60 "$VENV/bin/python" "$check"
   ); then
     echo "abuse: $name passed"
   else

@@ -5,12 +5,8 @@
 # private appears. Prints "N passed, M failed"; exits non-zero on a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv=target/feeds-venv
-if ! "$venv/bin/python" -c 'import feedparser' >/dev/null 2>&1; then
-  python3 -m venv "$venv"
-  # `python -m pip` installs into this venv even if target/ was copied from elsewhere.
-  "$venv/bin/python" -m pip install -q 'feedparser>=6,<7'
-fi
+. scripts/venv.sh
+python_venv feeds-venv 'feedparser>=6,<7'
 export BUKUMA_NEW_ENTRY_THRESHOLD=1 BUKUMA_HOT_INTERVAL_SECS=1
 . scripts/serve-temp.sh
 api="$BASE/api/v1"
@@ -34,4 +30,4 @@ for _ in $(seq 100); do
   [ "$(curl -sf "$api/entries/hot" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')" -ge 2 ] && break
   sleep 0.1
 done
-"$venv/bin/python" scripts/feeds_check.py "$BASE"
+"$VENV/bin/python" scripts/feeds_check.py "$BASE"

@@ -6,18 +6,8 @@
 # scripts/hatena_client_test.py against it. The venv lives in target/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=target/hatena-venv
-PINS=(requests==2.32.5 requests-oauthlib==2.0.0 oauthlib==3.3.1 feedparser==6.0.12)
-installed() {
-  "$VENV/bin/python" - "${PINS[@]}" 2>/dev/null <<'PY'
-import importlib.metadata as m, sys
-sys.exit(any(m.version(n) != v for n, v in (p.split("==") for p in sys.argv[1:])))
-PY
-}
-if ! installed; then
-  python3 -m venv "$VENV"
-  timeout 300 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PINS[@]}"
-fi
+. scripts/venv.sh
+python_venv hatena-venv requests==2.32.5 requests-oauthlib==2.0.0 oauthlib==3.3.1 feedparser==6.0.12
 
 . scripts/serve-temp.sh
 

@@ -5,12 +5,8 @@
 # scripts/pinboard_client_test.py against it. The venv lives in target/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=target/pinboard-venv
-PINBOARD_VERSION=2.1.9
-if ! "$VENV/bin/python" -c "import pinboard, sys; sys.exit(pinboard.__version__ != '$PINBOARD_VERSION')" 2>/dev/null; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pinboard==$PINBOARD_VERSION"
-fi
+. scripts/venv.sh
+python_venv pinboard-venv pinboard==2.1.9
 
 . scripts/serve-temp.sh
 

@@ -4,11 +4,8 @@
 # response that is off the spec (status, content type, schema).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv=target/venv
-if ! "$venv/bin/schemathesis" --version >/dev/null 2>&1; then
-  python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install -q 'schemathesis>=4.3,<5'
-fi
+. scripts/venv.sh
+python_venv venv 'schemathesis>=4.3,<5'
 . scripts/serve-temp.sh
 api="$BASE/api/v1"
 access=$(curl -sf -XPOST "$api/auth/register" -H 'content-type: application/json' \
@@ -20,7 +17,7 @@ for i in 1 2 3; do
   curl -sf -XPOST "$api/bookmarks" -H "authorization: Bearer $token" -H 'content-type: application/json' \
     -d "{\"url\":\"https://example.com/$i\",\"comment\":\"seed $i\",\"tags\":[\"seed\",\"t$i\"]}" >/dev/null
 done
-"$venv/bin/schemathesis" run "$BASE/api/openapi.json" \
+"$VENV/bin/schemathesis" run "$BASE/api/openapi.json" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --header "Authorization: Bearer $token" \
   --max-time "${SCHEMATHESIS_SECONDS:-120}" \

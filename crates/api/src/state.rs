@@ -183,16 +183,16 @@ impl AppState {
             return None;
         }
         let db = self.db.clone();
-        match web::block(move || db.note_write(user.0)).await {
-            Ok(Ok(lsn)) => {
+        let noted = web::block(move || db.note_write(user.0))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map_err(|e| e.to_string()));
+        match noted {
+            Ok(lsn) => {
                 // For a client that keeps no cookie (an API client), the note
                 // reaches the other processes meanwhile.
                 actix_web::rt::time::sleep(bukuma_db::replica::NOTE_DELIVERY).await;
                 lsn
-            }
-            Ok(Err(e)) => {
-                tracing::warn!(error = %e, "could not note a write for the replica's readers");
-                None
             }
             Err(e) => {
                 tracing::warn!(error = %e, "could not note a write for the replica's readers");
