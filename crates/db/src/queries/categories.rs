@@ -22,7 +22,7 @@ use crate::error::DbError;
 use crate::models::{CategorySource, Entry};
 use crate::per_backend;
 use crate::queries::stmt::{values_sql, Arg, Condition, Stmt};
-use crate::schema::{category_history, category_suggestions, entries, entry_tags, users};
+use crate::schema::{category_history, category_suggestions, entries, users};
 use crate::versions::{touch, Scope};
 
 /// Suggestions one user may make in [`SUGGESTION_WINDOW_SECS`]; replacing
@@ -75,13 +75,41 @@ fn category_of(code: i32) -> Option<Category> {
     i16::try_from(code).ok().and_then(Category::from_code)
 }
 
-fn tags_of(conn: &mut DbConnection, id: EntryId) -> Result<Vec<String>, DbError> {
-    Ok(entry_tags::table
-        .filter(entry_tags::entry_id.eq(id))
-        .order((entry_tags::count.desc(), entry_tags::tag_key))
-        .limit(DOCUMENT_TAGS)
-        .select(entry_tags::tag)
-        .load(conn)?)
+/// Entries whose tags [`tags_of`] reads in one statement.
+const TAGS_CHUNK: usize = 500;
+
+/// The [`DOCUMENT_TAGS`] most used public tags of each of `ids`, most used
+/// first, in one statement per [`TAGS_CHUNK`] entries.
+fn tags_of(
+    conn: &mut DbConnection,
+    ids: &[EntryId],
+) -> Result<HashMap<EntryId, Vec<String>>, DbError> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        entry_id: EntryId,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        tag: String,
+    }
+    let mut tags: HashMap<EntryId, Vec<String>> = HashMap::new();
+    for chunk in ids.chunks(TAGS_CHUNK) {
+        let sql = format!(
+            "SELECT entry_id, tag FROM (SELECT entry_id, tag, ROW_NUMBER() OVER \
+             (PARTITION BY entry_id ORDER BY count DESC, tag_key) AS n \
+             FROM entry_tags WHERE entry_id IN ({})) ranked \
+             WHERE n <= ? ORDER BY entry_id, n",
+            vec!["?"; chunk.len()].join(", ")
+        );
+        let args: Vec<Arg<'_>> = chunk
+            .iter()
+            .map(|id| Arg::Int(id.0))
+            .chain([Arg::Int(DOCUMENT_TAGS)])
+            .collect();
+        for r in Stmt::new(&sql, &args).load::<Row>(conn)? {
+            tags.entry(r.entry_id).or_default().push(r.tag);
+        }
+    }
+    Ok(tags)
 }
 
 /// Up to `limit` entries due to be classified, newest first (new entries
@@ -116,20 +144,21 @@ pub fn due(conn: &mut DbConnection, limit: i64) -> Result<Vec<DueEntry>, DbError
         }
     };
     let rows = Stmt::new(sql, &[Arg::Int(limit)]).load::<Row>(conn)?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(DueEntry {
-                text: EntryText {
-                    id: r.id,
-                    title: r.title,
-                    summary: r.summary,
-                    domain: r.domain,
-                    tags: tags_of(conn, r.id)?,
-                },
-                due: r.category_due.unwrap_or(0),
-            })
+    let ids: Vec<EntryId> = rows.iter().map(|r| r.id).collect();
+    let mut tags = tags_of(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DueEntry {
+            text: EntryText {
+                id: r.id,
+                title: r.title,
+                summary: r.summary,
+                domain: r.domain,
+                tags: tags.remove(&r.id).unwrap_or_default(),
+            },
+            due: r.category_due.unwrap_or(0),
         })
-        .collect()
+        .collect())
 }
 
 /// The category of entry `id` and who chose it (`None` when there is no
@@ -509,6 +538,8 @@ pub fn corrections(conn: &mut DbConnection, limit: i64) -> Result<Vec<Correction
             entries::category,
         ))
         .load(conn)?;
+    let with_tags: Vec<EntryId> = rows.iter().map(|r| r.0).collect();
+    let mut tags = tags_of(conn, &with_tags)?;
     let mut found: HashMap<EntryId, Correction> = HashMap::new();
     for (id, title, summary, domain, category) in rows {
         let Some(category) = category.and_then(category_of) else {
@@ -519,7 +550,7 @@ pub fn corrections(conn: &mut DbConnection, limit: i64) -> Result<Vec<Correction
             title,
             summary,
             domain,
-            tags: tags_of(conn, id)?,
+            tags: tags.remove(&id).unwrap_or_default(),
         };
         found.insert(id, Correction { text, category });
     }
