@@ -38,7 +38,7 @@ RUN_SEARCH_DIR = os.path.join(DATA, "run.search")
 
 # Bump with bukuma_seed::GENERATOR_VERSION, or when the preparation of a
 # cached dataset changes, so cached datasets are rebuilt.
-DATASET_VERSION = 5
+DATASET_VERSION = 6
 PASSWORD = "bench-password"
 
 PROFILES = {
@@ -571,8 +571,9 @@ def check_social(base, token):
 
 def recompute_hot(binary, url, backend):
     """Brings the copy's hot scores up to now, as a server that has been
-    running would have them: the seeded ones are as old as the dataset, and
-    the server's first job runs would rewrite them during the scenarios."""
+    running would have them: entries whose bookmarks left the week since
+    the dataset was seeded are scored again, which the server's first job
+    run would otherwise do during the scenarios."""
     started = time.time()
     env = dict(os.environ, DATABASE_URL=url, RUST_LOG="warn",
                BUKUMA_DATA_DIR=os.path.join(DATA, "state"))

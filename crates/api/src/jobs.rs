@@ -10,24 +10,66 @@ use bukuma_fetch::Fetcher;
 use crate::error::ApiError;
 use futures_util::future::join_all;
 
-/// Recomputes hot scores; returns how many entries are hot.
+/// Brings the hot scores up to date; returns how many it wrote.
 ///
-/// The scores are computed on a read connection; those off by more than
-/// `entries::HOT_TOLERANCE` are stored in batches, each its own short write
-/// transaction (all 86 000 hot entries at 1M bookmarks took ~5 s; a minute
-/// later nearly none are off by that much): one transaction over every hot
-/// entry held SQLite's writer (and PostgreSQL's row locks on those entries) for seconds
-/// at 1M bookmarks, so every bookmark written meanwhile waited past its
-/// client's timeout and the waiting writers drained the connection pool.
+/// Stored scores do not decay (see `bukuma_domain::hot`), so a run rewrites
+/// only the entries whose public bookmarks changed since the last run (the
+/// search outbox's entry rows) or left the week meanwhile. The first run,
+/// and any run after `bukuma recompute-hot`'s progress was lost, computes
+/// every score. Scores are computed on a read connection and stored in
+/// batches, each its own short write transaction, so that bookmark writes
+/// never queue behind the job for long.
 pub fn recompute_hot(db: &Db) -> Result<usize, DbError> {
-    let scores = db.read(|c| entries::hot_scores(c, now_micros()))?;
-    for batch in scores.changed.chunks(entries::HOT_BATCH) {
+    let now = now_micros();
+    let Some(mut progress) = db.read(entries::hot_progress)? else {
+        return recompute_all_hot(db);
+    };
+    let mut written = 0;
+    loop {
+        let (ids, next, more) =
+            db.read(|c| entries::hot_changes(c, progress, now, HOT_OUTBOX_BATCH))?;
+        for batch in ids.chunks(entries::HOT_BATCH) {
+            let changed = db.read(|c| entries::hot_scores_of(c, batch, now))?;
+            store(db, &changed)?;
+            written += changed.len();
+        }
+        db.write(|c| entries::save_hot_progress(c, next))?;
+        progress = next;
+        if !more {
+            return Ok(written);
+        }
+    }
+}
+
+/// Computes every hot score from the public bookmarks of the last week and
+/// stores those that changed, as `bukuma recompute-hot` does; then the job
+/// follows changes from here. Returns how many scores it wrote.
+pub fn recompute_all_hot(db: &Db) -> Result<usize, DbError> {
+    let now = now_micros();
+    // Taken first: changes the computation might miss come after it.
+    let outbox = db.read(bukuma_db::search::outbox_horizon)?;
+    let scores = db.read(|c| entries::hot_scores(c, now))?;
+    store(db, &scores.changed)?;
+    let done = entries::HotProgress {
+        outbox,
+        window_start: now - bukuma_domain::hot::HORIZON_SECONDS * 1_000_000,
+    };
+    db.write(|c| entries::save_hot_progress(c, done))?;
+    Ok(scores.changed.len())
+}
+
+/// Outbox rows one step of [`recompute_hot`] reads.
+const HOT_OUTBOX_BATCH: usize = 5_000;
+
+/// Stores `scores` a batch at a time.
+fn store(db: &Db, scores: &[(bukuma_domain::EntryId, f64)]) -> Result<(), DbError> {
+    for batch in scores.chunks(entries::HOT_BATCH) {
         db.write(|c| entries::store_hot_scores(c, batch))?;
         // The writer lock is not fair: without a pause this loop takes it
         // straight back and the bookmarks queued behind it still wait.
         std::thread::sleep(HOT_BATCH_PAUSE);
     }
-    Ok(scores.hot)
+    Ok(())
 }
 
 /// Pause between two batches of hot scores, for the writers queued meanwhile.
@@ -76,7 +118,7 @@ pub fn spawn(db: Db, interval: Duration) {
                     if purge {
                         last_purge = started;
                     }
-                    tracing::debug!(hot_entries = n, "hot scores recomputed");
+                    tracing::debug!(written = n, "hot scores brought up to date");
                 }
                 Ok(Ok(None)) => tracing::debug!("another instance holds the hot job"),
                 Ok(Err(e)) => tracing::error!(error = %e, "hot score job failed"),

@@ -321,6 +321,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    hot_progress (id) {
+        id -> BigInt,
+        outbox_txid -> BigInt,
+        outbox_id -> BigInt,
+        window_start -> BigInt,
+    }
+}
+
+diesel::table! {
     pending_fixups (name) {
         name -> Text,
     }
@@ -397,6 +406,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     related_computed,
     related_dirty,
     related_progress,
+    hot_progress,
     category_suggestions,
     category_history,
     hatena_apps,

@@ -1,6 +1,10 @@
 //! Hot score: a time-decayed count of public bookmarks.
 //!
 //! Each public bookmark weighs `exp(-age / TAU)`; an entry's score is the sum.
+//! The database stores it as [`stored_score`], which does not change as time
+//! passes: every score decays by the same factor, so ordering by the stored
+//! form is ordering by the decayed one, and only a bookmark's arrival or
+//! departure rewrites an entry.
 
 use chrono::{DateTime, Utc};
 
@@ -29,6 +33,31 @@ where
             (age_millis <= HORIZON_MILLIS).then(|| bookmark_weight(age_millis as f64 / 1000.0))
         })
         .sum()
+}
+
+/// Added to the stored form so that it stays positive (0 means "not hot")
+/// for any bookmark time after 1970, however light its weight.
+const STORED_OFFSET: f64 = 64.0;
+
+/// The stored form of a score `decayed` as seen at `now_micros`:
+/// `ln Σ exp(t/TAU)` over the bookmark times `t` (seconds since the Unix
+/// epoch), plus [`STORED_OFFSET`]; 0 for no score. It is the same whenever
+/// it is computed.
+pub fn stored_score(decayed: f64, now_micros: i64) -> f64 {
+    if decayed > 0.0 && decayed.is_finite() {
+        decayed.ln() + now_micros as f64 / 1e6 / TAU_SECONDS + STORED_OFFSET
+    } else {
+        0.0
+    }
+}
+
+/// The score a stored one (see [`stored_score`]) stands for at `now_micros`.
+pub fn decayed_score(stored: f64, now_micros: i64) -> f64 {
+    if stored > 0.0 {
+        (stored - STORED_OFFSET - now_micros as f64 / 1e6 / TAU_SECONDS).exp()
+    } else {
+        0.0
+    }
 }
 
 #[cfg(test)]
@@ -174,5 +203,39 @@ mod tests {
         let cooled = hot_score(later, times.iter().copied());
         assert!(cooled < fresh);
         assert!(cooled > 0.0);
+    }
+
+    #[test]
+    fn stored_scores_do_not_change_with_time() {
+        let times: Vec<_> = (0..20).map(|i| ago(i * 600)).collect();
+        let micros = |t: DateTime<Utc>| t.timestamp_micros();
+        let stored = stored_score(hot_score(now(), times.iter().copied()), micros(now()));
+        let later = now() + TimeDelta::try_hours(30).expect("in range");
+        let again = stored_score(hot_score(later, times.iter().copied()), micros(later));
+        assert!((stored - again).abs() < 1e-9, "{stored} vs {again}");
+        // Within the stored form's rounding (about 1e-11 at its size).
+        let decayed = decayed_score(stored, micros(later));
+        let want = hot_score(later, times.iter().copied());
+        assert!((decayed / want - 1.0).abs() < 1e-9, "{decayed} vs {want}");
+    }
+
+    #[test]
+    fn stored_scores_order_as_the_decayed_ones() {
+        let burst: Vec<_> = (0..10).map(|i| ago(i * 360)).collect();
+        let old: Vec<_> = (0..200).map(|i| ago(2 * 86_400 + i * 1728)).collect();
+        let at = now().timestamp_micros();
+        let (b, o) = (hot_score(now(), burst), hot_score(now(), old));
+        assert!(b > o);
+        assert!(stored_score(b, at) > stored_score(o, at));
+    }
+
+    #[test]
+    fn stored_scores_are_positive_and_zero_means_none() {
+        assert_eq!(stored_score(0.0, 0), 0.0);
+        assert_eq!(stored_score(f64::NAN, 0), 0.0);
+        assert_eq!(decayed_score(0.0, 1_000_000), 0.0);
+        // The lightest weight counted, a week after a bookmark in 1970.
+        let lightest = bookmark_weight(HORIZON_SECONDS as f64);
+        assert!(stored_score(lightest, HORIZON_SECONDS * 1_000_000) > 0.0);
     }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
+use bukuma_domain::hot::{bookmark_weight, stored_score, HORIZON_SECONDS};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -35,6 +35,8 @@ pub(crate) struct GenEntry {
     pub(crate) public_count: i64,
     pub(crate) first_public: Option<i64>,
     pub(crate) listed_at: Option<i64>,
+    /// Decayed while the bookmarks are drawn, then stored (see
+    /// `bukuma_domain::hot::stored_score`).
     pub(crate) hot: f64,
 }
 
@@ -394,6 +396,11 @@ pub(crate) fn generate(
     for (u, first) in users.iter_mut().zip(first_seen) {
         let before = rng.random_range(0..30 * MICROS_PER_DAY);
         u.created_at = first.unwrap_or_else(|| now - rng.random_range(0..span)) - before;
+    }
+
+    // Hot scores as the database stores them.
+    for e in &mut entries {
+        e.hot = stored_score(e.hot, now);
     }
 
     let mut user_tags: Vec<_> = user_tags.into_iter().collect();

@@ -58,8 +58,9 @@ pub use crate::manifest::{write_manifest, Manifest, ManifestSize};
 
 /// Bumped whenever the generated data (or the state it is left in) changes,
 /// so cached datasets are rebuilt. 2: PostgreSQL datasets are vacuumed.
-/// 3: stars are drawn with each bookmark. 4: follows.
-pub const GENERATOR_VERSION: u32 = 4;
+/// 3: stars are drawn with each bookmark. 4: follows. 5: hot scores in
+/// their stored form, with the hot job's progress.
+pub const GENERATOR_VERSION: u32 = 5;
 
 #[derive(Debug, Error)]
 pub enum SeedError {
@@ -200,6 +201,15 @@ pub fn seed(
     let mut follow_rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x666f_6c6c_6f77);
     let follows = follows::draw(&data.totals, cfg.now, &mut follow_rng);
     write::write_follows(conn, &follows)?;
+    // The seeded hot scores are those of `cfg.now`: the server's hot job
+    // follows changes from there.
+    bukuma_db::entries::save_hot_progress(
+        conn,
+        bukuma_db::entries::HotProgress {
+            outbox: Default::default(),
+            window_start: cfg.now - bukuma_domain::hot::HORIZON_SECONDS * 1_000_000,
+        },
+    )?;
     let load_secs = started.elapsed().as_secs_f64() - generate_secs;
 
     let started = Instant::now();

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use bukuma_db::schema::{bookmark_tags, bookmarks, entries, follows, stars, users};
 use bukuma_db::testing::{audit, TestDb};
 use bukuma_db::{both_backends, entries as entry_queries, Backend, Db};
-use bukuma_domain::hot::{bookmark_weight, HORIZON_SECONDS};
+use bukuma_domain::hot::{bookmark_weight, stored_score, HORIZON_SECONDS};
 use bukuma_seed::{self as seed, SeedConfig, SeedError};
 use diesel::prelude::*;
 
@@ -133,7 +133,7 @@ fn seeded_dates_and_hot_scores_match_the_write_path(db: &Db) {
             "first_bookmarked_at of {id}"
         );
         assert_eq!(listed_at, third.get(&id).copied(), "listed_at of {id}");
-        let want = hot.get(&id).copied().unwrap_or(0.0);
+        let want = stored_score(hot.get(&id).copied().unwrap_or(0.0), NOW);
         assert!(
             (score - want).abs() < 1e-9,
             "hot_score of {id}: {score} vs {want}"
@@ -146,7 +146,7 @@ fn seeded_dates_and_hot_scores_match_the_write_path(db: &Db) {
         .load(&mut c)
         .expect("entries");
     for (id, score) in again {
-        let want = hot.get(&id).copied().unwrap_or(0.0);
+        let want = stored_score(hot.get(&id).copied().unwrap_or(0.0), NOW);
         assert!((score - want).abs() < 1e-9, "recomputed hot_score of {id}");
     }
 }

@@ -66,12 +66,13 @@ fn entries_become_new_at_three_public_bookmarks_and_hot_ranks_recent(db: &Db) {
 }
 both_backends!(entries_become_new_at_three_public_bookmarks_and_hot_ranks_recent);
 
-fn the_hot_job_writes_only_scores_that_moved_beyond_the_tolerance(db: &Db) {
+fn stored_hot_scores_change_with_bookmarks_not_with_time(db: &Db) {
     let (a, b) = (user(db, "alice"), user(db, "bob"));
     let (x, _) = mark(db, a, public("https://hot.example/x", "", &[]));
     let (y, _) = mark(db, a, public("https://hot.example/y", "", &[]));
     let now = now_micros();
     db.write(|c| entries::recompute_hot(c, now)).expect("hot");
+    let day = 86_400 * 1_000_000;
     let changed = |at: i64| {
         db.read(|c| entries::hot_scores(c, at))
             .expect("scores")
@@ -80,19 +81,61 @@ fn the_hot_job_writes_only_scores_that_moved_beyond_the_tolerance(db: &Db) {
             .map(|(id, _)| id)
             .collect::<Vec<_>>()
     };
-    let minute = 60 * 1_000_000;
-    // A minute of decay is within the tolerance, an hour is not.
-    assert!(changed(now + minute).is_empty());
+    // A day of decay rewrites nothing; a week's end drops both.
+    assert!(changed(now + day).is_empty());
     let mut both = vec![x.entry_id, y.entry_id];
     both.sort_unstable();
-    assert_eq!(changed(now + 60 * minute), both);
-    // A new bookmark moves its entry's score by far more.
+    assert_eq!(changed(now + 8 * day), both);
+    assert_eq!(
+        db.read(|c| entries::hot_scores(c, now))
+            .expect("scores")
+            .hot,
+        2
+    );
+
+    // The job's way: nothing changed since the full computation...
+    let progress = db
+        .read(entries::hot_progress)
+        .expect("progress")
+        .expect("saved by the computation");
+    let (ids, _, more) = db
+        .read(|c| entries::hot_changes(c, progress, now + day, 100))
+        .expect("changes");
+    assert!(ids.is_empty() && !more, "{ids:?}");
+    // ...until a new bookmark names its entry, whose score rises.
     mark(db, b, public("https://hot.example/y", "", &[]));
-    assert_eq!(changed(now + minute), [y.entry_id]);
-    let scores = db.read(|c| entries::hot_scores(c, now)).expect("scores");
-    assert_eq!(scores.hot, 2);
+    let (ids, next, _) = db
+        .read(|c| entries::hot_changes(c, progress, now + day, 100))
+        .expect("changes");
+    assert_eq!(ids, [y.entry_id]);
+    let scores = db
+        .read(|c| entries::hot_scores_of(c, &ids, now + day))
+        .expect("scores");
+    let hot = db.read(|c| entries::hot(c, None, None, 10)).expect("hot");
+    let old = hot
+        .items
+        .iter()
+        .find(|e| e.entry.id == y.entry_id)
+        .expect("hot");
+    assert_eq!(scores.len(), 1);
+    assert!(scores[0].1 > old.entry.hot_score, "{scores:?}");
+    db.write(|c| entries::store_hot_scores(c, &scores))
+        .expect("store");
+    db.write(|c| entries::save_hot_progress(c, next))
+        .expect("save");
+    let hot = db.read(|c| entries::hot(c, None, None, 10)).expect("hot");
+    assert_eq!(hot.items[0].entry.id, y.entry_id);
+    // Eight days on, both entries' bookmarks have left the week.
+    let (ids, _, _) = db
+        .read(|c| entries::hot_changes(c, next, now + 8 * day, 100))
+        .expect("changes");
+    assert_eq!(ids, both);
+    let scores = db
+        .read(|c| entries::hot_scores_of(c, &ids, now + 8 * day))
+        .expect("scores");
+    assert_eq!(scores, vec![(both[0], 0.0), (both[1], 0.0)]);
 }
-both_backends!(the_hot_job_writes_only_scores_that_moved_beyond_the_tolerance);
+both_backends!(stored_hot_scores_change_with_bookmarks_not_with_time);
 
 // The entry page reads the entry and its card tags in one statement.
 fn a_public_entry_comes_with_its_top_card_tags(db: &Db) {

@@ -42,8 +42,13 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
-    /// Recompute hot scores once.
-    RecomputeHot,
+    /// Bring hot scores up to date once, as the server's job does.
+    RecomputeHot {
+        /// Compute every score from the last week's bookmarks, not only
+        /// those whose bookmarks changed since the job last ran.
+        #[arg(long)]
+        all: bool,
+    },
     /// Compute related entries now: of the most bookmarked entries, or of all.
     RecomputeRelated {
         /// Only the lists of this many entries, the most bookmarked first.
@@ -185,10 +190,15 @@ fn run(command: Command) -> Result<(), AnyError> {
             eprintln!("migrations applied");
             Ok(())
         }
-        Command::RecomputeHot => {
+        Command::RecomputeHot { all } => {
             let config = Config::from_env()?;
-            let n = jobs::recompute_hot(&open_db(&config)?)?;
-            eprintln!("{n} hot entries");
+            let db = open_db(&config)?;
+            let n = if all {
+                jobs::recompute_all_hot(&db)?
+            } else {
+                jobs::recompute_hot(&db)?
+            };
+            eprintln!("{n} hot scores written");
             Ok(())
         }
         Command::RecomputeRelated { top } => {

@@ -22,7 +22,10 @@ pub use fetch::{
     due_for_fetch, fetch_state, record_fetch_failure, record_fetch_success, PageMetadata,
     MAX_FETCH_ATTEMPTS,
 };
-pub use hot::{hot_scores, recompute_hot, store_hot_scores, HotScores, HOT_BATCH, HOT_TOLERANCE};
+pub use hot::{
+    hot_changes, hot_progress, hot_scores, hot_scores_of, recompute_hot, save_hot_progress,
+    store_hot_scores, HotProgress, HotScores, HOT_BATCH, HOT_TOLERANCE,
+};
 pub(crate) use lists::with_tags;
 pub use lists::{
     category_hot, category_newest, counts, find, find_by_url, find_public, find_public_by_url, hot,

@@ -1,0 +1,1 @@
+DROP TABLE hot_progress;
