@@ -42,10 +42,15 @@ fn window_start(now: i64) -> i64 {
     now - HORIZON_SECONDS * 1_000_000
 }
 
-/// Adds the weight of a bookmark made at `at` to the decayed sums.
-fn add(scores: &mut HashMap<EntryId, f64>, entry: EntryId, at: i64, now: i64) {
-    let age = (now - at) as f64 / 1e6;
-    *scores.entry(entry).or_default() += bookmark_weight(age);
+/// The decayed score of each entry at `now`, from its public bookmarks'
+/// `(entry, time)`.
+fn decayed_sums(bookmarks: Vec<(EntryId, i64)>, now: i64) -> HashMap<EntryId, f64> {
+    let mut scores: HashMap<EntryId, f64> = HashMap::new();
+    for (entry, at) in bookmarks {
+        let age = (now - at) as f64 / 1e6;
+        *scores.entry(entry).or_default() += bookmark_weight(age);
+    }
+    scores
 }
 
 /// Computes [`HotScores`] for every entry. Only reads, so the job computes
@@ -56,10 +61,7 @@ pub fn hot_scores(conn: &mut DbConnection, now: i64) -> Result<HotScores, DbErro
         .filter(bookmarks::created_at.gt(window_start(now)))
         .select((bookmarks::entry_id, bookmarks::created_at))
         .load(conn)?;
-    let mut scores: HashMap<EntryId, f64> = HashMap::new();
-    for (entry, at) in rows {
-        add(&mut scores, entry, at, now);
-    }
+    let scores = decayed_sums(rows, now);
     let stored: HashMap<EntryId, f64> = entries::table
         .filter(Condition(HOT))
         .select((entries::id, entries::hot_score))
@@ -104,10 +106,7 @@ pub fn hot_scores_of(
         .filter(bookmarks::created_at.gt(window_start(now)))
         .select((bookmarks::entry_id, bookmarks::created_at))
         .load(conn)?;
-    let mut scores: HashMap<EntryId, f64> = HashMap::new();
-    for (entry, at) in rows {
-        add(&mut scores, entry, at, now);
-    }
+    let scores = decayed_sums(rows, now);
     let stored: HashMap<EntryId, f64> = entries::table
         .filter(entries::id.eq_any(ids))
         .select((entries::id, entries::hot_score))
