@@ -52,7 +52,7 @@ pub fn recompute_all_hot(db: &Db) -> Result<usize, DbError> {
     store(db, &scores.changed)?;
     let done = entries::HotProgress {
         outbox,
-        window_start: now - bukuma_domain::hot::HORIZON_SECONDS * 1_000_000,
+        window_start: entries::hot_window_start(now),
     };
     db.write(|c| entries::save_hot_progress(c, done))?;
     Ok(scores.changed.len())

@@ -207,7 +207,7 @@ pub fn seed(
         conn,
         bukuma_db::entries::HotProgress {
             outbox: Default::default(),
-            window_start: cfg.now - bukuma_domain::hot::HORIZON_SECONDS * 1_000_000,
+            window_start: bukuma_db::entries::hot_window_start(cfg.now),
         },
     )?;
     let load_secs = started.elapsed().as_secs_f64() - generate_secs;

@@ -38,7 +38,7 @@ pub struct HotScores {
 
 /// The start of the week that counts at `now`: bookmarks made at or
 /// before it weigh nothing.
-fn window_start(now: i64) -> i64 {
+pub fn hot_window_start(now: i64) -> i64 {
     now - HORIZON_SECONDS * 1_000_000
 }
 
@@ -53,12 +53,30 @@ fn decayed_sums(bookmarks: Vec<(EntryId, i64)>, now: i64) -> HashMap<EntryId, f6
     scores
 }
 
+/// The `(entry id, stored score)` of every entry of `sums` (decayed scores
+/// at `now`) or `stored` whose stored score should change: to the computed
+/// one, or to 0 when it has none. By id.
+fn changed_scores(
+    sums: &HashMap<EntryId, f64>,
+    stored: &HashMap<EntryId, f64>,
+    now: i64,
+) -> Vec<(EntryId, f64)> {
+    let ids: BTreeSet<EntryId> = sums.keys().chain(stored.keys()).copied().collect();
+    ids.into_iter()
+        .filter_map(|id| {
+            let score = sums.get(&id).map_or(0.0, |sum| stored_score(*sum, now));
+            let old = stored.get(&id).copied().unwrap_or(0.0);
+            ((score - old).abs() > HOT_TOLERANCE).then_some((id, score))
+        })
+        .collect()
+}
+
 /// Computes [`HotScores`] for every entry. Only reads, so the job computes
 /// without holding any lock.
 pub fn hot_scores(conn: &mut DbConnection, now: i64) -> Result<HotScores, DbError> {
     let rows: Vec<(EntryId, i64)> = bookmarks::table
         .filter(Condition("NOT bookmarks.is_private"))
-        .filter(bookmarks::created_at.gt(window_start(now)))
+        .filter(bookmarks::created_at.gt(hot_window_start(now)))
         .select((bookmarks::entry_id, bookmarks::created_at))
         .load(conn)?;
     let scores = decayed_sums(rows, now);
@@ -68,23 +86,11 @@ pub fn hot_scores(conn: &mut DbConnection, now: i64) -> Result<HotScores, DbErro
         .load::<(EntryId, f64)>(conn)?
         .into_iter()
         .collect();
-    let hot = scores.len();
-    let stale = stored
-        .keys()
-        .filter(|id| !scores.contains_key(id))
-        .map(|id| (*id, 0.0));
-    let mut changed: Vec<(EntryId, f64)> = scores
-        .iter()
-        .map(|(id, sum)| (*id, stored_score(*sum, now)))
-        .filter(|(id, score)| {
-            stored
-                .get(id)
-                .is_none_or(|old| (score - old).abs() > HOT_TOLERANCE)
-        })
-        .chain(stale)
-        .collect();
-    changed.sort_unstable_by_key(|(id, _)| *id);
-    Ok(HotScores { changed, hot })
+    let changed = changed_scores(&scores, &stored, now);
+    Ok(HotScores {
+        changed,
+        hot: scores.len(),
+    })
 }
 
 /// The scores of `ids` as of `now` that differ from the stored ones (0 for
@@ -103,7 +109,7 @@ pub fn hot_scores_of(
     let rows: Vec<(EntryId, i64)> = bookmarks::table
         .filter(bookmarks::entry_id.eq_any(ids))
         .filter(Condition("NOT bookmarks.is_private"))
-        .filter(bookmarks::created_at.gt(window_start(now)))
+        .filter(bookmarks::created_at.gt(hot_window_start(now)))
         .select((bookmarks::entry_id, bookmarks::created_at))
         .load(conn)?;
     let scores = decayed_sums(rows, now);
@@ -113,17 +119,7 @@ pub fn hot_scores_of(
         .load::<(EntryId, f64)>(conn)?
         .into_iter()
         .collect();
-    let mut changed: Vec<(EntryId, f64)> = stored
-        .into_iter()
-        .map(|(id, old)| {
-            let score = scores.get(&id).map_or(0.0, |sum| stored_score(*sum, now));
-            (id, old, score)
-        })
-        .filter(|(_, old, score)| (score - old).abs() > HOT_TOLERANCE)
-        .map(|(id, _, score)| (id, score))
-        .collect();
-    changed.sort_unstable_by_key(|(id, _)| *id);
-    Ok(changed)
+    Ok(changed_scores(&scores, &stored, now))
 }
 
 /// Where the hot-score job has got to: the search outbox read so far, and
@@ -194,7 +190,7 @@ pub fn hot_changes(
         entry_id: EntryId,
     }
     let mut ids = BTreeSet::new();
-    let start = window_start(now).max(from.window_start);
+    let start = hot_window_start(now).max(from.window_start);
     if start > from.window_start {
         // The `created_at WHERE NOT is_private` index: the bookmarks of
         // the interval alone.
@@ -259,7 +255,7 @@ pub fn recompute_hot(conn: &mut DbConnection, now: i64) -> Result<usize, DbError
         conn,
         HotProgress {
             outbox,
-            window_start: window_start(now),
+            window_start: hot_window_start(now),
         },
     )?;
     Ok(scores.hot)

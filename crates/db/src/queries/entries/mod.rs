@@ -23,8 +23,8 @@ pub use fetch::{
     MAX_FETCH_ATTEMPTS,
 };
 pub use hot::{
-    hot_changes, hot_progress, hot_scores, hot_scores_of, recompute_hot, save_hot_progress,
-    store_hot_scores, HotProgress, HotScores, HOT_BATCH, HOT_TOLERANCE,
+    hot_changes, hot_progress, hot_scores, hot_scores_of, hot_window_start, recompute_hot,
+    save_hot_progress, store_hot_scores, HotProgress, HotScores, HOT_BATCH, HOT_TOLERANCE,
 };
 pub(crate) use lists::with_tags;
 pub use lists::{
